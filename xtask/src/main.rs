@@ -1,1 +1,243 @@
-fn main() {}
+//! `cargo xtask`: the project's set-up, run, test and bench entry points.
+//!
+//! - `cargo xtask run [-- ARGS]`: runs Coffer. Until the desktop shell exists this is the
+//!   most complete front end, `coffer-cli` (offline mode unless Plaid keys are configured).
+//! - `cargo xtask test`: installs what is missing on Debian/Ubuntu, then runs `cargo fmt
+//!   --check`, clippy with `-D warnings` on all targets, and every test, inside a private D-Bus
+//!   session with an unlocked `gnome-keyring-daemon` so the real Secret Service is exercised.
+//! - `cargo xtask bench`: the benchmarks (release build), printing their figures.
+//!
+//! How to add a step: write a function that returns `Result<()>`, call it from `test` (or
+//! `bench`) between the existing steps, and give it a `step("...")` heading so a failure in
+//! CI names the step.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+/// Debian packages the build and the tests need (see ../shared/PLATFORM.md).
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    // keyring's `sync-secret-service` links libdbus.
+    "libdbus-1-dev",
+    // A headless Secret Service for the keychain tests.
+    "dbus",
+    "dbus-user-session",
+    "gnome-keyring",
+    "libsecret-tools",
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
+        Some("setup") => ensure_system_packages(),
+        _ => {
+            eprintln!("usage: cargo xtask <run [-- ARGS] | test | bench | setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn step(name: &str) {
+    eprintln!("\n==> {name}");
+}
+
+/// Runs `cmd` with inherited stdio in the workspace root; fails if it exits non-zero.
+fn status(cmd: &mut Command) -> Result<()> {
+    cmd.current_dir(workspace_root());
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program} >/dev/null 2>&1")])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn dpkg_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+}
+
+/// Installs the Debian packages that are missing. Skipped on systems without apt/dpkg
+/// (the developer is then told what is needed).
+fn ensure_system_packages() -> Result<()> {
+    if !have("dpkg-query") || !have("apt-get") {
+        eprintln!(
+            "xtask: not a Debian/Ubuntu system; make sure these (or equivalents) are installed: {}",
+            APT_PACKAGES.join(" ")
+        );
+        return Ok(());
+    }
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !dpkg_installed(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!(
+        "installing system packages: {}",
+        missing.join(" ")
+    ));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let sudo: &[&str] = if is_root { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| -> Result<()> {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        status(&mut cmd)
+    };
+    apt(&["update", "-qq"])?;
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend(missing.iter().copied());
+    apt(&install)
+}
+
+/// A private D-Bus session with an unlocked gnome-keyring (Secret Service), in a throwaway
+/// XDG directory, wrapping `inner`. The keyring and the bus vanish with the command.
+fn in_keyring_session(inner: &[&str]) -> Result<Command> {
+    let scratch = env::temp_dir().join(format!("coffer-xtask-{}", std::process::id()));
+    let data = scratch.join("data");
+    let runtime = scratch.join("run");
+    std::fs::create_dir_all(&data)?;
+    std::fs::create_dir_all(&runtime)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let script = "set -e\n\
+        printf '%s' coffer-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+        exec \"$@\"";
+    let mut cmd = Command::new("dbus-run-session");
+    cmd.args(["--", "bash", "-c", script, "bash"])
+        .args(inner)
+        .env("XDG_DATA_HOME", &data)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    Ok(cmd)
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    ensure_system_packages()?;
+
+    step("cargo fmt --check");
+    status(cargo().args(["fmt", "--all", "--check"]))?;
+
+    step("cargo clippy -D warnings");
+    status(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("cargo test (real Secret Service in a private D-Bus session)");
+    let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    status(&mut in_keyring_session(&[
+        &cargo_bin,
+        "test",
+        "--workspace",
+        "--locked",
+    ])?)?;
+
+    eprintln!("\nxtask: all checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<()> {
+    ensure_system_packages()?;
+    let args: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .skip_while(|a| *a == "--")
+        .collect();
+    let mut cargo_args = vec!["run", "--quiet", "--package", "coffer-cli", "--"];
+    if args.is_empty() {
+        cargo_args.push("status");
+    } else {
+        cargo_args.extend(args);
+    }
+    // On a desktop the session bus and its keychain are already there. Headless (no session
+    // bus), start a private bus with gnome-keyring so the keychain works; its keyring file
+    // lives in the usual place, so tokens persist between runs.
+    if env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() || !have("dbus-run-session") {
+        status(cargo().args(&cargo_args))
+    } else {
+        eprintln!(
+            "xtask: no D-Bus session found; starting a private one with gnome-keyring \
+             (keyring password from COFFER_KEYRING_PASSWORD, default empty)"
+        );
+        let script = "printf '%s' \"${COFFER_KEYRING_PASSWORD:-}\" | \
+            gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"";
+        let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new("dbus-run-session");
+        cmd.args(["--", "bash", "-c", script, "bash", &cargo_bin])
+            .args(&cargo_args);
+        status(&mut cmd)
+    }
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    ensure_system_packages()?;
+    step("benchmarks (release)");
+    let mut cmd = cargo();
+    cmd.args([
+        "run",
+        "--release",
+        "--locked",
+        "--package",
+        "coffer-core",
+        "--example",
+        "bench",
+        "--",
+    ])
+    .args(args);
+    status(&mut cmd)
+}
