@@ -1,1 +1,297 @@
-//! placeholder
+//! coffer-spec: checks JSON bodies against Plaid's official OpenAPI 3.0 spec
+//! (`shared/plaid/plaid-openapi-2020-09-14.json`). Used by tests only: the contract tests of
+//! `coffer-plaid` (what our client sends) and `coffer-sandbox` (what our emulator answers).
+//!
+//! ```no_run
+//! use coffer_spec::Spec;
+//! let body = serde_json::json!({ "link_token": "link-sandbox-1", "request_id": "abc" });
+//! if let Err(violations) = Spec::official().check_response("/link/token/create", 200, &body) {
+//!     panic!("{violations}"); // "/link/token/create response 200: $.expiration: required property missing"
+//! }
+//! ```
+//!
+//! - [`Spec::check_request`]: the operation's `requestBody` JSON schema, strict about keys the
+//!   schema does not declare (Plaid answers `UNKNOWN_FIELDS` to them, although its request
+//!   schemas leave `additionalProperties` open).
+//! - [`Spec::check_response`]: `responses[status]`, else for an error status `4XX`/`5XX` or
+//!   `default` (Plaid's errors: `PlaidError`), else for a success status any `2xx` entry.
+//!   Exactly the spec's rules. [`Spec::check_response_strict`] also refuses undeclared keys.
+//! - [`Spec::check_schema`]: a named `components.schemas` entry (e.g. a 404 body against
+//!   `PlaidError`, which has no operation).
+//!
+//! The checker's OpenAPI coverage is described in the `check` module: `$ref` (cycle safe),
+//! `type`, `nullable`, `enum`, `required`, `properties`, `additionalProperties`, `items`,
+//! `allOf`/`oneOf`/`anyOf`, `format` date and date-time, min/max length, items, properties and
+//! value (`exclusiveMinimum`/`exclusiveMaximum` booleans), `uniqueItems`. Not checked: `pattern`,
+//! other formats, `readOnly`/`writeOnly`, `discriminator` (alternatives are tried in turn).
+//!
+//! ## How to add a check for a new endpoint
+//! Nothing to add here: every POST path of the spec is known. In the contract tests, drive the
+//! endpoint, then call `check_request(path, &body)` / `check_response(path, status, &body)` and
+//! put the `Violations` (its `Display` names every field) in the assertion message.
+//! To support a new schema keyword, extend `Checker::check_at` in `check.rs` and add a unit test
+//! that fails without it.
+
+mod check;
+mod error;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::check::{Checker, Strictness};
+pub use crate::error::{Error, Result, Violation, Violations};
+
+/// File name of the official spec, under `shared/plaid/`.
+pub const SPEC_FILE: &str = "plaid-openapi-2020-09-14.json";
+/// Environment variable that points at the spec file and overrides the search.
+pub const SPEC_ENV: &str = "COFFER_PLAID_SPEC";
+
+/// A loaded OpenAPI 3.0 document.
+pub struct Spec {
+    doc: Value,
+}
+
+impl std::fmt::Debug for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let paths = self
+            .doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .map_or(0, |p| p.len());
+        f.debug_struct("Spec")
+            .field("paths", &paths)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Spec {
+    /// Plaid's official spec, loaded once per process. Found through `$COFFER_PLAID_SPEC`, else by
+    /// walking up from this crate's directory looking in each ancestor `A` for
+    /// `A/shared/plaid/<SPEC_FILE>` and `A/../shared/plaid/<SPEC_FILE>`.
+    ///
+    /// # Panics
+    /// When the file cannot be found or parsed (this crate serves tests only).
+    pub fn official() -> &'static Spec {
+        static OFFICIAL: OnceLock<Spec> = OnceLock::new();
+        OFFICIAL.get_or_init(|| {
+            let path = official_path().unwrap_or_else(|| {
+                panic!(
+                    "coffer-spec: cannot find shared/plaid/{SPEC_FILE} above {}; set ${SPEC_ENV} to its path",
+                    env!("CARGO_MANIFEST_DIR")
+                )
+            });
+            Spec::load(&path).unwrap_or_else(|e| panic!("coffer-spec: {e}"))
+        })
+    }
+
+    /// Reads and parses a spec file.
+    pub fn load(path: &Path) -> Result<Spec> {
+        let load_error = |message: String| Error::Load {
+            path: path.to_owned(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| load_error(e.to_string()))?;
+        let doc = serde_json::from_str(&text).map_err(|e| load_error(e.to_string()))?;
+        Spec::from_value(doc)
+    }
+
+    /// Wraps an already parsed OpenAPI document (tests build small ones).
+    pub fn from_value(doc: Value) -> Result<Spec> {
+        if !doc.get("paths").is_some_and(Value::is_object) {
+            return Err(Error::NotOpenApi("no `paths` object".to_owned()));
+        }
+        if !doc
+            .pointer("/components/schemas")
+            .is_some_and(Value::is_object)
+        {
+            return Err(Error::NotOpenApi(
+                "no `components.schemas` object".to_owned(),
+            ));
+        }
+        Ok(Spec { doc })
+    }
+
+    /// The whole document (e.g. to read examples).
+    pub fn document(&self) -> &Value {
+        &self.doc
+    }
+
+    /// The POST operation at `path`, if the spec has one.
+    pub fn operation(&self, path: &str) -> Option<&Value> {
+        self.doc.get("paths")?.get(path)?.get("post")
+    }
+
+    /// The named schema of `components.schemas`.
+    pub fn schema(&self, name: &str) -> Option<&Value> {
+        self.doc.get("components")?.get("schemas")?.get(name)
+    }
+
+    /// Checks a request body against the operation's JSON request schema. Keys the schema does
+    /// not declare are violations (Plaid rejects them with `UNKNOWN_FIELDS`).
+    pub fn check_request(&self, path: &str, body: &Value) -> std::result::Result<(), Violations> {
+        let context = format!("{path} request");
+        let Some(operation) = self.operation(path) else {
+            return Err(single(
+                context,
+                format!("no POST {path} operation in the spec"),
+            ));
+        };
+        let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema")
+        else {
+            return Err(single(
+                context,
+                "the operation has no application/json request body".to_owned(),
+            ));
+        };
+        self.run(schema, body, Strictness::Request, context)
+    }
+
+    /// Checks a response body against the operation's response for `status` (see the crate
+    /// docs for how the response is chosen), exactly by the spec's rules.
+    pub fn check_response(
+        &self,
+        path: &str,
+        status: u16,
+        body: &Value,
+    ) -> std::result::Result<(), Violations> {
+        self.check_response_with(path, status, body, Strictness::Spec)
+    }
+
+    /// Like [`Spec::check_response`], and keys the schema does not declare are violations too
+    /// (where `additionalProperties` is not a schema). For an emulator that should send only
+    /// what Plaid documents.
+    pub fn check_response_strict(
+        &self,
+        path: &str,
+        status: u16,
+        body: &Value,
+    ) -> std::result::Result<(), Violations> {
+        self.check_response_with(path, status, body, Strictness::DeclaredOnly)
+    }
+
+    /// Checks `body` against `components.schemas[name]` by the spec's rules.
+    pub fn check_schema(&self, name: &str, body: &Value) -> std::result::Result<(), Violations> {
+        let context = format!("schema {name}");
+        let Some(schema) = self.schema(name) else {
+            return Err(single(context, format!("no schema {name} in the spec")));
+        };
+        self.run(schema, body, Strictness::Spec, context)
+    }
+
+    fn check_response_with(
+        &self,
+        path: &str,
+        status: u16,
+        body: &Value,
+        strictness: Strictness,
+    ) -> std::result::Result<(), Violations> {
+        let context = format!("{path} response {status}");
+        let Some(operation) = self.operation(path) else {
+            return Err(single(
+                context,
+                format!("no POST {path} operation in the spec"),
+            ));
+        };
+        let Some(response) = operation
+            .get("responses")
+            .and_then(|r| pick_response(r, status))
+        else {
+            return Err(single(
+                context,
+                format!("the operation documents no response for status {status}"),
+            ));
+        };
+        let response = match response.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference
+                .strip_prefix('#')
+                .and_then(|p| self.doc.pointer(p))
+            {
+                Some(target) => target,
+                None => {
+                    return Err(single(
+                        context,
+                        format!("unresolvable response $ref {reference}"),
+                    ));
+                }
+            },
+            None => response,
+        };
+        let Some(schema) = response.pointer("/content/application~1json/schema") else {
+            return Err(single(
+                context,
+                "the response has no application/json schema".to_owned(),
+            ));
+        };
+        self.run(schema, body, strictness, context)
+    }
+
+    fn run(
+        &self,
+        schema: &Value,
+        body: &Value,
+        strictness: Strictness,
+        context: String,
+    ) -> std::result::Result<(), Violations> {
+        let mut items = Vec::new();
+        Checker::new(&self.doc, strictness).check(schema, body, "$", &mut items);
+        if items.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations { context, items })
+        }
+    }
+}
+
+/// `responses[status]`, else its `4XX`-style range, else (for a success) any 2xx entry, else
+/// `default`.
+fn pick_response(responses: &Value, status: u16) -> Option<&Value> {
+    let responses = responses.as_object()?;
+    if let Some(r) = responses.get(&status.to_string()) {
+        return Some(r);
+    }
+    let range = format!("{}XX", status / 100);
+    if let Some(r) = responses
+        .get(&range)
+        .or_else(|| responses.get(&range.to_lowercase()))
+    {
+        return Some(r);
+    }
+    if (200..300).contains(&status)
+        && let Some((_, r)) = responses.iter().find(|(code, _)| code.starts_with('2'))
+    {
+        return Some(r);
+    }
+    responses.get("default")
+}
+
+fn single(context: String, message: String) -> Violations {
+    Violations {
+        context,
+        items: vec![Violation {
+            path: "$".to_owned(),
+            message,
+        }],
+    }
+}
+
+/// Where the official spec is: `$COFFER_PLAID_SPEC`, else the first
+/// `A/shared/plaid/<SPEC_FILE>` or `A/../shared/plaid/<SPEC_FILE>` for the ancestors `A` of
+/// this crate's directory.
+fn official_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(SPEC_ENV) {
+        return Some(PathBuf::from(path));
+    }
+    let start = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for ancestor in start.ancestors() {
+        let mut candidates = vec![ancestor.join("shared").join("plaid").join(SPEC_FILE)];
+        if let Some(parent) = ancestor.parent() {
+            candidates.push(parent.join("shared").join("plaid").join(SPEC_FILE));
+        }
+        if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
+            return Some(found);
+        }
+    }
+    None
+}

@@ -1,0 +1,153 @@
+//! The official spec loads, knows our endpoints, and its own examples pass the checker (except
+//! two examples that really are wrong, which the checker must keep catching).
+
+use coffer_spec::Spec;
+use serde_json::Value;
+
+/// The endpoints Coffer uses (CONTRACT.md §3).
+const OUR_PATHS: [&str; 14] = [
+    "/link/token/create",
+    "/link/token/get",
+    "/item/public_token/exchange",
+    "/item/get",
+    "/item/remove",
+    "/accounts/get",
+    "/accounts/balance/get",
+    "/transactions/sync",
+    "/transactions/refresh",
+    "/institutions/get_by_id",
+    "/sandbox/public_token/create",
+    "/sandbox/item/reset_login",
+    "/sandbox/item/fire_webhook",
+    "/sandbox/transactions/create",
+];
+
+/// Every (path, status, example body) of the spec's JSON response examples.
+fn response_examples(spec: &Spec) -> Vec<(String, u16, Value)> {
+    let mut out = Vec::new();
+    let paths = spec.document()["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        let Some(responses) = item.pointer("/post/responses").and_then(Value::as_object) else {
+            continue;
+        };
+        for (status, response) in responses {
+            let Ok(status) = status.parse::<u16>() else {
+                continue;
+            };
+            let examples = response.pointer("/content/application~1json/examples");
+            for example in examples
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|e| e.values())
+            {
+                if let Some(value) = example.get("value") {
+                    out.push((path.clone(), status, value.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn official_spec_has_our_operations() {
+    let spec = Spec::official();
+    for path in OUR_PATHS {
+        assert!(spec.operation(path).is_some(), "{path} not in the spec");
+    }
+    assert!(spec.schema("PlaidError").is_some());
+    let paths = spec.document()["paths"].as_object().map_or(0, |p| p.len());
+    assert_eq!(paths, 339);
+}
+
+#[test]
+fn official_response_examples_pass() {
+    let spec = Spec::official();
+    let examples = response_examples(spec);
+    assert!(
+        examples.len() > 300,
+        "only {} examples found",
+        examples.len()
+    );
+    let mut failures = Vec::new();
+    for (path, status, value) in &examples {
+        if let Err(v) = spec.check_response(path, *status, value) {
+            failures.push(v.to_string());
+        }
+    }
+    // The spec's own Signal examples omit the required `risk_tier`: real errors in the spec,
+    // and proof the checker finds a missing field deep in a real body.
+    let expected = [
+        "/processor/signal/evaluate response 200: $.scores.bank_initiated_return_risk.risk_tier: required property missing\n\
+         /processor/signal/evaluate response 200: $.scores.customer_initiated_return_risk.risk_tier: required property missing",
+        "/signal/evaluate response 200: $.scores.bank_initiated_return_risk.risk_tier: required property missing\n\
+         /signal/evaluate response 200: $.scores.customer_initiated_return_risk.risk_tier: required property missing",
+    ];
+    assert_eq!(failures, expected, "{} examples checked", examples.len());
+}
+
+#[test]
+fn our_endpoints_examples_pass_even_strictly() {
+    let spec = Spec::official();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (path, status, value) in response_examples(spec) {
+        if !OUR_PATHS.contains(&path.as_str()) {
+            continue;
+        }
+        checked += 1;
+        if let Err(v) = spec.check_response_strict(&path, status, &value) {
+            failures.push(v.to_string());
+        }
+    }
+    assert!(checked >= 12, "only {checked} examples of our endpoints");
+    // Plaid's own example sends one key its schema does not declare.
+    assert_eq!(
+        failures,
+        [
+            "/institutions/get_by_id response 200: $.institution.status.investments.liabilities: unknown property: not declared in the spec"
+        ]
+    );
+}
+
+#[test]
+fn official_schema_examples_pass() {
+    let spec = Spec::official();
+    let schemas = spec.document()["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    let mut checked = 0;
+    for (name, schema) in schemas {
+        if let Some(example) = schema.get("example") {
+            checked += 1;
+            if let Err(v) = spec.check_schema(name, example) {
+                panic!("{v}");
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} schema examples");
+}
+
+#[test]
+fn official_spec_rejects_a_broken_real_body() {
+    let spec = Spec::official();
+    let body = serde_json::json!({
+        "link_token": "link-sandbox-af1a0311-da53-4636-b754-dd15cc058176",
+        "expiration": null,
+        "request_id": "XQVgFigpGHXkb0b"
+    });
+    let v = spec
+        .check_response("/link/token/create", 200, &body)
+        .unwrap_err();
+    assert_eq!(
+        v.to_string(),
+        "/link/token/create response 200: $.expiration: expected string, got null"
+    );
+    let request = serde_json::json!({ "access_token": "access-sandbox-x", "cursor": null, "count": 0, "colour": "red" });
+    let v = spec
+        .check_request("/transactions/sync", &request)
+        .unwrap_err();
+    for path in ["$.cursor", "$.count", "$.colour"] {
+        assert!(v.has_path(path), "{path} not reported:\n{v}");
+    }
+}
