@@ -1,0 +1,37 @@
+//! `/accounts/get` and `/accounts/balance/get`.
+
+use serde_json::{Map, Value, json};
+
+use super::{App, options, str_field, str_list};
+use crate::plaid_error::ApiError;
+
+fn accounts(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    let now = app.now();
+    let mut st = app.state();
+    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
+    item.check_data_access(now)?;
+    let wanted = str_list(&options(body), "account_ids");
+    let ids = item.account_ids();
+    if let Some(bad) = wanted.iter().find(|w| !ids.contains(w)) {
+        return Err(ApiError::with_message(
+            "INVALID_ACCOUNT_ID",
+            format!("one or more of the account IDs is invalid: {bad}"),
+        ));
+    }
+    let accounts: Vec<Value> = item
+        .accounts_json(false)
+        .into_iter()
+        .filter(|a| wanted.is_empty() || wanted.iter().any(|w| a["account_id"] == *w.as_str()))
+        .collect();
+    Ok(json!({ "accounts": accounts, "item": item.item_json(now, false) }))
+}
+
+/// `/accounts/get`.
+pub(super) fn get(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    accounts(app, body)
+}
+
+/// `/accounts/balance/get` (balances are static in the sandbox, so the same data).
+pub(super) fn balance_get(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    accounts(app, body)
+}

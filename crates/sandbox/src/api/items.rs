@@ -1,0 +1,241 @@
+//! Items: creation (shared by `/sandbox/public_token/create` and `/_link/sessions`), the Sandbox
+//! credential rules, `/item/public_token/exchange`, `/item/get`, `/item/remove`.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use super::{App, str_field};
+use crate::data::{self, Health, Institution};
+use crate::ids;
+use crate::plaid_error::{ApiError, canonical_message, classify};
+use crate::state::{Item, PublicToken, State, rfc3339};
+
+/// Public tokens live this long.
+pub const PUBLIC_TOKEN_MINUTES: i64 = 30;
+
+/// What a login resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Login {
+    pub username: String,
+    pub dynamic: bool,
+}
+
+/// Sandbox credential rules (CONTRACT §5): `error_<CODE>` passwords force that error;
+/// `user_good`/`pass_good` (and its MFA variants, auto-answered); persona users with any
+/// non-blank password. OAuth institutions accept anything through Link (`lenient_oauth`).
+pub(crate) fn check_login(
+    ins: &Institution,
+    username: &str,
+    password: &str,
+    lenient_oauth: bool,
+) -> Result<Login, ApiError> {
+    match ins.health {
+        Health::Down => return Err(ApiError::code("INSTITUTION_DOWN")),
+        Health::Unsupported => return Err(ApiError::code("INSTITUTION_NO_LONGER_SUPPORTED")),
+        _ => {}
+    }
+    let persona = |u: &str| {
+        matches!(
+            u,
+            "user_transactions_dynamic" | "user_ewa_user" | "user_yuppie" | "user_small_business"
+        )
+    };
+    if ins.oauth && lenient_oauth {
+        let username = if username == "user_good" || persona(username) {
+            username
+        } else {
+            "user_good"
+        };
+        return Ok(Login {
+            username: username.to_string(),
+            dynamic: username == "user_transactions_dynamic",
+        });
+    }
+    if let Some(code) = password.strip_prefix("error_") {
+        let mut e = ApiError::with_message(code, canonical_message(code));
+        if classify(code).is_none() {
+            e.error_type = "ITEM_ERROR".into();
+            e.status = 400;
+        }
+        return Err(e);
+    }
+    let ok = match username {
+        "user_good" => {
+            password == "pass_good" || password == "credential_good" || password.starts_with("mfa_")
+        }
+        u if persona(u) => !password.trim().is_empty(),
+        _ => false,
+    };
+    if !ok {
+        return Err(ApiError::code("INVALID_CREDENTIALS"));
+    }
+    Ok(Login {
+        username: username.to_string(),
+        dynamic: username == "user_transactions_dynamic",
+    })
+}
+
+/// Creates an Item (with its access token) and returns its id.
+pub(crate) fn create_item(
+    app: &App,
+    st: &mut State,
+    ins: &Institution,
+    login: &Login,
+    products: Vec<String>,
+    webhook: Option<String>,
+    account_slots: Vec<usize>,
+    via_link: bool,
+) -> String {
+    let now = app.now();
+    let seed = ids::mix2(app.config.seed, st.item_counter);
+    st.item_counter += 1;
+    let item_id = ids::derived_id(seed, 0x17E3);
+    let access_token = ids::token("access");
+    let item = Item {
+        item_id: item_id.clone(),
+        access_token: access_token.clone(),
+        institution_id: ins.id.to_string(),
+        username: login.username.clone(),
+        dynamic: login.dynamic,
+        seed,
+        history: app.config.history as u64,
+        created_at: now,
+        products,
+        webhook,
+        account_slots,
+        login_required: false,
+        login_valid_from: now,
+        removed: false,
+        via_link,
+        not_ready_pending: via_link && app.config.not_ready_on_link,
+        historical_served: !via_link,
+        log: Vec::new(),
+        base_pending_settled: false,
+        open_pending: Vec::new(),
+        dyn_counter: 0,
+        last_successful_update: Some(now),
+        last_webhook: None,
+    };
+    st.access_tokens.insert(access_token, item_id.clone());
+    st.items.insert(item_id.clone(), item);
+    item_id
+}
+
+/// Issues a public token for an Item.
+pub(crate) fn issue_public_token(st: &mut State, item_id: &str, now: DateTime<Utc>) -> String {
+    let token = ids::token("public");
+    st.public_tokens.insert(
+        token.clone(),
+        PublicToken {
+            item_id: item_id.to_string(),
+            expires_at: now + chrono::Duration::minutes(PUBLIC_TOKEN_MINUTES),
+            used: false,
+        },
+    );
+    token
+}
+
+/// `/item/public_token/exchange`: single use, 30 minutes.
+pub(super) fn exchange(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    let token = str_field(body, "public_token").unwrap_or_default();
+    let now = app.now();
+    let mut st = app.state();
+    let pt = st
+        .public_tokens
+        .get_mut(token)
+        .ok_or_else(|| ApiError::code("INVALID_PUBLIC_TOKEN"))?;
+    if pt.used || now >= pt.expires_at {
+        return Err(ApiError::code("INVALID_PUBLIC_TOKEN"));
+    }
+    pt.used = true;
+    let item_id = pt.item_id.clone();
+    let item = st
+        .items
+        .get(&item_id)
+        .filter(|i| !i.removed)
+        .ok_or_else(|| ApiError::code("INVALID_PUBLIC_TOKEN"))?;
+    let out = json!({ "access_token": item.access_token, "item_id": item.item_id });
+    drop(st);
+    app.touch();
+    Ok(out)
+}
+
+/// `/item/get`: the Item with its error (e.g. `ITEM_LOGIN_REQUIRED`) and status.
+pub(super) fn get(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    let now = app.now();
+    let mut st = app.state();
+    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
+    let last_webhook = item
+        .last_webhook
+        .as_ref()
+        .map(|(at, code)| json!({"sent_at": rfc3339(*at), "code_sent": code}));
+    Ok(json!({
+        "item": item.item_json(now, true),
+        "status": {
+            "transactions": {
+                "last_successful_update": item.last_successful_update.map(rfc3339),
+                "last_failed_update": null,
+            },
+            "investments": null,
+            "last_webhook": last_webhook,
+        },
+    }))
+}
+
+/// `/item/remove`: the access token is dead for good (`ITEM_NOT_FOUND` afterwards).
+pub(super) fn remove(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    let mut st = app.state();
+    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
+    item.removed = true;
+    item.log = Vec::new();
+    item.open_pending = Vec::new();
+    drop(st);
+    app.touch();
+    Ok(json!({}))
+}
+
+/// Looks up an institution or answers `INVALID_INSTITUTION`.
+pub(crate) fn institution_or_err(id: &str) -> Result<&'static Institution, ApiError> {
+    data::institution(id).ok_or_else(|| {
+        ApiError::with_message("INVALID_INSTITUTION", "invalid institution_id provided")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sandbox_credentials_follow_plaid_rules() {
+        let good = data::institution("ins_109508").expect("ins");
+        let oauth = data::institution("ins_127287").expect("ins");
+        let down = data::institution("ins_132361").expect("ins");
+        assert!(check_login(good, "user_good", "pass_good", false).is_ok());
+        assert_eq!(
+            check_login(good, "user_good", "nope", false)
+                .unwrap_err()
+                .error_code,
+            "INVALID_CREDENTIALS"
+        );
+        let locked = check_login(good, "user_good", "error_ITEM_LOCKED", false).unwrap_err();
+        assert_eq!(
+            (locked.status, locked.error_type.as_str()),
+            (400, "ITEM_ERROR")
+        );
+        let inst = check_login(good, "user_good", "error_INSTITUTION_DOWN", false).unwrap_err();
+        assert_eq!(inst.error_type, "INSTITUTION_ERROR");
+        assert!(
+            check_login(good, "user_transactions_dynamic", "x", false)
+                .expect("ok")
+                .dynamic
+        );
+        assert!(check_login(good, "user_transactions_dynamic", " ", false).is_err());
+        assert!(check_login(oauth, "", "", true).is_ok());
+        assert_eq!(
+            check_login(down, "user_good", "pass_good", false)
+                .unwrap_err()
+                .error_code,
+            "INSTITUTION_DOWN"
+        );
+    }
+}

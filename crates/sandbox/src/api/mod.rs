@@ -1,0 +1,413 @@
+//! The Plaid API surface: one dispatcher does what every Plaid endpoint shares (path and method,
+//! faults, `Content-Type`, JSON, credentials, field validation, `request_id`, recording), then
+//! calls the endpoint's handler, a plain function `(&App, &body) -> Result<Value, ApiError>`.
+
+mod accounts;
+mod institutions;
+mod items;
+mod link_tokens;
+mod sandbox;
+mod transactions;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::Exchange;
+use crate::config::SandboxConfig;
+use crate::conn::ConnHandle;
+use crate::faults::{FaultSpec, Faults};
+use crate::plaid_error::ApiError;
+use crate::state::State as SandboxState;
+use crate::validate::{self, Field};
+use crate::{ids, link};
+
+pub(crate) use items::{
+    check_login as items_check_login, create_item, institution_or_err as items_institution,
+    issue_public_token as items_issue_public_token,
+};
+
+/// Shared server state.
+pub(crate) struct App {
+    pub config: SandboxConfig,
+    pub state: Mutex<SandboxState>,
+    pub faults: Faults,
+    pub exchanges: Mutex<Vec<Exchange>>,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Wakes the state writer after a change.
+    pub changed: Arc<tokio::sync::Notify>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("url", &self.url)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.config.clock.now()
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, SandboxState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records that the state changed (persisted soon after when a state file is configured).
+    pub fn touch(&self) {
+        self.changed.notify_one();
+    }
+}
+
+type Handler = fn(&App, &Map<String, Value>) -> Result<Value, ApiError>;
+
+/// The Plaid endpoints: path, fields, handler.
+static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
+    (
+        "/link/token/create",
+        validate::LINK_TOKEN_CREATE,
+        link_tokens::create,
+    ),
+    (
+        "/link/token/get",
+        validate::LINK_TOKEN_GET,
+        link_tokens::get,
+    ),
+    (
+        "/item/public_token/exchange",
+        validate::PUBLIC_TOKEN_EXCHANGE,
+        items::exchange,
+    ),
+    ("/item/get", validate::ACCESS_TOKEN_ONLY, items::get),
+    ("/item/remove", validate::ITEM_REMOVE, items::remove),
+    ("/accounts/get", validate::ACCOUNTS_GET, accounts::get),
+    (
+        "/accounts/balance/get",
+        validate::ACCOUNTS_BALANCE_GET,
+        accounts::balance_get,
+    ),
+    (
+        "/transactions/sync",
+        validate::TRANSACTIONS_SYNC,
+        transactions::sync,
+    ),
+    (
+        "/transactions/refresh",
+        validate::ACCESS_TOKEN_ONLY,
+        transactions::refresh,
+    ),
+    (
+        "/institutions/get_by_id",
+        validate::INSTITUTIONS_GET_BY_ID,
+        institutions::get_by_id,
+    ),
+    (
+        "/sandbox/public_token/create",
+        validate::SANDBOX_PUBLIC_TOKEN_CREATE,
+        sandbox::public_token_create,
+    ),
+    (
+        "/sandbox/item/reset_login",
+        validate::ACCESS_TOKEN_ONLY,
+        sandbox::reset_login,
+    ),
+    (
+        "/sandbox/item/fire_webhook",
+        validate::SANDBOX_FIRE_WEBHOOK,
+        sandbox::fire_webhook,
+    ),
+    (
+        "/sandbox/transactions/create",
+        validate::SANDBOX_TRANSACTIONS_CREATE,
+        sandbox::transactions_create,
+    ),
+];
+
+/// The router: Plaid paths through [`dispatch`], plus the non-Plaid `/`, `/_faults`,
+/// `/_link/sessions`.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(health))
+        .route(
+            "/_faults",
+            post(add_fault).delete(clear_faults).get(list_faults),
+        )
+        .route("/_link/sessions", post(link::finish_session))
+        .fallback(dispatch)
+        .with_state(app)
+}
+
+async fn health() -> Response {
+    (
+        StatusCode::OK,
+        axum::Json(json!({"status": "ok", "service": "plaid-sandbox"})),
+    )
+        .into_response()
+}
+
+async fn add_fault(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let spec: FaultSpec = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"error": e.to_string()})),
+            )
+                .into_response();
+        }
+    };
+    if let Err(e) = spec.validate() {
+        return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": e}))).into_response();
+    }
+    app.faults.add(spec);
+    (
+        StatusCode::OK,
+        axum::Json(json!({"faults": app.faults.list()})),
+    )
+        .into_response()
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    app.faults.clear();
+    (StatusCode::OK, axum::Json(json!({"faults": []}))).into_response()
+}
+
+async fn list_faults(State(app): State<Arc<App>>) -> Response {
+    (
+        StatusCode::OK,
+        axum::Json(json!({"faults": app.faults.list()})),
+    )
+        .into_response()
+}
+
+/// A JSON response with a status.
+pub(crate) fn json_response(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn dispatch(
+    State(app): State<Arc<App>>,
+    ConnectInfo(conn): ConnectInfo<ConnHandle>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = ids::request_id();
+    let path = uri.path();
+    let Some(&(path, fields, handler)) = ENDPOINTS.iter().find(|(p, _, _)| *p == path) else {
+        return json_response(
+            404,
+            &ApiError::code("NOT_FOUND").to_json(Some(&request_id), false),
+        );
+    };
+    if method != Method::POST {
+        return json_response(
+            404,
+            &ApiError::code("NOT_FOUND").to_json(Some(&request_id), false),
+        );
+    }
+    if let Some(action) = app.faults.on_request(path) {
+        if action.delay_ms > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(action.delay_ms)).await;
+        }
+        if action.drop_connection {
+            conn.kill();
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        if let Some(e) = action.error {
+            let out = e.to_json(Some(&request_id), false);
+            record(&app, path, &body, e.status, &out);
+            return json_response(e.status, &out);
+        }
+    }
+    let (status, out) = match handle(&app, fields, handler, &headers, &body) {
+        Ok(mut v) => {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("request_id".into(), json!(request_id));
+            }
+            (200, v)
+        }
+        Err(e) => (e.status, e.to_json(Some(&request_id), false)),
+    };
+    record(&app, path, &body, status, &out);
+    json_response(status, &out)
+}
+
+fn record(app: &App, path: &str, body: &[u8], status: u16, response: &Value) {
+    if !app.config.record_exchanges {
+        return;
+    }
+    let mut request = serde_json::from_slice::<Value>(body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()));
+    if let Some(o) = request.as_object_mut()
+        && o.contains_key("secret")
+    {
+        o.insert("secret".into(), json!("***"));
+    }
+    let exchange = Exchange {
+        path: path.to_string(),
+        request,
+        status,
+        response: response.clone(),
+    };
+    app.exchanges
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(exchange);
+}
+
+fn handle(
+    app: &App,
+    fields: &[Field],
+    handler: Handler,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    match headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or(""))
+    {
+        None => {
+            return Err(ApiError::with_message(
+                "INVALID_HEADERS",
+                "the following required headers are missing: Content-Type (use Content-Type: application/json)",
+            ));
+        }
+        Some(ct) => {
+            let mime = ct.split(';').next().unwrap_or("").trim();
+            if !mime.eq_ignore_ascii_case("application/json") {
+                return Err(ApiError::with_message(
+                    "INVALID_BODY",
+                    format!(
+                        "request body must be JSON sent with Content-Type: application/json, got \"{mime}\""
+                    ),
+                ));
+            }
+        }
+    }
+    let parsed: Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::with_message("INVALID_BODY", "body could not be parsed as JSON"))?;
+    let Value::Object(obj) = parsed else {
+        return Err(ApiError::with_message(
+            "INVALID_BODY",
+            "body must be a JSON object",
+        ));
+    };
+    check_credentials(app, headers, &obj)?;
+    validate::check(&obj, fields)?;
+    handler(app, &obj)
+}
+
+fn credential(
+    headers: &HeaderMap,
+    obj: &Map<String, Value>,
+    header_name: &str,
+    field: &str,
+) -> Result<Option<String>, ApiError> {
+    if let Some(v) = headers.get(header_name) {
+        let s = v.to_str().unwrap_or("").trim().to_string();
+        if s.is_empty() {
+            return Err(ApiError::invalid_field(format!(
+                "{field} must be a properly formatted, non-empty string"
+            )));
+        }
+        return Ok(Some(s));
+    }
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+        Some(_) => Err(ApiError::invalid_field(format!(
+            "{field} must be a properly formatted, non-empty string"
+        ))),
+    }
+}
+
+fn check_credentials(
+    app: &App,
+    headers: &HeaderMap,
+    obj: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    let id = credential(headers, obj, "plaid-client-id", "client_id")?;
+    let secret = credential(headers, obj, "plaid-secret", "secret")?;
+    let (Some(id), Some(secret)) = (id.clone(), secret.clone()) else {
+        let mut missing = Vec::new();
+        if id.is_none() {
+            missing.push("client_id".to_string());
+        }
+        if secret.is_none() {
+            missing.push("secret".to_string());
+        }
+        return Err(ApiError::missing_fields(&missing));
+    };
+    if let Some((want_id, want_secret)) = &app.config.credentials
+        && (&id != want_id || &secret != want_secret)
+    {
+        return Err(ApiError::code("INVALID_API_KEYS"));
+    }
+    Ok(())
+}
+
+/// A string field of a validated body.
+pub(crate) fn str_field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    obj.get(name).and_then(Value::as_str)
+}
+
+/// A string-array field of a validated body (empty when absent).
+pub(crate) fn str_list(obj: &Map<String, Value>, name: &str) -> Vec<String> {
+    obj.get(name)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `options` object of a body (empty when absent).
+pub(crate) fn options(obj: &Map<String, Value>) -> Map<String, Value> {
+    obj.get("options")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Checks products: `balance` and unknown names give `INVALID_PRODUCT`.
+pub(crate) fn check_products(products: &[String]) -> Result<(), ApiError> {
+    let bad: Vec<&str> = products
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !crate::data::PRODUCTS.contains(p))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    if bad == ["balance"] {
+        return Err(ApiError::with_message(
+            "INVALID_PRODUCT",
+            "balance is not a valid product. Balance is available by default with all products.",
+        ));
+    }
+    Err(ApiError::with_message(
+        "INVALID_PRODUCT",
+        format!("the following products are not valid: {}", bad.join(", ")),
+    ))
+}

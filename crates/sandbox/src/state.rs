@@ -1,0 +1,420 @@
+//! The sandbox's state: Items (with their transaction change logs), access/public/link tokens.
+//!
+//! An Item's visible transaction history is a log: positions `0..history` are the generated base
+//! transactions (each one "added"), followed by `log`, the mutations that happened later
+//! (pending→posted, refreshes, `/sandbox/transactions/create`). A sync cursor is a position in
+//! this log, so every page costs O(count) no matter how long the history is. Only `log` is
+//! stored; the base is regenerated from the seed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::data::{self, Generator, Health};
+use crate::plaid_error::ApiError;
+
+/// Sandbox Items go into `ITEM_LOGIN_REQUIRED` this long after their last login.
+pub const LOGIN_LIFETIME_DAYS: i64 = 30;
+/// Pending base transactions post this long after the Item was created.
+pub const PENDING_SETTLE_DAYS: i64 = 2;
+
+/// One mutation appended to an Item's history.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// A new transaction (full JSON).
+    Added { txn: Value },
+    /// A changed transaction (full JSON of the new version).
+    Modified { txn: Value },
+    /// A transaction that disappeared (e.g. a pending one that posted).
+    Removed {
+        transaction_id: String,
+        account_id: String,
+    },
+    /// The posted copy of pending base transaction `index`, posted on `date`.
+    PostedBase { index: u64, date: NaiveDate },
+}
+
+/// A pending transaction added after creation, waiting to post.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingTxn {
+    pub due: DateTime<Utc>,
+    pub txn: Value,
+}
+
+/// A linked Item.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Item {
+    pub item_id: String,
+    /// Never printed (see the `Debug` impl).
+    pub access_token: String,
+    pub institution_id: String,
+    pub username: String,
+    /// `user_transactions_dynamic`: refresh and `/sandbox/transactions/create` add transactions.
+    pub dynamic: bool,
+    pub seed: u64,
+    pub history: u64,
+    pub created_at: DateTime<Utc>,
+    pub products: Vec<String>,
+    pub webhook: Option<String>,
+    pub account_slots: Vec<usize>,
+    pub login_required: bool,
+    pub login_valid_from: DateTime<Utc>,
+    pub removed: bool,
+    pub via_link: bool,
+    pub not_ready_pending: bool,
+    pub historical_served: bool,
+    pub log: Vec<Entry>,
+    pub base_pending_settled: bool,
+    pub open_pending: Vec<PendingTxn>,
+    pub dyn_counter: u64,
+    pub last_successful_update: Option<DateTime<Utc>>,
+    pub last_webhook: Option<(DateTime<Utc>, String)>,
+}
+
+impl std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Item")
+            .field("item_id", &self.item_id)
+            .field("institution_id", &self.institution_id)
+            .field("history", &self.history)
+            .field("log_len", &self.log.len())
+            .field("removed", &self.removed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A page of `/transactions/sync`.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub added: Vec<Value>,
+    pub modified: Vec<Value>,
+    pub removed: Vec<Value>,
+}
+
+fn txn_id(v: &Value) -> String {
+    v["transaction_id"].as_str().unwrap_or_default().to_string()
+}
+
+fn txn_account(v: &Value) -> &str {
+    v["account_id"].as_str().unwrap_or_default()
+}
+
+impl Item {
+    /// The generator of this Item's base transactions.
+    pub fn generator(&self) -> Generator {
+        Generator::new(
+            self.seed,
+            self.history,
+            self.created_at.date_naive(),
+            &self.account_slots,
+        )
+    }
+
+    /// Length of the visible log (base + mutations).
+    pub fn log_len(&self, g: &Generator) -> u64 {
+        g.history + self.log.len() as u64
+    }
+
+    /// Ids of the Item's accounts.
+    pub fn account_ids(&self) -> Vec<String> {
+        self.account_slots
+            .iter()
+            .map(|&s| data::account_id(self.seed, s))
+            .collect()
+    }
+
+    /// `AccountBase` JSON of the Item's accounts, optionally filtered, optionally only the ones
+    /// that carry transactions.
+    pub fn accounts_json(&self, only_transactional: bool) -> Vec<Value> {
+        self.account_slots
+            .iter()
+            .filter(|&&s| !only_transactional || data::has_transactions(s))
+            .map(|&s| data::account_json(self.seed, s))
+            .collect()
+    }
+
+    /// The Item's current error, if any (login expiry included).
+    pub fn current_error(&self, now: DateTime<Utc>) -> Option<ApiError> {
+        if self.login_required
+            || now >= self.login_valid_from + chrono::Duration::days(LOGIN_LIFETIME_DAYS)
+        {
+            return Some(ApiError::code("ITEM_LOGIN_REQUIRED"));
+        }
+        None
+    }
+
+    /// Gate for data calls: institution health, then the Item's error.
+    pub fn check_data_access(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
+        if data::institution(&self.institution_id).map(|i| i.health) == Some(Health::Down) {
+            return Err(ApiError::code("INSTITUTION_DOWN"));
+        }
+        match self.current_error(now) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// `Item` JSON (as in `/item/get` and accounts responses).
+    pub fn item_json(&self, now: DateTime<Utc>, with_created_at: bool) -> Value {
+        let ins = data::institution(&self.institution_id);
+        let billed: Vec<&str> = self.products.iter().map(String::as_str).collect();
+        let available: Vec<&str> = ins
+            .map(|i| i.products)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|p| !billed.contains(p) && data::ITEM_PRODUCTS.contains(p))
+            .collect();
+        let mut v = json!({
+            "item_id": self.item_id,
+            "institution_id": self.institution_id,
+            "institution_name": ins.map(|i| i.name),
+            "webhook": self.webhook.clone().unwrap_or_default(),
+            "auth_method": null,
+            "error": self.current_error(now).map(|e| e.to_json(None, true)),
+            "available_products": available,
+            "billed_products": billed,
+            "products": billed,
+            "consented_products": billed,
+            "consent_expiration_time": null,
+            "update_type": "background",
+        });
+        if with_created_at && let Some(o) = v.as_object_mut() {
+            o.insert("created_at".into(), json!(rfc3339(self.created_at)));
+        }
+        v
+    }
+
+    /// Posts pending transactions that are due (all of them when `force`). Appends
+    /// `removed(pending)` + `added(posted)` pairs; returns whether anything changed.
+    pub fn settle(&mut self, now: DateTime<Utc>, force: bool) -> bool {
+        let mut changed = false;
+        let today = now.date_naive();
+        if !self.base_pending_settled
+            && (force || now >= self.created_at + chrono::Duration::days(PENDING_SETTLE_DAYS))
+        {
+            let g = self.generator();
+            for i in g.first_pending()..g.history {
+                self.log.push(Entry::Removed {
+                    transaction_id: g.txn_id(i),
+                    account_id: g.account_of(i),
+                });
+                let date = today.max(g.date_of(i));
+                self.log.push(Entry::PostedBase { index: i, date });
+            }
+            self.base_pending_settled = true;
+            changed = true;
+        }
+        let (due, keep): (Vec<PendingTxn>, Vec<PendingTxn>) =
+            std::mem::take(&mut self.open_pending)
+                .into_iter()
+                .partition(|p| force || p.due <= now);
+        self.open_pending = keep;
+        for p in due {
+            let pending_id = txn_id(&p.txn);
+            self.log.push(Entry::Removed {
+                transaction_id: pending_id.clone(),
+                account_id: txn_account(&p.txn).to_string(),
+            });
+            let mut posted = p.txn;
+            posted["transaction_id"] = json!(crate::ids::derived_id(
+                self.seed ^ 0xB057,
+                crate::ids::hash_str(&pending_id)
+            ));
+            posted["pending"] = json!(false);
+            posted["pending_transaction_id"] = json!(pending_id);
+            posted["date"] = json!(today.format("%Y-%m-%d").to_string());
+            self.log.push(Entry::Added { txn: posted });
+            changed = true;
+        }
+        changed
+    }
+
+    /// Reads log positions `from..to` as a sync page, collapsing changes within the page, keeping
+    /// only `account_id` when given.
+    pub fn read_page(
+        &self,
+        g: &Generator,
+        from: u64,
+        to: u64,
+        account_id: Option<&str>,
+        original_description: bool,
+    ) -> Page {
+        let mut added: Vec<Option<Value>> = Vec::new();
+        let mut added_at: HashMap<String, usize> = HashMap::new();
+        let mut modified: Vec<Option<Value>> = Vec::new();
+        let mut modified_at: HashMap<String, usize> = HashMap::new();
+        let mut removed = Vec::new();
+        for pos in from..to {
+            let entry = if pos < g.history {
+                if let Some(a) = account_id
+                    && g.account_of(pos) != a
+                {
+                    continue;
+                }
+                Entry::Added { txn: g.base(pos) }
+            } else {
+                match self.log.get((pos - g.history) as usize) {
+                    Some(Entry::PostedBase { index, date }) => Entry::Added {
+                        txn: g.posted(*index, *date),
+                    },
+                    Some(e) => e.clone(),
+                    None => break,
+                }
+            };
+            match entry {
+                Entry::Added { mut txn } => {
+                    if account_id.is_some_and(|a| a != txn_account(&txn)) {
+                        continue;
+                    }
+                    if original_description {
+                        txn["original_description"] =
+                            json!(txn["name"].as_str().map(str::to_uppercase));
+                    }
+                    added_at.insert(txn_id(&txn), added.len());
+                    added.push(Some(txn));
+                }
+                Entry::Modified { mut txn } => {
+                    if account_id.is_some_and(|a| a != txn_account(&txn)) {
+                        continue;
+                    }
+                    if original_description {
+                        txn["original_description"] =
+                            json!(txn["name"].as_str().map(str::to_uppercase));
+                    }
+                    let id = txn_id(&txn);
+                    if let Some(&k) = added_at.get(&id) {
+                        added[k] = Some(txn);
+                    } else if let Some(&k) = modified_at.get(&id) {
+                        modified[k] = Some(txn);
+                    } else {
+                        modified_at.insert(id, modified.len());
+                        modified.push(Some(txn));
+                    }
+                }
+                Entry::Removed {
+                    transaction_id,
+                    account_id: acc,
+                } => {
+                    if account_id.is_some_and(|a| a != acc) {
+                        continue;
+                    }
+                    if let Some(k) = added_at.remove(&transaction_id) {
+                        added[k] = None;
+                        continue;
+                    }
+                    if let Some(k) = modified_at.remove(&transaction_id) {
+                        modified[k] = None;
+                    }
+                    removed.push(json!({ "transaction_id": transaction_id, "account_id": acc }));
+                }
+                Entry::PostedBase { .. } => {}
+            }
+        }
+        Page {
+            added: added.into_iter().flatten().collect(),
+            modified: modified.into_iter().flatten().collect(),
+            removed,
+        }
+    }
+
+    /// Every transaction currently visible (replays the whole log; for tests).
+    pub fn truth(&self) -> Vec<Value> {
+        let g = self.generator();
+        let mut order: Vec<String> = Vec::new();
+        let mut current: HashMap<String, Value> = HashMap::new();
+        let len = self.log_len(&g);
+        fn put(current: &mut HashMap<String, Value>, order: &mut Vec<String>, t: Value) {
+            let id = txn_id(&t);
+            if current.insert(id.clone(), t).is_none() {
+                order.push(id);
+            }
+        }
+        for pos in 0..len {
+            if pos < g.history {
+                put(&mut current, &mut order, g.base(pos));
+                continue;
+            }
+            match &self.log[(pos - g.history) as usize] {
+                Entry::Added { txn } | Entry::Modified { txn } => {
+                    put(&mut current, &mut order, txn.clone())
+                }
+                Entry::PostedBase { index, date } => {
+                    put(&mut current, &mut order, g.posted(*index, *date))
+                }
+                Entry::Removed { transaction_id, .. } => {
+                    current.remove(transaction_id);
+                }
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|id| current.remove(&id))
+            .collect()
+    }
+}
+
+/// A public token.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PublicToken {
+    pub item_id: String,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+}
+
+/// A link token and what Link did with it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LinkToken {
+    pub created_at: DateTime<Utc>,
+    pub expiration: DateTime<Utc>,
+    pub client_name: String,
+    pub language: String,
+    pub country_codes: Vec<String>,
+    pub products: Vec<String>,
+    pub webhook: Option<String>,
+    pub redirect_uri: Option<String>,
+    /// Update mode: the Item this token repairs.
+    pub update_item_id: Option<String>,
+    pub hosted_link_url: Option<String>,
+    /// `LinkTokenGetSessionsResponse` JSON of finished sessions.
+    pub sessions: Vec<Value>,
+}
+
+/// Everything the sandbox remembers (this is the state file's content).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    pub items: BTreeMap<String, Item>,
+    /// access token → item id.
+    pub access_tokens: HashMap<String, String>,
+    pub public_tokens: HashMap<String, PublicToken>,
+    pub link_tokens: HashMap<String, LinkToken>,
+    /// Items created so far (feeds the deterministic seeds).
+    pub item_counter: u64,
+}
+
+impl State {
+    /// The Item an access token designates: `INVALID_ACCESS_TOKEN` for unknown tokens,
+    /// `ITEM_NOT_FOUND` for removed Items.
+    pub fn item_mut(&mut self, access_token: &str) -> Result<&mut Item, ApiError> {
+        let id = self
+            .access_tokens
+            .get(access_token)
+            .ok_or_else(|| ApiError::code("INVALID_ACCESS_TOKEN"))?;
+        let item = self
+            .items
+            .get_mut(id)
+            .ok_or_else(|| ApiError::code("INVALID_ACCESS_TOKEN"))?;
+        if item.removed {
+            return Err(ApiError::code("ITEM_NOT_FOUND"));
+        }
+        Ok(item)
+    }
+}
+
+/// RFC 3339 with a `Z` suffix and whole seconds.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
