@@ -1,1 +1,67 @@
-//! placeholder
+//! # coffer-core: everything Coffer does, without a window
+//!
+//! The desktop shell (`src-tauri`) and the CLI are thin front ends over [`Coffer`], whose async
+//! methods are the commands of DESIGN.md §3 (`create_link_token`, `exchange_public_token`,
+//! `finish_update`, `poll_hosted_link`, `list_links`, `rename_link`, `remove_link`,
+//! `refresh_balances`, `sync_transactions`, `list_transactions`, `export_transactions`,
+//! `get_status`, `get_settings`, `save_settings`, `sandbox_*`, `reconnect_check`). Every one
+//! validates its input first and returns [`Result<T, AppError>`](AppError), whose JSON form
+//! `{ code, message, plaid? }` is the UI contract.
+//!
+//! ## Pieces
+//!
+//! * [`Mode`], [`Settings`], [`paths`]: offline / sandbox / production, one data directory
+//!   (`COFFER_HOME` or the platform's app data dir), one database per mode, a settings file
+//!   without secrets; `PLAID_CLIENT_ID` / `PLAID_SECRET` / `PLAID_ENV` / `COFFER_PLAID_URL` win.
+//! * [`store::Store`]: SQLite (WAL, foreign keys, busy timeout), atomic append-only migrations,
+//!   one module per table with `read` / `write` submodules. Money is exact decimal text.
+//! * [`vault`]: the OS keychain (`<mode>/item/<item_id>` → access token,
+//!   `<mode>/plaid-secret`), every call under a timeout; [`MemoryVault`] for tests.
+//! * `links.rs`: the link lifecycle (create / exchange / update / remove, reconcile, health).
+//! * `sync.rs`: `/transactions/sync` in one SQLite transaction per run, crash-safe.
+//! * `export.rs`: CSV, OFX and JSON, written to a temp file then renamed.
+//!
+//! Plaid is reached only through `coffer-plaid`; `coffer-sandbox` is started in-process in
+//! offline mode. No access token or secret is ever written to SQLite, logs, events, errors or
+//! any returned value.
+//!
+//! ## How to add a table
+//!
+//! 1. Append a migration to [`store::schema::MIGRATIONS`] (never edit an existing entry).
+//! 2. Add `store/<table>.rs` with a row type and `read` / `write` submodules of free functions
+//!    over `&rusqlite::Connection`, and declare it in `store/mod.rs`.
+//! 3. Call them through `Store::read` / `Store::write` (or a sync [`store::Run`]).
+//!
+//! ## How to add a command
+//!
+//! 1. Add an input struct (`#[serde(rename_all = "camelCase", deny_unknown_fields)]`) and an
+//!    output view (camelCase, no secret) in `views.rs`.
+//! 2. Add an `async fn verb_noun(&self, input) -> Result<Output>` on [`Coffer`] in the module
+//!    that owns the concern; validate with [`validate`] before touching Plaid or the store.
+//! 3. Add an integration test in `tests/core/` against the real sandbox, asserting what a user
+//!    would see, and a bad-input case proving nothing changed.
+
+mod coffer;
+pub mod error;
+mod export;
+mod links;
+pub mod mode;
+pub mod paths;
+pub mod settings;
+pub mod store;
+mod sync;
+pub mod validate;
+pub mod vault;
+pub mod views;
+
+pub use coffer::{Coffer, CofferConfig, OFFLINE_CLIENT_ID, OpenOptions};
+pub use coffer_plaid::{Credentials, Secret};
+pub use error::{AppError, ErrorCode, PlaidErrorInfo, Result};
+pub use mode::Mode;
+pub use settings::{EnvConfig, Settings, SettingsInput, SettingsView};
+pub use store::Store;
+pub use store::links::LinkStatus;
+pub use store::transactions::{TransactionFilter, TransactionView};
+pub use sync::{MAX_SYNC_RESTARTS, SYNC_PAGE_SIZE};
+pub use vault::{KeyringVault, MemoryVault, Vault};
+pub use views::*;

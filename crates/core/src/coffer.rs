@@ -1,0 +1,605 @@
+//! [`Coffer`]: the Store, the Vault, the Plaid client, the settings and the mode, together.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use coffer_plaid::{Credentials, PlaidClient, Secret};
+
+use crate::error::{AppError, Result};
+use crate::mode::Mode;
+use crate::paths::{Paths, default_home};
+use crate::settings::{EnvConfig, Settings, SettingsInput, SettingsView};
+use crate::store::events::NewEvent;
+use crate::store::links::{LinkRow, LinkStatus};
+use crate::store::{self, Store};
+use crate::vault::{self, KeyringVault, Vault};
+use crate::views::{ReconcileIssue, StatusView};
+
+/// Client id of the embedded offline sandbox (a fixed local pair, not a Plaid credential).
+pub const OFFLINE_CLIENT_ID: &str = "coffer-offline";
+const OFFLINE_SECRET: &str = "coffer-offline-secret";
+
+/// How [`Coffer::open`] finds its configuration.
+#[derive(Debug, Default)]
+pub struct OpenOptions {
+    /// Data directory; default `$COFFER_HOME` or the platform's app data dir.
+    pub home: Option<PathBuf>,
+    /// Vault; default the OS keychain (service `coffer`).
+    pub vault: Option<Arc<dyn Vault>>,
+    /// Environment overrides; default read from the process.
+    pub env: Option<EnvConfig>,
+}
+
+/// An explicit target, bypassing settings and environment (tests, benchmarks, tools).
+#[derive(Debug)]
+pub struct CofferConfig {
+    /// Data directory.
+    pub home: PathBuf,
+    /// Mode (selects the database and keychain namespace).
+    pub mode: Mode,
+    /// Plaid (or coffer-sandbox) base URL.
+    pub base_url: String,
+    /// Credentials for that server.
+    pub credentials: Credentials,
+    /// Vault.
+    pub vault: Arc<dyn Vault>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) paths: Paths,
+    pub(crate) mode: Mode,
+    pub(crate) store: Store,
+    pub(crate) vault: Arc<dyn Vault>,
+    pub(crate) plaid: PlaidClient,
+    pub(crate) settings: RwLock<Settings>,
+    pub(crate) env: EnvConfig,
+    pub(crate) sync_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    pub(crate) exchange_lock: tokio::sync::Mutex<()>,
+    pub(crate) reconcile: Mutex<Vec<ReconcileIssue>>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) sandbox: Mutex<Option<coffer_sandbox::Sandbox>>,
+}
+
+/// The application core. Cheap to clone (an `Arc` inside); share one per mode.
+#[derive(Clone)]
+pub struct Coffer {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Coffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Coffer")
+            .field("mode", &self.inner.mode)
+            .field("home", &self.inner.paths.home())
+            .field("base_url", &self.inner.plaid.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Coffer {
+    /// Opens with the defaults: `$COFFER_HOME` or the platform data dir, the OS keychain,
+    /// the process environment.
+    pub async fn open() -> Result<Coffer> {
+        Self::open_with(OpenOptions::default()).await
+    }
+
+    /// Opens as configured by settings and environment; in offline mode starts the embedded
+    /// sandbox on 127.0.0.1 (unless `COFFER_PLAID_URL` points elsewhere).
+    pub async fn open_with(opts: OpenOptions) -> Result<Coffer> {
+        let home = match opts.home {
+            Some(h) => h,
+            None => default_home()?,
+        };
+        let paths = Paths::new(home);
+        let env = match opts.env {
+            Some(e) => e,
+            None => EnvConfig::from_process()?,
+        };
+        let vault: Arc<dyn Vault> = match opts.vault {
+            Some(v) => v,
+            None => Arc::new(KeyringVault::new(vault::SERVICE)),
+        };
+        let settings = Settings::load(&paths)?;
+        let mut notes = Vec::new();
+        let client_id = env.client_id.clone().or_else(|| settings.client_id.clone());
+        let environment = env
+            .environment
+            .or(settings.environment)
+            .unwrap_or(Mode::Sandbox);
+        let mut target: Option<(Mode, Credentials)> = None;
+        if let Some(client_id) = client_id {
+            let secret = match &env.secret {
+                Some(s) => Some(Secret::new(s.clone())),
+                None => {
+                    let v = vault.clone();
+                    let key = vault::secret_key(environment);
+                    tokio::task::spawn_blocking(move || v.load(&key)).await??
+                }
+            };
+            match secret {
+                Some(secret) => target = Some((environment, Credentials { client_id, secret })),
+                None => notes.push(format!(
+                    "a Plaid client id is set but no {environment} secret is saved: running offline"
+                )),
+            }
+        }
+        let mut sandbox = None;
+        let (mode, base_url, credentials) = match target {
+            Some((mode, creds)) => {
+                let url = env
+                    .base_url
+                    .clone()
+                    .or_else(|| mode.default_base_url().map(str::to_string))
+                    .unwrap_or_default();
+                (mode, url, creds)
+            }
+            None => {
+                let creds = Credentials {
+                    client_id: OFFLINE_CLIENT_ID.into(),
+                    secret: Secret::new(OFFLINE_SECRET),
+                };
+                let url = match &env.base_url {
+                    Some(u) => u.clone(),
+                    None => {
+                        paths.ensure(Mode::Offline)?;
+                        let config = coffer_sandbox::SandboxConfig {
+                            credentials: Some((OFFLINE_CLIENT_ID.into(), OFFLINE_SECRET.into())),
+                            state_path: Some(paths.sandbox_state()),
+                            ..Default::default()
+                        };
+                        let sb = coffer_sandbox::Sandbox::start(([127, 0, 0, 1], 0).into(), config)
+                            .await
+                            .map_err(|e| AppError::Io {
+                                context: "failed to start the offline sandbox",
+                                detail: e.to_string(),
+                            })?;
+                        let url = sb.url();
+                        sandbox = Some(sb);
+                        url
+                    }
+                };
+                (Mode::Offline, url, creds)
+            }
+        };
+        let coffer = Self::build(
+            paths,
+            mode,
+            base_url,
+            credentials,
+            vault,
+            settings,
+            env,
+            notes,
+        )?;
+        *coffer
+            .inner
+            .sandbox
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = sandbox;
+        coffer.reconcile().await?;
+        Ok(coffer)
+    }
+
+    /// Opens on an explicit target (no settings-driven mode, no env, no embedded sandbox).
+    /// For tests and benchmarks: e.g. a [`crate::MemoryVault`] and a sandbox URL.
+    pub async fn open_at(config: CofferConfig) -> Result<Coffer> {
+        let paths = Paths::new(config.home);
+        let settings = Settings::load(&paths)?;
+        let coffer = Self::build(
+            paths,
+            config.mode,
+            config.base_url,
+            config.credentials,
+            config.vault,
+            settings,
+            EnvConfig::default(),
+            Vec::new(),
+        )?;
+        coffer.reconcile().await?;
+        Ok(coffer)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        paths: Paths,
+        mode: Mode,
+        base_url: String,
+        credentials: Credentials,
+        vault: Arc<dyn Vault>,
+        settings: Settings,
+        env: EnvConfig,
+        notes: Vec<String>,
+    ) -> Result<Coffer> {
+        paths.ensure(mode)?;
+        let store = Store::open(paths.database(mode))?;
+        let plaid = PlaidClient::new(&base_url, credentials)
+            .map_err(|e| AppError::from_plaid("invalid Plaid configuration", e))?;
+        Ok(Coffer {
+            inner: Arc::new(Inner {
+                paths,
+                mode,
+                store,
+                vault,
+                plaid,
+                settings: RwLock::new(settings),
+                env,
+                sync_locks: Mutex::new(HashMap::new()),
+                exchange_lock: tokio::sync::Mutex::new(()),
+                reconcile: Mutex::new(Vec::new()),
+                notes,
+                sandbox: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The mode in use.
+    pub fn mode(&self) -> Mode {
+        self.inner.mode
+    }
+
+    /// The store (benchmarks, tools, tests).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The Plaid base URL in use.
+    pub fn base_url(&self) -> &str {
+        self.inner.plaid.base_url()
+    }
+
+    /// Stops the embedded sandbox, if any (it also stops when the process ends).
+    pub async fn shutdown(&self) {
+        let sb = self
+            .inner
+            .sandbox
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(sb) = sb {
+            sb.shutdown().await;
+        }
+    }
+
+    // ---- helpers shared by the command modules ----
+
+    pub(crate) fn settings(&self) -> Settings {
+        self.inner
+            .settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn event(&self, e: NewEvent<'_>) {
+        if let Err(err) = self
+            .inner
+            .store
+            .write(|c| store::events::write::insert(c, &e))
+        {
+            tracing::warn!(error = %err, kind = e.kind, "could not record event");
+        }
+    }
+
+    pub(crate) async fn vault_store(&self, key: String, secret: Secret) -> Result<()> {
+        let v = self.inner.vault.clone();
+        tokio::task::spawn_blocking(move || v.store(&key, &secret)).await?
+    }
+
+    pub(crate) async fn vault_load(&self, key: String) -> Result<Option<Secret>> {
+        let v = self.inner.vault.clone();
+        tokio::task::spawn_blocking(move || v.load(&key)).await?
+    }
+
+    pub(crate) async fn vault_delete(&self, key: String) -> Result<()> {
+        let v = self.inner.vault.clone();
+        tokio::task::spawn_blocking(move || v.delete(&key)).await?
+    }
+
+    pub(crate) fn item_key(&self, item_id: &str) -> String {
+        vault::item_key(self.inner.mode, item_id)
+    }
+
+    /// The link, or LINK_NOT_FOUND.
+    pub(crate) fn link(&self, id: i64) -> Result<LinkRow> {
+        crate::validate::link_id(id)?;
+        self.inner
+            .store
+            .read(|c| store::links::read::get(c, id))?
+            .ok_or(AppError::LinkNotFound(id))
+    }
+
+    /// The access token of a live link. A missing keychain entry marks the link.
+    pub(crate) async fn access_token(&self, link: &LinkRow) -> Result<Secret> {
+        if link.status == LinkStatus::Archived {
+            return Err(AppError::invalid(format!(
+                "link {} is archived (removed at Plaid)",
+                link.id
+            )));
+        }
+        match self.vault_load(self.item_key(&link.item_id)).await? {
+            Some(s) => Ok(s),
+            None => {
+                self.inner.store.write(|c| {
+                    store::links::write::set_status(c, link.id, LinkStatus::KeychainMissing)?;
+                    store::links::write::set_error(c, link.id, "KEYCHAIN_ENTRY_MISSING", None)
+                })?;
+                self.event(NewEvent {
+                    link_id: Some(link.id),
+                    item_id: Some(&link.item_id),
+                    kind: "keychain_entry_missing",
+                    detail: "the access token is not in the keychain; remove this link and link the bank again",
+                    error_code: Some("KEYCHAIN_ENTRY_MISSING"),
+                    request_id: None,
+                });
+                Err(AppError::KeychainUnavailable(format!(
+                    "the keychain has no access token for link {}; remove it and link the bank again",
+                    link.id
+                )))
+            }
+        }
+    }
+
+    /// Records a failed Plaid call on a link: LOGIN_REQUIRED moves it to needs-reconnect.
+    pub(crate) fn record_failure(&self, link: &LinkRow, kind: &str, err: &AppError) {
+        let code = err.plaid_code().map(str::to_string).unwrap_or_else(|| {
+            serde_json::to_value(err.code())
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        });
+        let request_id = err.plaid().and_then(|p| p.request_id.clone());
+        let login = matches!(err, AppError::LoginRequired { .. });
+        let res = self.inner.store.write(|c| {
+            if login {
+                store::links::write::set_status(c, link.id, LinkStatus::LoginRequired)?;
+            }
+            store::links::write::set_error(c, link.id, &code, request_id.as_deref())
+        });
+        if let Err(e) = res {
+            tracing::warn!(error = %e, "could not record link failure");
+        }
+        let detail = err.to_string();
+        self.event(NewEvent {
+            link_id: Some(link.id),
+            item_id: Some(&link.item_id),
+            kind,
+            detail: &detail,
+            error_code: Some(&code),
+            request_id: request_id.as_deref(),
+        });
+    }
+
+    /// Compares the keychain index, the links and the vault. Reports (status + events) and
+    /// repairs: an entry without link is removed at Plaid (best effort) and deleted; a link
+    /// without entry is marked KEYCHAIN_MISSING.
+    pub(crate) async fn reconcile(&self) -> Result<Vec<ReconcileIssue>> {
+        let store = &self.inner.store;
+        let index = store.read(store::vault_entries::read::list)?;
+        let links = store.read(store::links::read::list)?;
+        let mut issues = Vec::new();
+        let prefix = format!("{}/item/", self.inner.mode.as_str());
+        for (key, item_id) in &index {
+            if !key.starts_with(&prefix) {
+                continue;
+            }
+            let link = links.iter().find(|l| &l.item_id == item_id);
+            if link.is_some_and(|l| l.status != LinkStatus::Archived) {
+                continue;
+            }
+            // An entry the app wrote whose link never got stored (crash or failure mid-exchange)
+            // or whose link was removed while the keychain could not be reached.
+            let token = match self.vault_load(key.clone()).await {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reconcile: keychain not usable");
+                    issues.push(ReconcileIssue {
+                        kind: "KEYCHAIN_UNAVAILABLE".into(),
+                        item_id: item_id.clone(),
+                        link_id: link.map(|l| l.id),
+                        action: "will retry at next start".into(),
+                    });
+                    continue;
+                }
+            };
+            let mut action = "index entry dropped (no keychain entry)".to_string();
+            if let Some(token) = token {
+                match self.inner.plaid.item_remove(&token).await {
+                    Ok(_) => action = "item removed at Plaid and keychain entry deleted".into(),
+                    Err(e) => {
+                        let e = AppError::from_plaid("failed to remove item", e);
+                        action = format!(
+                            "keychain entry deleted; Plaid removal failed ({})",
+                            e.plaid_code().unwrap_or("network")
+                        );
+                    }
+                }
+                if let Err(e) = self.vault_delete(key.clone()).await {
+                    tracing::warn!(error = %e, "reconcile: could not delete orphan keychain entry");
+                    issues.push(ReconcileIssue {
+                        kind: "ORPHAN_KEYCHAIN_ENTRY".into(),
+                        item_id: item_id.clone(),
+                        link_id: link.map(|l| l.id),
+                        action: "could not delete it; will retry at next start".into(),
+                    });
+                    continue;
+                }
+            }
+            store.write(|c| store::vault_entries::write::delete(c, key))?;
+            self.event(NewEvent {
+                link_id: link.map(|l| l.id),
+                item_id: Some(item_id),
+                kind: "reconcile_orphan_keychain_entry",
+                detail: &action,
+                error_code: None,
+                request_id: None,
+            });
+            issues.push(ReconcileIssue {
+                kind: "ORPHAN_KEYCHAIN_ENTRY".into(),
+                item_id: item_id.clone(),
+                link_id: link.map(|l| l.id),
+                action,
+            });
+        }
+        for link in links.iter().filter(|l| l.status != LinkStatus::Archived) {
+            let key = self.item_key(&link.item_id);
+            match self.vault_load(key).await {
+                Ok(Some(_)) => {
+                    if link.status == LinkStatus::KeychainMissing {
+                        // The entry came back (keychain restored): healthy again.
+                        store.write(|c| store::links::write::clear_error(c, link.id))?;
+                    }
+                }
+                Ok(None) => {
+                    if link.status != LinkStatus::KeychainMissing {
+                        store.write(|c| {
+                            store::links::write::set_status(
+                                c,
+                                link.id,
+                                LinkStatus::KeychainMissing,
+                            )?;
+                            store::links::write::set_error(
+                                c,
+                                link.id,
+                                "KEYCHAIN_ENTRY_MISSING",
+                                None,
+                            )
+                        })?;
+                        self.event(NewEvent {
+                            link_id: Some(link.id),
+                            item_id: Some(&link.item_id),
+                            kind: "reconcile_missing_keychain_entry",
+                            detail: "link marked KEYCHAIN_MISSING: remove it and link the bank again",
+                            error_code: Some("KEYCHAIN_ENTRY_MISSING"),
+                            request_id: None,
+                        });
+                    }
+                    issues.push(ReconcileIssue {
+                        kind: "MISSING_KEYCHAIN_ENTRY".into(),
+                        item_id: link.item_id.clone(),
+                        link_id: Some(link.id),
+                        action: "link marked KEYCHAIN_MISSING".into(),
+                    });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "reconcile: keychain not usable");
+                    issues.push(ReconcileIssue {
+                        kind: "KEYCHAIN_UNAVAILABLE".into(),
+                        item_id: link.item_id.clone(),
+                        link_id: Some(link.id),
+                        action: "not checked".into(),
+                    });
+                    break;
+                }
+            }
+        }
+        *self
+            .inner
+            .reconcile
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = issues.clone();
+        Ok(issues)
+    }
+
+    /// `get_status`.
+    pub async fn get_status(&self) -> Result<StatusView> {
+        let links = self.inner.store.read(store::links::read::list)?;
+        let events = self
+            .inner
+            .store
+            .read(|c| store::events::read::recent(c, None, 50))?;
+        Ok(StatusView {
+            mode: self.inner.mode,
+            base_url: self.base_url().to_string(),
+            data_dir: self.inner.paths.home().display().to_string(),
+            database: self.inner.store.path().display().to_string(),
+            schema_version: store::schema_version(),
+            links: links.len() as u32,
+            needs_attention: links
+                .iter()
+                .filter(|l| {
+                    matches!(
+                        l.status,
+                        LinkStatus::LoginRequired | LinkStatus::KeychainMissing
+                    )
+                })
+                .map(|l| l.id)
+                .collect(),
+            reconcile: self
+                .inner
+                .reconcile
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
+            notes: self.inner.notes.clone(),
+            recent_events: events,
+        })
+    }
+
+    /// `get_settings`: never the secret, only whether one is available.
+    pub async fn get_settings(&self) -> Result<SettingsView> {
+        let s = self.settings();
+        let env = &self.inner.env;
+        let environment = env.environment.or(s.environment);
+        let secret_saved = if env.secret.is_some() {
+            true
+        } else if let Some(m) = environment {
+            self.vault_load(vault::secret_key(m)).await?.is_some()
+        } else {
+            false
+        };
+        Ok(SettingsView {
+            mode: self.inner.mode,
+            client_id: env.client_id.clone().or(s.client_id.clone()),
+            environment,
+            secret_saved,
+            country_codes: s.country_codes.clone(),
+            days_requested: s.days_requested,
+            products: s.products.clone(),
+            link_limit: s.link_limit,
+            env_overrides: env.names(),
+            base_url: self.base_url().to_string(),
+        })
+    }
+
+    /// `save_settings`: the secret goes to the keychain (for the given or configured
+    /// environment), the rest to `settings.json`. A mode change takes effect at next open.
+    pub async fn save_settings(&self, input: SettingsInput) -> Result<SettingsView> {
+        input.validate()?;
+        let mut next = self.settings();
+        next.apply(&input)?;
+        if let Some(secret) = &input.secret {
+            let env = next.environment.ok_or_else(|| {
+                AppError::invalid("choose an environment (sandbox or production) to save a secret")
+            })?;
+            self.vault_store(vault::secret_key(env), Secret::new(secret.clone()))
+                .await?;
+        }
+        next.save(&self.inner.paths)?;
+        *self
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = next;
+        self.event(NewEvent {
+            kind: "settings_saved",
+            detail: if input.secret.is_some() {
+                "settings saved (secret stored in keychain)"
+            } else {
+                "settings saved"
+            },
+            ..Default::default()
+        });
+        self.get_settings().await
+    }
+
+    /// The per-link sync lock (one sync per link at a time).
+    pub(crate) fn sync_lock(&self, link_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self
+            .inner
+            .sync_locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        map.entry(link_id).or_default().clone()
+    }
+}

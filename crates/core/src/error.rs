@@ -1,0 +1,337 @@
+//! The one error type of the core, and its JSON form for the UI.
+//!
+//! `AppError` serializes to `{ code, message, plaid? }` (DESIGN.md §3). `code` is the closed
+//! [`ErrorCode`] enum the UI branches on; `message` is for people; `plaid` carries Plaid's
+//! own error fields when the failure came from Plaid. Nothing in here ever holds a secret:
+//! Plaid error messages and request ids are not secrets, and no variant takes a token.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// Result of every core operation.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The closed set of error codes the UI may branch on (mirrored in TypeScript).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The configured maximum number of links is reached.
+    LinkLimitReached,
+    /// `exchange_public_token` without a public token.
+    MissingPublicToken,
+    /// `exchange_public_token` with an empty account list.
+    NoAccountsSelected,
+    /// No link with that id.
+    LinkNotFound,
+    /// The link needs the user to log in again (Link update mode).
+    LoginRequired,
+    /// Any other error answered by Plaid.
+    Plaid,
+    /// The OS keychain is missing, locked or not responding.
+    KeychainUnavailable,
+    /// Plaid credentials are missing or the operation is not available in this mode.
+    NotConfigured,
+    /// Plaid could not be reached (connection, timeout, malformed answer).
+    Network,
+    /// The local database failed (I/O, read-only, corrupt).
+    Storage,
+    /// The database was written by a newer Coffer.
+    DatabaseTooNew,
+    /// A command input failed validation.
+    InvalidInput,
+    /// Reading or writing a user file (export) failed.
+    Io,
+}
+
+/// Plaid's error fields, as shown to the UI (camelCase on the wire).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaidErrorInfo {
+    /// Plaid `error_type` (e.g. `ITEM_ERROR`).
+    pub error_type: String,
+    /// Plaid `error_code` (e.g. `ITEM_LOGIN_REQUIRED`).
+    pub error_code: String,
+    /// Plaid's user-facing message, when it sent one.
+    pub display_message: Option<String>,
+    /// Plaid request id, for support.
+    pub request_id: Option<String>,
+    /// HTTP status of the failed call.
+    #[serde(skip)]
+    pub status: u16,
+}
+
+/// Every failure the core reports.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The link limit from the settings is reached.
+    #[error("max number of Plaid links already reached")]
+    LinkLimitReached {
+        /// The configured limit.
+        limit: u32,
+    },
+    /// No public token given.
+    #[error("must provide a public token")]
+    MissingPublicToken,
+    /// No account given.
+    #[error("must select at least one account")]
+    NoAccountsSelected,
+    /// Unknown link id.
+    #[error("link {0} not found")]
+    LinkNotFound(i64),
+    /// The link needs a re-login through Link update mode.
+    #[error("{context}: the bank needs you to log in again (reconnect this link)")]
+    LoginRequired {
+        /// What was being done ("failed to sync transactions").
+        context: &'static str,
+        /// The link concerned.
+        link_id: Option<i64>,
+        /// Plaid's error.
+        plaid: Box<PlaidErrorInfo>,
+    },
+    /// Plaid answered with an error.
+    #[error("{context}")]
+    Plaid {
+        /// What was being done, in DESIGN.md §3 wording ("failed to exchange token").
+        context: &'static str,
+        /// Plaid's error.
+        plaid: Box<PlaidErrorInfo>,
+    },
+    /// The keychain is not usable.
+    #[error("{0}")]
+    KeychainUnavailable(String),
+    /// Missing configuration, or a command not available in this mode.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// Plaid could not be reached or answered something unreadable.
+    #[error("{context}: {detail}")]
+    Network {
+        /// What was being done.
+        context: &'static str,
+        /// What went wrong on the wire (never holds a secret).
+        detail: String,
+    },
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Storage(String),
+    /// The database comes from a newer version of Coffer.
+    #[error(
+        "this database was written by a newer version of Coffer (schema {found}, this version knows {supported}); it was not modified"
+    )]
+    DatabaseTooNew {
+        /// Schema version found in the file.
+        found: i64,
+        /// Latest schema version this build knows.
+        supported: i64,
+    },
+    /// A command input is invalid.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// A file could not be read or written.
+    #[error("{context}: {detail}")]
+    Io {
+        /// What was being done.
+        context: &'static str,
+        /// The OS error text.
+        detail: String,
+    },
+}
+
+impl AppError {
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::LinkLimitReached { .. } => ErrorCode::LinkLimitReached,
+            AppError::MissingPublicToken => ErrorCode::MissingPublicToken,
+            AppError::NoAccountsSelected => ErrorCode::NoAccountsSelected,
+            AppError::LinkNotFound(_) => ErrorCode::LinkNotFound,
+            AppError::LoginRequired { .. } => ErrorCode::LoginRequired,
+            AppError::Plaid { .. } => ErrorCode::Plaid,
+            AppError::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            AppError::NotConfigured(_) => ErrorCode::NotConfigured,
+            AppError::Network { .. } => ErrorCode::Network,
+            AppError::Storage(_) => ErrorCode::Storage,
+            AppError::DatabaseTooNew { .. } => ErrorCode::DatabaseTooNew,
+            AppError::InvalidInput(_) => ErrorCode::InvalidInput,
+            AppError::Io { .. } => ErrorCode::Io,
+        }
+    }
+
+    /// Plaid's error fields, when the failure came from Plaid.
+    pub fn plaid(&self) -> Option<&PlaidErrorInfo> {
+        match self {
+            AppError::LoginRequired { plaid, .. } | AppError::Plaid { plaid, .. } => Some(plaid),
+            _ => None,
+        }
+    }
+
+    /// Shorthand for [`AppError::InvalidInput`].
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        AppError::InvalidInput(msg.into())
+    }
+
+    /// Converts a Plaid client error, naming what was being done.
+    pub(crate) fn from_plaid(context: &'static str, err: coffer_plaid::Error) -> Self {
+        match err {
+            coffer_plaid::Error::Api { status, error } => {
+                let info = Box::new(PlaidErrorInfo {
+                    error_type: error.error_type.to_string(),
+                    error_code: error.error_code.clone(),
+                    display_message: error.display_message.clone(),
+                    request_id: error.request_id.clone(),
+                    status,
+                });
+                if info.error_code == "ITEM_LOGIN_REQUIRED" {
+                    AppError::LoginRequired {
+                        context,
+                        link_id: None,
+                        plaid: info,
+                    }
+                } else {
+                    AppError::Plaid {
+                        context,
+                        plaid: info,
+                    }
+                }
+            }
+            e @ (coffer_plaid::Error::Transport { .. }
+            | coffer_plaid::Error::Decode { .. }
+            | coffer_plaid::Error::UnexpectedResponse { .. }) => AppError::Network {
+                context,
+                detail: e.to_string(),
+            },
+            coffer_plaid::Error::InvalidConfig(msg) => AppError::NotConfigured(msg),
+        }
+    }
+
+    /// Attaches a link id to a login-required error.
+    pub(crate) fn with_link(mut self, id: i64) -> Self {
+        if let AppError::LoginRequired { link_id, .. } = &mut self {
+            *link_id = Some(id);
+        }
+        self
+    }
+
+    /// Plaid error code, if any.
+    pub fn plaid_code(&self) -> Option<&str> {
+        self.plaid().map(|p| p.error_code.as_str())
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let plaid = self.plaid();
+        let mut s = serializer.serialize_struct("AppError", if plaid.is_some() { 3 } else { 2 })?;
+        s.serialize_field("code", &self.code())?;
+        s.serialize_field("message", &self.to_string())?;
+        if let Some(p) = plaid {
+            s.serialize_field("plaid", p)?;
+        }
+        s.end()
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        AppError::Storage(e.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Storage(format!("background task failed: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_snapshot() {
+        let cases = vec![
+            AppError::LinkLimitReached { limit: 5 },
+            AppError::MissingPublicToken,
+            AppError::NoAccountsSelected,
+            AppError::LinkNotFound(42),
+            AppError::Plaid {
+                context: "failed to exchange token",
+                plaid: Box::new(PlaidErrorInfo {
+                    error_type: "INVALID_INPUT".into(),
+                    error_code: "INVALID_PUBLIC_TOKEN".into(),
+                    display_message: None,
+                    request_id: Some("m8MDnv9okwxFNBV".into()),
+                    status: 400,
+                }),
+            },
+            AppError::LoginRequired {
+                context: "failed to sync transactions",
+                link_id: Some(1),
+                plaid: Box::new(PlaidErrorInfo {
+                    error_type: "ITEM_ERROR".into(),
+                    error_code: "ITEM_LOGIN_REQUIRED".into(),
+                    display_message: Some("Please log in again".into()),
+                    request_id: Some("abc".into()),
+                    status: 400,
+                }),
+            },
+            AppError::KeychainUnavailable("keychain locked or not responding".into()),
+            AppError::InvalidInput("name is empty".into()),
+            AppError::DatabaseTooNew {
+                found: 9,
+                supported: 1,
+            },
+        ];
+        let json = serde_json::to_string_pretty(&cases).expect("serialize");
+        let expected = r#"[
+  {
+    "code": "LINK_LIMIT_REACHED",
+    "message": "max number of Plaid links already reached"
+  },
+  {
+    "code": "MISSING_PUBLIC_TOKEN",
+    "message": "must provide a public token"
+  },
+  {
+    "code": "NO_ACCOUNTS_SELECTED",
+    "message": "must select at least one account"
+  },
+  {
+    "code": "LINK_NOT_FOUND",
+    "message": "link 42 not found"
+  },
+  {
+    "code": "PLAID",
+    "message": "failed to exchange token",
+    "plaid": {
+      "errorType": "INVALID_INPUT",
+      "errorCode": "INVALID_PUBLIC_TOKEN",
+      "displayMessage": null,
+      "requestId": "m8MDnv9okwxFNBV"
+    }
+  },
+  {
+    "code": "LOGIN_REQUIRED",
+    "message": "failed to sync transactions: the bank needs you to log in again (reconnect this link)",
+    "plaid": {
+      "errorType": "ITEM_ERROR",
+      "errorCode": "ITEM_LOGIN_REQUIRED",
+      "displayMessage": "Please log in again",
+      "requestId": "abc"
+    }
+  },
+  {
+    "code": "KEYCHAIN_UNAVAILABLE",
+    "message": "keychain locked or not responding"
+  },
+  {
+    "code": "INVALID_INPUT",
+    "message": "invalid input: name is empty"
+  },
+  {
+    "code": "DATABASE_TOO_NEW",
+    "message": "this database was written by a newer version of Coffer (schema 9, this version knows 1); it was not modified"
+  }
+]"#;
+        assert_eq!(json, expected);
+    }
+}

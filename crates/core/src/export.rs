@@ -1,0 +1,290 @@
+//! `list_transactions` and `export_transactions` (CSV, OFX, JSON; exact amounts; written to a
+//! temporary file in the destination directory, then renamed).
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::coffer::Coffer;
+use crate::error::{AppError, Result};
+use crate::store::transactions::{TransactionFilter, TransactionView};
+use crate::store::{self, Store};
+use crate::validate;
+use crate::views::{
+    ExportFormat, ExportInput, ExportOutput, ListTransactionsInput, TransactionPage,
+};
+
+impl Store {
+    /// A page of transactions plus the total (the benchmark's entry point).
+    pub fn list_transactions(
+        &self,
+        filter: &TransactionFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<TransactionPage> {
+        self.read(|c| {
+            let rows = store::transactions::read::page(c, filter, limit, offset)?;
+            let total = if offset == 0 && (rows.len() as u32) < limit {
+                rows.len() as u64
+            } else {
+                store::transactions::read::count(c, filter)?
+            };
+            Ok(TransactionPage { total, rows })
+        })
+    }
+}
+
+impl Coffer {
+    /// Validates a filter and resolves Plaid account ids to rows.
+    fn filter(&self, input: &ListTransactionsInput) -> Result<TransactionFilter> {
+        let account_rowids = match &input.account_ids {
+            None => None,
+            Some(ids) => {
+                if ids.len() > validate::MAX_ACCOUNTS {
+                    return Err(AppError::invalid(format!(
+                        "at most {} accounts",
+                        validate::MAX_ACCOUNTS
+                    )));
+                }
+                let mut rows = Vec::with_capacity(ids.len());
+                for id in ids {
+                    validate::token_like("accountIds[]", id, 100)?;
+                    let row = self
+                        .inner
+                        .store
+                        .read(|c| store::accounts::read::by_account_id(c, id))?
+                        .ok_or_else(|| {
+                            AppError::invalid(format!("unknown account {:?}", validate::clip(id)))
+                        })?;
+                    rows.push(row.rowid);
+                }
+                Some(rows)
+            }
+        };
+        if let (Some(f), Some(t)) = (input.from, input.to)
+            && f > t
+        {
+            return Err(AppError::invalid("from is after to"));
+        }
+        let search = match &input.search {
+            Some(s) => validate::search(s)?,
+            None => None,
+        };
+        Ok(TransactionFilter {
+            account_rowids,
+            from: input.from,
+            to: input.to,
+            search,
+        })
+    }
+
+    /// `list_transactions`: a page (1–1000 rows) and the total; never the whole table.
+    pub async fn list_transactions(&self, input: ListTransactionsInput) -> Result<TransactionPage> {
+        if input.limit == 0 || input.limit > validate::MAX_PAGE {
+            return Err(AppError::invalid(format!(
+                "limit must be between 1 and {}",
+                validate::MAX_PAGE
+            )));
+        }
+        if input.offset > 100_000_000 {
+            return Err(AppError::invalid("offset is too large"));
+        }
+        let filter = self.filter(&input)?;
+        self.inner
+            .store
+            .list_transactions(&filter, input.limit, input.offset)
+    }
+
+    /// `export_transactions`: every matching row (limit/offset ignored) to `path`.
+    pub async fn export_transactions(&self, input: ExportInput) -> Result<ExportOutput> {
+        let filter = self.filter(&input.filter)?;
+        let path = input.path.clone();
+        if !path.is_absolute() || path.file_name().is_none() {
+            return Err(AppError::invalid("path must be an absolute file path"));
+        }
+        let dir = path
+            .parent()
+            .ok_or_else(|| AppError::invalid("path has no directory"))?;
+        if !dir.is_dir() {
+            return Err(AppError::invalid(
+                "the destination directory does not exist",
+            ));
+        }
+        let store = &self.inner.store;
+        let rows = write_export(store, &filter, input.format, &path)?;
+        Ok(ExportOutput { rows })
+    }
+}
+
+fn io_err(e: impl std::fmt::Display) -> AppError {
+    AppError::Io {
+        context: "failed to export transactions",
+        detail: e.to_string(),
+    }
+}
+
+fn write_export(
+    store: &Store,
+    filter: &TransactionFilter,
+    format: ExportFormat,
+    path: &Path,
+) -> Result<u64> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = (|| -> Result<u64> {
+        let file = std::fs::File::create(&tmp).map_err(io_err)?;
+        let mut out = std::io::BufWriter::new(file);
+        let n = match format {
+            ExportFormat::Csv => write_csv(store, filter, &mut out)?,
+            ExportFormat::Json => write_json(store, filter, &mut out)?,
+            ExportFormat::Ofx => write_ofx(store, filter, &mut out)?,
+        };
+        let file = out.into_inner().map_err(io_err)?;
+        file.sync_all().map_err(io_err)?;
+        std::fs::rename(&tmp, path).map_err(io_err)?;
+        Ok(n)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_csv(store: &Store, filter: &TransactionFilter, out: &mut impl Write) -> Result<u64> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "date",
+        "amount",
+        "currency",
+        "name",
+        "merchant",
+        "pending",
+        "category",
+        "account_id",
+        "link_id",
+        "transaction_id",
+    ])
+    .map_err(io_err)?;
+    let n = store.read(|c| {
+        store::transactions::read::for_each(c, filter, |t| {
+            w.write_record([
+                t.date.to_string(),
+                t.amount.to_string(),
+                t.iso_currency_code
+                    .clone()
+                    .or(t.unofficial_currency_code.clone())
+                    .unwrap_or_default(),
+                csv_safe(&t.name),
+                csv_safe(t.merchant_name.as_deref().unwrap_or("")),
+                t.pending.to_string(),
+                t.category.clone().unwrap_or_default(),
+                t.account_id.clone(),
+                t.link_id.to_string(),
+                t.transaction_id.clone(),
+            ])
+            .map_err(io_err)
+        })
+    })?;
+    w.flush().map_err(io_err)?;
+    Ok(n)
+}
+
+/// Neutralises spreadsheet formulas in text cells.
+fn csv_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_json(store: &Store, filter: &TransactionFilter, out: &mut impl Write) -> Result<u64> {
+    out.write_all(b"[").map_err(io_err)?;
+    let n = store.read(|c| {
+        let mut first = true;
+        store::transactions::read::for_each(c, filter, |t: TransactionView| {
+            if !first {
+                out.write_all(b",").map_err(io_err)?;
+            }
+            first = false;
+            out.write_all(b"\n  ").map_err(io_err)?;
+            serde_json::to_writer(&mut *out, &t).map_err(io_err)
+        })
+    })?;
+    out.write_all(b"\n]\n").map_err(io_err)?;
+    Ok(n)
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) -> Result<u64> {
+    let now = chrono::Utc::now().format("%Y%m%d%H%M%S").to_string();
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<?OFX OFXHEADER=\"200\" VERSION=\"220\" SECURITY=\"NONE\" OLDFILEUID=\"NONE\" NEWFILEUID=\"NONE\"?>\n<OFX>\n<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS><DTSERVER>{now}</DTSERVER><LANGUAGE>ENG</LANGUAGE></SONRS></SIGNONMSGSRSV1>\n<BANKMSGSRSV1>\n"
+    )
+    .map_err(io_err)?;
+    // Rows come newest first; one statement per account as they appear.
+    let mut current: Option<String> = None;
+    let n = store.read(|c| {
+        let mut f2 = filter.clone();
+        let ids: Vec<(i64, String)> = {
+            let mut st = c.prepare("SELECT id, account_id FROM accounts ORDER BY id")?;
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let mut total = 0;
+        for (rowid, account_id) in ids {
+            if let Some(only) = &filter.account_rowids
+                && !only.contains(&rowid)
+            {
+                continue;
+            }
+            f2.account_rowids = Some(vec![rowid]);
+            let mut opened = false;
+            total += store::transactions::read::for_each(c, &f2, |t| {
+                if !opened {
+                    opened = true;
+                    let cur = t.iso_currency_code.clone().unwrap_or_else(|| "USD".into());
+                    write!(
+                        out,
+                        "<STMTTRNRS><TRNUID>0</TRNUID><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS><STMTRS><CURDEF>{}</CURDEF>\n<BANKACCTFROM><BANKID>PLAID</BANKID><ACCTID>{}</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTFROM>\n<BANKTRANLIST>\n",
+                        xml(&cur),
+                        xml(&account_id)
+                    )
+                    .map_err(io_err)?;
+                    current = Some(account_id.clone());
+                }
+                // OFX amounts are signed from the account's view: money in is positive; Plaid's
+                // is the opposite.
+                let amount = -t.amount;
+                write!(
+                    out,
+                    "<STMTTRN><TRNTYPE>{}</TRNTYPE><DTPOSTED>{}</DTPOSTED><TRNAMT>{}</TRNAMT><FITID>{}</FITID><NAME>{}</NAME>{}</STMTTRN>\n",
+                    if amount.is_sign_negative() { "DEBIT" } else { "CREDIT" },
+                    t.date.format("%Y%m%d"),
+                    amount,
+                    xml(&t.transaction_id),
+                    xml(&t.name.chars().take(32).collect::<String>()),
+                    t.merchant_name.as_deref().map(|m| format!("<MEMO>{}</MEMO>", xml(m))).unwrap_or_default()
+                )
+                .map_err(io_err)
+            })?;
+            if opened {
+                out.write_all(b"</BANKTRANLIST>\n</STMTRS></STMTTRNRS>\n").map_err(io_err)?;
+            }
+        }
+        Ok(total)
+    })?;
+    let _ = current;
+    out.write_all(b"</BANKMSGSRSV1>\n</OFX>\n")
+        .map_err(io_err)?;
+    Ok(n)
+}

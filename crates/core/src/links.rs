@@ -1,0 +1,911 @@
+//! The link lifecycle (DESIGN.md §3, §5): link tokens, the public-token exchange, update mode,
+//! Hosted Link, listing, renaming, removal, balances, health checks and the sandbox tools.
+
+use coffer_plaid::{
+    Account, CountryCode, LinkTokenCreateRequest, LinkTokenHostedLink, LinkTokenTransactions,
+    LinkTokenUpdate, LinkTokenUser, Product, SandboxPublicTokenCreateRequest, Secret,
+};
+use sha2::{Digest, Sha256};
+
+use crate::coffer::Coffer;
+use crate::error::{AppError, Result};
+use crate::store::accounts::Balance;
+use crate::store::events::NewEvent;
+use crate::store::links::{LinkRow, LinkStatus};
+use crate::store::{self, now};
+use crate::validate;
+use crate::views::{
+    AccountView, CreateLinkTokenInput, ExchangeInput, ExchangeOutput, HostedLinkPoll,
+    HostedLinkState, LinkErrorView, LinkTokenView, LinkView,
+};
+
+/// Name shown in Link.
+pub const CLIENT_NAME: &str = "Coffer";
+
+/// SHA-256 of a public token, hex: what is kept to make the exchange idempotent.
+pub(crate) fn public_token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stores accounts of a link and a balance snapshot of each.
+pub(crate) fn store_accounts(
+    c: &rusqlite::Connection,
+    link_id: i64,
+    accounts: &[Account],
+    only: Option<&[String]>,
+    source: &str,
+) -> Result<()> {
+    let fetched_at = now();
+    for a in accounts {
+        if let Some(only) = only
+            && !only.contains(&a.account_id)
+        {
+            continue;
+        }
+        let subtype = a.subtype.as_ref().map(|s| s.as_str().to_string());
+        let rowid = store::accounts::write::upsert(
+            c,
+            link_id,
+            &store::accounts::write::NewAccount {
+                account_id: &a.account_id,
+                name: &a.name,
+                official_name: a.official_name.as_deref(),
+                mask: a.mask.as_deref(),
+                account_type: a.account_type.as_str(),
+                subtype: subtype.as_deref(),
+            },
+        )?;
+        store::accounts::write::insert_balance(
+            c,
+            rowid,
+            &Balance {
+                available: a.balances.available,
+                current: a.balances.current,
+                limit: a.balances.limit,
+                iso_currency_code: a.balances.iso_currency_code.clone(),
+                unofficial_currency_code: a.balances.unofficial_currency_code.clone(),
+                fetched_at: fetched_at.clone(),
+                source: source.to_string(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn purpose(input: &CreateLinkTokenInput) -> String {
+    let mut p = match input.link_id {
+        Some(id) if input.account_selection => format!("update+select:{id}"),
+        Some(id) => format!("update:{id}"),
+        None => "new".to_string(),
+    };
+    if input.hosted {
+        p.push_str("+hosted");
+    }
+    p
+}
+
+impl Coffer {
+    fn check_link_limit(&self) -> Result<()> {
+        let limit = self.settings().link_limit;
+        let live = self.inner.store.read(store::links::read::count_live)?;
+        if live >= limit {
+            return Err(AppError::LinkLimitReached { limit });
+        }
+        Ok(())
+    }
+
+    fn country_codes(&self) -> Vec<CountryCode> {
+        self.settings()
+            .country_codes
+            .iter()
+            .map(|c| CountryCode::from(c.as_str()))
+            .collect()
+    }
+
+    /// `create_link_token`: a new link, update mode (`linkId`), Hosted Link (`hosted`), with
+    /// optional reuse of an unexpired, unused cached token for the same purpose.
+    pub async fn create_link_token(&self, input: CreateLinkTokenInput) -> Result<LinkTokenView> {
+        const CONTEXT: &str = "failed to create link token";
+        let link = match input.link_id {
+            Some(id) => Some(self.link(id)?),
+            None => {
+                if input.account_selection {
+                    return Err(AppError::invalid(
+                        "accountSelection needs linkId (update mode)",
+                    ));
+                }
+                self.check_link_limit()?;
+                None
+            }
+        };
+        let purpose = purpose(&input);
+        if input.use_cache {
+            // Keep a margin so the token does not expire while Link is open.
+            let valid_until = (chrono::Utc::now() + chrono::Duration::minutes(5))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            if let Some(row) = self
+                .inner
+                .store
+                .read(|c| store::link_tokens::read::reusable(c, &purpose, &valid_until))?
+            {
+                return Ok(LinkTokenView {
+                    link_token: row.link_token,
+                    expiration: row.expiration,
+                    hosted_link_url: row.hosted_link_url,
+                });
+            }
+        }
+        let settings = self.settings();
+        let mut req = LinkTokenCreateRequest {
+            client_name: CLIENT_NAME.into(),
+            language: "en".into(),
+            country_codes: self.country_codes(),
+            user: Some(LinkTokenUser::new(settings.client_user_id.clone())),
+            ..Default::default()
+        };
+        if input.hosted {
+            req.hosted_link = Some(LinkTokenHostedLink::default());
+        }
+        match &link {
+            Some(link) => {
+                let token = self.access_token(link).await?;
+                req.access_token = Some(token);
+                if input.account_selection {
+                    req.update = Some(LinkTokenUpdate {
+                        account_selection_enabled: Some(true),
+                        ..Default::default()
+                    });
+                }
+            }
+            None => {
+                req.products = Some(
+                    settings
+                        .products
+                        .iter()
+                        .map(|p| Product::from(p.as_str()))
+                        .collect(),
+                );
+                req.transactions = Some(LinkTokenTransactions {
+                    days_requested: Some(settings.days_requested),
+                });
+            }
+        }
+        let resp = match self.inner.plaid.link_token_create(&req).await {
+            Ok(r) => r,
+            Err(e) => {
+                let err = AppError::from_plaid(CONTEXT, e);
+                match &link {
+                    Some(l) => self.record_failure(l, "link_token_failed", &err),
+                    None => self.event(NewEvent {
+                        kind: "link_token_failed",
+                        detail: &err.to_string(),
+                        error_code: err.plaid_code(),
+                        request_id: err.plaid().and_then(|p| p.request_id.as_deref()),
+                        ..Default::default()
+                    }),
+                }
+                return Err(err.with_link(input.link_id.unwrap_or_default()));
+            }
+        };
+        let expiration = resp
+            .expiration
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.inner.store.write(|c| {
+            store::link_tokens::write::insert(
+                c,
+                &resp.link_token,
+                &purpose,
+                input.link_id,
+                &expiration,
+                resp.hosted_link_url.as_deref(),
+            )
+        })?;
+        self.event(NewEvent {
+            link_id: input.link_id,
+            kind: "link_token_created",
+            detail: &purpose,
+            request_id: Some(&resp.request_id),
+            ..Default::default()
+        });
+        Ok(LinkTokenView {
+            link_token: resp.link_token,
+            expiration,
+            hosted_link_url: resp.hosted_link_url,
+        })
+    }
+
+    /// `exchange_public_token`: validated before any Plaid call; idempotent per public token;
+    /// atomic across Plaid, the keychain and SQLite.
+    pub async fn exchange_public_token(&self, input: ExchangeInput) -> Result<ExchangeOutput> {
+        validate::public_token(&input.public_token)?;
+        validate::account_ids(&input.account_ids)?;
+        let institution_id = if input.institution_id.is_empty() {
+            None
+        } else {
+            validate::token_like("institutionId", &input.institution_id, 100)?;
+            Some(input.institution_id.clone())
+        };
+        let institution_name = if input.institution_name.trim().is_empty() {
+            None
+        } else {
+            Some(validate::name(
+                "institutionName",
+                &input.institution_name,
+                validate::MAX_NAME,
+            )?)
+        };
+        self.exchange(
+            &input.public_token,
+            institution_id,
+            institution_name,
+            Some(&input.account_ids),
+        )
+        .await
+    }
+
+    pub(crate) async fn exchange(
+        &self,
+        public_token: &str,
+        institution_id: Option<String>,
+        institution_name: Option<String>,
+        account_ids: Option<&[String]>,
+    ) -> Result<ExchangeOutput> {
+        const CONTEXT: &str = "failed to exchange token";
+        let _guard = self.inner.exchange_lock.lock().await;
+        let hash = public_token_hash(public_token);
+        if let Some(link_id) = self
+            .inner
+            .store
+            .read(|c| store::links::read::by_public_token_hash(c, &hash))?
+        {
+            return Ok(ExchangeOutput { link_id });
+        }
+        self.check_link_limit()?;
+
+        let exchanged = match self
+            .inner
+            .plaid
+            .item_public_token_exchange(public_token)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let err = AppError::from_plaid(CONTEXT, e);
+                self.event(NewEvent {
+                    kind: "exchange_failed",
+                    detail: &err.to_string(),
+                    error_code: err.plaid_code(),
+                    request_id: err.plaid().and_then(|p| p.request_id.as_deref()),
+                    ..Default::default()
+                });
+                return Err(err);
+            }
+        };
+        let item_id = exchanged.item_id.clone();
+        let access_token = exchanged.access_token;
+        let key = self.item_key(&item_id);
+
+        // 1. Index first (so a crash between here and the link row is found by reconcile).
+        if let Err(e) = self
+            .inner
+            .store
+            .write(|c| store::vault_entries::write::insert(c, &key, &item_id))
+        {
+            self.undo_exchange(&access_token, None, &item_id).await;
+            return Err(e);
+        }
+        // 2. Keychain.
+        if let Err(e) = self.vault_store(key.clone(), access_token.clone()).await {
+            self.undo_exchange(&access_token, Some(&key), &item_id)
+                .await;
+            let _ = self.vault_delete(key.clone()).await;
+            let _ = self
+                .inner
+                .store
+                .write(|c| store::vault_entries::write::delete(c, &key));
+            return Err(e);
+        }
+        // 3. Accounts and institution details.
+        let accounts = match self.inner.plaid.accounts_get(&access_token, None).await {
+            Ok(r) => r,
+            Err(e) => {
+                let err = AppError::from_plaid(CONTEXT, e);
+                self.rollback_exchange(&access_token, &key, &item_id).await;
+                return Err(err);
+            }
+        };
+        let institution_id = institution_id.or_else(|| accounts.item.institution_id.clone());
+        let mut institution_name =
+            institution_name.or_else(|| accounts.item.institution_name.clone());
+        if institution_name.is_none()
+            && let Some(id) = &institution_id
+        {
+            let req =
+                coffer_plaid::InstitutionsGetByIdRequest::new(id.clone(), self.country_codes());
+            match self.inner.plaid.institutions_get_by_id(&req).await {
+                Ok(r) => institution_name = Some(r.institution.name),
+                Err(e) => tracing::warn!(error = %e, "institution lookup failed"),
+            }
+        }
+        let only: Option<Vec<String>> = account_ids.and_then(|ids| {
+            let known: Vec<String> = accounts
+                .accounts
+                .iter()
+                .filter(|a| ids.contains(&a.account_id))
+                .map(|a| a.account_id.clone())
+                .collect();
+            (!known.is_empty()).then_some(known)
+        });
+        let products = self.settings().products;
+        let name = institution_name
+            .clone()
+            .unwrap_or_else(|| "Bank".to_string());
+        // 4. One SQLite transaction: link, token hash, accounts, balances, token cache.
+        let written = self.inner.store.write(|c| {
+            let link_id = store::links::write::insert(
+                c,
+                &store::links::write::NewLink {
+                    item_id: &item_id,
+                    institution_id: institution_id.as_deref(),
+                    institution_name: institution_name.as_deref(),
+                    name: &name,
+                    products: &products,
+                },
+            )?;
+            store::links::write::record_public_token(c, &hash, link_id)?;
+            store_accounts(
+                c,
+                link_id,
+                &accounts.accounts,
+                only.as_deref(),
+                "accounts_get",
+            )?;
+            c.execute(
+                "UPDATE link_tokens SET used_at = ?1 WHERE used_at IS NULL AND link_id IS NULL",
+                [now()],
+            )?;
+            store::events::write::insert(
+                c,
+                &NewEvent {
+                    link_id: Some(link_id),
+                    item_id: Some(&item_id),
+                    kind: "link_created",
+                    detail: &format!("{} account(s)", accounts.accounts.len()),
+                    error_code: None,
+                    request_id: Some(&exchanged.request_id),
+                },
+            )?;
+            Ok(link_id)
+        });
+        match written {
+            Ok(link_id) => Ok(ExchangeOutput { link_id }),
+            Err(e) => {
+                self.rollback_exchange(&access_token, &key, &item_id).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes the item at Plaid after a failed exchange (best effort, logged).
+    async fn undo_exchange(&self, token: &Secret, _key: Option<&str>, item_id: &str) {
+        let detail = match self.inner.plaid.item_remove(token).await {
+            Ok(_) => "exchange undone: item removed at Plaid".to_string(),
+            Err(e) => format!(
+                "exchange undone; removing the item at Plaid failed: {}",
+                e.error_code().unwrap_or("network")
+            ),
+        };
+        self.event(NewEvent {
+            item_id: Some(item_id),
+            kind: "exchange_rolled_back",
+            detail: &detail,
+            ..Default::default()
+        });
+    }
+
+    /// Undoes a half-done exchange: keychain entry, Plaid item, index.
+    async fn rollback_exchange(&self, token: &Secret, key: &str, item_id: &str) {
+        let vault_ok = self.vault_delete(key.to_string()).await.is_ok();
+        self.undo_exchange(token, Some(key), item_id).await;
+        if vault_ok {
+            let _ = self
+                .inner
+                .store
+                .write(|c| store::vault_entries::write::delete(c, key));
+        }
+    }
+
+    /// `finish_update`: after Link update mode succeeded; no exchange. Clears the error
+    /// state and adds newly shared accounts.
+    pub async fn finish_update(
+        &self,
+        link_id: i64,
+        account_ids: Option<Vec<String>>,
+    ) -> Result<LinkView> {
+        const CONTEXT: &str = "failed to finish update";
+        if let Some(ids) = &account_ids {
+            validate::account_ids(ids)?;
+        }
+        let link = self.link(link_id)?;
+        let token = self.access_token(&link).await?;
+        let item = match self.inner.plaid.item_get(&token).await {
+            Ok(r) => r,
+            Err(e) => {
+                let err = AppError::from_plaid(CONTEXT, e).with_link(link.id);
+                self.record_failure(&link, "update_failed", &err);
+                return Err(err);
+            }
+        };
+        if let Some(pe) = &item.item.error
+            && pe.error_code == "ITEM_LOGIN_REQUIRED"
+        {
+            let err = AppError::LoginRequired {
+                context: CONTEXT,
+                link_id: Some(link.id),
+                plaid: Box::new(crate::error::PlaidErrorInfo {
+                    error_type: pe.error_type.to_string(),
+                    error_code: pe.error_code.clone(),
+                    display_message: pe.display_message.clone(),
+                    request_id: Some(item.request_id.clone()),
+                    status: 400,
+                }),
+            };
+            self.record_failure(&link, "update_failed", &err);
+            return Err(err);
+        }
+        let accounts = match self.inner.plaid.accounts_get(&token, None).await {
+            Ok(r) => r,
+            Err(e) => {
+                let err = AppError::from_plaid(CONTEXT, e).with_link(link.id);
+                self.record_failure(&link, "update_failed", &err);
+                return Err(err);
+            }
+        };
+        self.inner.store.write(|c| {
+            store_accounts(c, link.id, &accounts.accounts, None, "accounts_get")?;
+            store::links::write::clear_error(c, link.id)?;
+            c.execute(
+                "UPDATE link_tokens SET used_at = ?2 WHERE used_at IS NULL AND link_id = ?1",
+                rusqlite::params![link.id, now()],
+            )?;
+            store::events::write::insert(
+                c,
+                &NewEvent {
+                    link_id: Some(link.id),
+                    item_id: Some(&link.item_id),
+                    kind: "link_updated",
+                    detail: &format!("{} account(s) shared", accounts.accounts.len()),
+                    error_code: None,
+                    request_id: Some(&accounts.request_id),
+                },
+            )?;
+            Ok(())
+        })?;
+        self.link_view(link.id)
+    }
+
+    /// `poll_hosted_link`: reads `/link/token/get`; exchanges (or finishes the update) on
+    /// success; reports an exit.
+    pub async fn poll_hosted_link(&self, link_token: &str) -> Result<HostedLinkPoll> {
+        validate::link_token(link_token)?;
+        let cached = self
+            .inner
+            .store
+            .read(|c| store::link_tokens::read::get(c, link_token))?
+            .ok_or_else(|| AppError::invalid("unknown link token"))?;
+        let resp = self
+            .inner
+            .plaid
+            .link_token_get(link_token)
+            .await
+            .map_err(|e| AppError::from_plaid("failed to read the Link session", e))?;
+        let sessions = resp.link_sessions.unwrap_or_default();
+        for s in &sessions {
+            let result = s
+                .results
+                .as_ref()
+                .and_then(|r| r.item_add_results.first())
+                .map(|r| {
+                    (
+                        r.public_token.clone(),
+                        r.institution.clone(),
+                        r.accounts.clone(),
+                    )
+                })
+                .or_else(|| {
+                    s.on_success.as_ref().map(|o| {
+                        (
+                            o.public_token.clone(),
+                            o.metadata.institution.clone(),
+                            o.metadata.accounts.clone(),
+                        )
+                    })
+                });
+            if let Some((public_token, institution, accounts)) = result {
+                let link_id = match cached.link_id {
+                    Some(id) => {
+                        let ids: Vec<String> =
+                            accounts.iter().filter_map(|a| a.id.clone()).collect();
+                        self.finish_update(id, (!ids.is_empty()).then_some(ids))
+                            .await?;
+                        id
+                    }
+                    None => {
+                        let ids: Vec<String> =
+                            accounts.iter().filter_map(|a| a.id.clone()).collect();
+                        let inst_id = institution.as_ref().and_then(|i| i.institution_id.clone());
+                        let inst_name = institution.as_ref().and_then(|i| i.name.clone());
+                        self.exchange(
+                            &public_token,
+                            inst_id,
+                            inst_name,
+                            (!ids.is_empty()).then_some(&ids[..]),
+                        )
+                        .await?
+                        .link_id
+                    }
+                };
+                return Ok(HostedLinkPoll {
+                    state: HostedLinkState::Success,
+                    link_id: Some(link_id),
+                    error: None,
+                });
+            }
+        }
+        if let Some(exit) = sessions
+            .iter()
+            .find_map(|s| s.exit.as_ref().or(s.on_exit.as_ref()))
+        {
+            return Ok(HostedLinkPoll {
+                state: HostedLinkState::Exited,
+                link_id: None,
+                error: exit.error.as_ref().map(|e| crate::error::PlaidErrorInfo {
+                    error_type: e.error_type.to_string(),
+                    error_code: e.error_code.clone(),
+                    display_message: e.display_message.clone(),
+                    request_id: e.request_id.clone(),
+                    status: e.status.unwrap_or(400),
+                }),
+            });
+        }
+        Ok(HostedLinkPoll {
+            state: HostedLinkState::Pending,
+            link_id: None,
+            error: None,
+        })
+    }
+
+    /// One link as the UI shows it.
+    pub fn link_view(&self, id: i64) -> Result<LinkView> {
+        let link = self.link(id)?;
+        self.inner.store.read(|c| view_of(c, link))
+    }
+
+    /// `list_links`.
+    pub async fn list_links(&self) -> Result<Vec<LinkView>> {
+        self.inner.store.read(|c| {
+            store::links::read::list(c)?
+                .into_iter()
+                .map(|l| view_of(c, l))
+                .collect()
+        })
+    }
+
+    /// `rename_link`.
+    pub async fn rename_link(&self, link_id: i64, name: &str) -> Result<LinkView> {
+        let name = validate::name("name", name, validate::MAX_NAME)?;
+        let link = self.link(link_id)?;
+        self.inner
+            .store
+            .write(|c| store::links::write::rename(c, link.id, &name))?;
+        self.link_view(link.id)
+    }
+
+    /// `remove_link`: `/item/remove` first, then the keychain entry, then the rows
+    /// (`keep_data`: the link stays, archived, with its accounts and transactions).
+    pub async fn remove_link(&self, link_id: i64, keep_data: bool) -> Result<()> {
+        let link = self.link(link_id)?;
+        let lock = self.sync_lock(link.id);
+        let _g = lock.lock().await;
+        let key = self.item_key(&link.item_id);
+        let mut request_id = None;
+        let mut detail = String::from("removed");
+        if link.status != LinkStatus::Archived {
+            match self.vault_load(key.clone()).await? {
+                Some(token) => match self.inner.plaid.item_remove(&token).await {
+                    Ok(r) => request_id = Some(r.request_id),
+                    Err(e) => {
+                        let err = AppError::from_plaid("failed to remove link", e);
+                        match err.plaid_code() {
+                            Some("ITEM_NOT_FOUND" | "INVALID_ACCESS_TOKEN") => {
+                                detail = "the item was already gone at Plaid".into();
+                            }
+                            _ => {
+                                self.record_failure(&link, "remove_failed", &err);
+                                return Err(err.with_link(link.id));
+                            }
+                        }
+                    }
+                },
+                None => detail = "no access token in the keychain: removed locally only".into(),
+            }
+        }
+        let vault_deleted = match self.vault_delete(key.clone()).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not delete keychain entry; reconcile will retry");
+                detail.push_str(
+                    "; keychain entry left (keychain unavailable), reconcile will delete it",
+                );
+                false
+            }
+        };
+        self.inner.store.write(|c| {
+            if keep_data {
+                store::links::write::archive(c, link.id)?;
+            } else {
+                store::links::write::delete(c, link.id)?;
+            }
+            if vault_deleted {
+                store::vault_entries::write::delete(c, &key)?;
+            }
+            store::events::write::insert(
+                c,
+                &NewEvent {
+                    link_id: Some(link.id),
+                    item_id: Some(&link.item_id),
+                    kind: if keep_data {
+                        "link_archived"
+                    } else {
+                        "link_removed"
+                    },
+                    detail: &detail,
+                    error_code: None,
+                    request_id: request_id.as_deref(),
+                },
+            )
+        })?;
+        self.inner
+            .sync_locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&link.id);
+        Ok(())
+    }
+
+    /// `refresh_balances`: `/accounts/balance/get` (billed in production: only on request) for
+    /// one link or every live one; every refresh stores a snapshot. With no link id, failures
+    /// are recorded on each link and the others still refresh.
+    pub async fn refresh_balances(&self, link_id: Option<i64>) -> Result<Vec<LinkView>> {
+        let links = match link_id {
+            Some(id) => vec![self.link(id)?],
+            None => self
+                .inner
+                .store
+                .read(store::links::read::list)?
+                .into_iter()
+                .filter(|l| l.status == LinkStatus::Active || l.status == LinkStatus::LoginRequired)
+                .collect(),
+        };
+        for link in &links {
+            if let Err(e) = self.refresh_balances_of(link).await
+                && link_id.is_some()
+            {
+                return Err(e);
+            }
+        }
+        self.list_links().await
+    }
+
+    async fn refresh_balances_of(&self, link: &LinkRow) -> Result<()> {
+        let token = self.access_token(link).await?;
+        match self.inner.plaid.accounts_balance_get(&token, None).await {
+            Ok(r) => {
+                self.inner.store.write(|c| {
+                    store_accounts(
+                        c,
+                        link.id,
+                        &r.accounts,
+                        known_accounts(c, link.id)?.as_deref(),
+                        "balance_get",
+                    )?;
+                    if link.status == LinkStatus::LoginRequired {
+                        store::links::write::clear_error(c, link.id)?;
+                    }
+                    Ok(())
+                })?;
+                Ok(())
+            }
+            Err(e) => {
+                let err = AppError::from_plaid("failed to refresh balances", e).with_link(link.id);
+                self.record_failure(link, "balance_refresh_failed", &err);
+                Err(err)
+            }
+        }
+    }
+
+    /// `reconnect_check`: `/item/get` on every live link; `item.error` ITEM_LOGIN_REQUIRED marks
+    /// the link LOGIN_REQUIRED, a clean item clears a previous login error.
+    pub async fn reconnect_check(&self) -> Result<Vec<LinkView>> {
+        let links: Vec<LinkRow> = self
+            .inner
+            .store
+            .read(store::links::read::list)?
+            .into_iter()
+            .filter(|l| matches!(l.status, LinkStatus::Active | LinkStatus::LoginRequired))
+            .collect();
+        for link in &links {
+            let token = match self.access_token(link).await {
+                Ok(t) => t,
+                Err(_) => continue,
+            };
+            match self.inner.plaid.item_get(&token).await {
+                Ok(r) => match &r.item.error {
+                    Some(pe) => {
+                        let err = AppError::from_plaid(
+                            "link needs attention",
+                            coffer_plaid::Error::Api {
+                                status: pe.status.unwrap_or(400),
+                                error: {
+                                    let mut pe = Box::new(pe.clone());
+                                    pe.request_id =
+                                        pe.request_id.take().or(Some(r.request_id.clone()));
+                                    pe
+                                },
+                            },
+                        );
+                        self.record_failure(link, "item_error", &err);
+                    }
+                    None if link.status == LinkStatus::LoginRequired => {
+                        self.inner
+                            .store
+                            .write(|c| store::links::write::clear_error(c, link.id))?;
+                        self.event(NewEvent {
+                            link_id: Some(link.id),
+                            item_id: Some(&link.item_id),
+                            kind: "login_repaired",
+                            detail: "item has no error any more",
+                            request_id: Some(&r.request_id),
+                            ..Default::default()
+                        });
+                    }
+                    None => {}
+                },
+                Err(e) => {
+                    let err = AppError::from_plaid("failed to check link", e).with_link(link.id);
+                    self.record_failure(link, "item_check_failed", &err);
+                }
+            }
+        }
+        self.list_links().await
+    }
+
+    fn require_sandbox_tools(&self) -> Result<()> {
+        if !self.inner.mode.allows_sandbox_tools() {
+            return Err(AppError::NotConfigured(
+                "sandbox tools are only available in offline and sandbox mode".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `sandbox_quick_link`: `/sandbox/public_token/create` then the exchange (all accounts).
+    pub async fn sandbox_quick_link(
+        &self,
+        institution_id: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<ExchangeOutput> {
+        self.require_sandbox_tools()?;
+        validate::token_like("institutionId", institution_id, 100)?;
+        validate::token_like("username", username, 100)?;
+        if password.is_empty() || password.len() > 200 || password.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                "password must be 1 to 200 printable characters",
+            ));
+        }
+        self.check_link_limit()?;
+        let products = self
+            .settings()
+            .products
+            .iter()
+            .map(|p| Product::from(p.as_str()))
+            .collect();
+        let req = SandboxPublicTokenCreateRequest::new(institution_id, products)
+            .with_user(username, password);
+        let resp = self
+            .inner
+            .plaid
+            .sandbox_public_token_create(&req)
+            .await
+            .map_err(|e| AppError::from_plaid("failed to create link token", e))?;
+        self.exchange(
+            &resp.public_token,
+            Some(institution_id.to_string()),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// `sandbox_reset_login`: puts the item in ITEM_LOGIN_REQUIRED (found by the next call).
+    pub async fn sandbox_reset_login(&self, link_id: i64) -> Result<()> {
+        self.require_sandbox_tools()?;
+        let link = self.link(link_id)?;
+        let token = self.access_token(&link).await?;
+        let r = self
+            .inner
+            .plaid
+            .sandbox_item_reset_login(&token)
+            .await
+            .map_err(|e| AppError::from_plaid("failed to reset login", e))?;
+        self.event(NewEvent {
+            link_id: Some(link.id),
+            item_id: Some(&link.item_id),
+            kind: "sandbox_reset_login",
+            detail: "",
+            request_id: Some(&r.request_id),
+            ..Default::default()
+        });
+        Ok(())
+    }
+
+    /// `sandbox_fire_webhook`: asks the sandbox to fire a webhook for the item.
+    pub async fn sandbox_fire_webhook(&self, link_id: i64, webhook_code: &str) -> Result<()> {
+        self.require_sandbox_tools()?;
+        validate::token_like("webhookCode", webhook_code, 64)?;
+        let link = self.link(link_id)?;
+        let token = self.access_token(&link).await?;
+        self.inner
+            .plaid
+            .sandbox_item_fire_webhook(&token, webhook_code, None)
+            .await
+            .map_err(|e| AppError::from_plaid("failed to fire webhook", e))?;
+        Ok(())
+    }
+}
+
+/// Account ids already stored for a link (balances only update those).
+fn known_accounts(c: &rusqlite::Connection, link_id: i64) -> Result<Option<Vec<String>>> {
+    let ids: Vec<String> = store::accounts::read::by_link(c, link_id)?
+        .into_iter()
+        .map(|a| a.account_id)
+        .collect();
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+fn view_of(c: &rusqlite::Connection, l: LinkRow) -> Result<LinkView> {
+    let accounts = store::accounts::read::by_link(c, l.id)?
+        .into_iter()
+        .map(|a| {
+            Ok(AccountView {
+                balance: store::accounts::read::latest_balance(c, a.rowid)?,
+                account_id: a.account_id,
+                name: a.name,
+                official_name: a.official_name,
+                mask: a.mask,
+                account_type: a.account_type,
+                subtype: a.subtype,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(LinkView {
+        id: l.id,
+        name: l.name,
+        item_id: l.item_id,
+        institution_id: l.institution_id,
+        institution_name: l.institution_name,
+        status: l.status,
+        products: l.products,
+        accounts,
+        last_sync_at: l.last_sync_at,
+        last_sync_status: l.last_sync_status,
+        last_error: l.last_error_code.map(|code| LinkErrorView {
+            code,
+            request_id: l.last_error_request_id,
+            at: l.last_error_at,
+        }),
+        created_at: l.created_at,
+    })
+}

@@ -1,0 +1,68 @@
+//! The three modes (DESIGN.md §2): each has its own database and keychain namespace.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Where Plaid calls go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// No credentials: an embedded coffer-sandbox on 127.0.0.1.
+    Offline,
+    /// https://sandbox.plaid.com with the user's keys.
+    Sandbox,
+    /// https://production.plaid.com with the user's keys.
+    Production,
+}
+
+impl Mode {
+    /// All modes, in display order.
+    pub const ALL: [Mode; 3] = [Mode::Offline, Mode::Sandbox, Mode::Production];
+
+    /// Lowercase name, used in paths and keychain keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Offline => "offline",
+            Mode::Sandbox => "sandbox",
+            Mode::Production => "production",
+        }
+    }
+
+    /// Whether the `sandbox_*` commands are allowed.
+    pub fn allows_sandbox_tools(self) -> bool {
+        !matches!(self, Mode::Production)
+    }
+
+    /// Plaid's default base URL for this mode (offline has none: it is the embedded server).
+    pub fn default_base_url(self) -> Option<&'static str> {
+        match self {
+            Mode::Offline => None,
+            Mode::Sandbox => Some("https://sandbox.plaid.com"),
+            Mode::Production => Some("https://production.plaid.com"),
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Mode {
+    type Err = AppError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "offline" => Ok(Mode::Offline),
+            "sandbox" => Ok(Mode::Sandbox),
+            "production" => Ok(Mode::Production),
+            other => Err(AppError::invalid(format!(
+                "unknown environment {other:?} (expected offline, sandbox or production)"
+            ))),
+        }
+    }
+}

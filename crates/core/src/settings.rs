@@ -1,0 +1,279 @@
+//! Settings: a JSON file in the data directory. It never holds the Plaid secret (that goes to
+//! the vault); `PLAID_CLIENT_ID`, `PLAID_SECRET`, `PLAID_ENV` and `COFFER_PLAID_URL` win over it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, Result};
+use crate::mode::Mode;
+use crate::paths::{Paths, write_atomic};
+use crate::validate;
+
+/// Country codes Plaid accepts in `/link/token/create`.
+pub const COUNTRY_CODES: [&str; 20] = [
+    "US", "GB", "ES", "NL", "FR", "IE", "CA", "DE", "IT", "PL", "DK", "NO", "SE", "EE", "LT", "LV",
+    "PT", "BE", "AT", "FI",
+];
+
+/// What is saved in `settings.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Plaid client id (not a secret). `None`: offline mode.
+    pub client_id: Option<String>,
+    /// `sandbox` or `production`, used with `client_id`.
+    pub environment: Option<Mode>,
+    /// Countries offered in Link.
+    pub country_codes: Vec<String>,
+    /// `transactions.days_requested` (1–730).
+    pub days_requested: u32,
+    /// Products asked for new links.
+    pub products: Vec<String>,
+    /// Maximum number of live links.
+    pub link_limit: u32,
+    /// Stable random id per install, sent as `user.client_user_id` (no PII).
+    pub client_user_id: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            client_id: None,
+            environment: None,
+            country_codes: vec!["US".into()],
+            days_requested: 730,
+            products: vec!["transactions".into()],
+            link_limit: 10,
+            client_user_id: String::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the settings file (defaults when missing), creating the install id once.
+    pub fn load(paths: &Paths) -> Result<Settings> {
+        let path = paths.settings();
+        let mut settings = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<Settings>(&bytes).map_err(|e| AppError::Io {
+                context: "failed to read settings",
+                detail: format!("{}: {e}", path.display()),
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => {
+                return Err(AppError::Io {
+                    context: "failed to read settings",
+                    detail: format!("{}: {e}", path.display()),
+                });
+            }
+        };
+        if settings.client_user_id.is_empty() {
+            settings.client_user_id = format!("coffer-{}", uuid::Uuid::new_v4().simple());
+            settings.save(paths)?;
+        }
+        Ok(settings)
+    }
+
+    /// Writes the settings file atomically.
+    pub fn save(&self, paths: &Paths) -> Result<()> {
+        std::fs::create_dir_all(paths.home()).map_err(|e| AppError::Io {
+            context: "failed to save settings",
+            detail: e.to_string(),
+        })?;
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| AppError::Io {
+            context: "failed to save settings",
+            detail: e.to_string(),
+        })?;
+        write_atomic(&paths.settings(), &bytes, "failed to save settings")
+    }
+
+    /// Applies a validated update (the secret is handled by the caller).
+    pub fn apply(&mut self, input: &SettingsInput) -> Result<()> {
+        input.validate()?;
+        if let Some(id) = &input.client_id {
+            self.client_id = if id.is_empty() {
+                None
+            } else {
+                Some(id.clone())
+            };
+        }
+        if let Some(env) = input.environment {
+            self.environment = Some(env);
+        }
+        if let Some(cc) = &input.country_codes {
+            self.country_codes = cc.iter().map(|c| c.to_ascii_uppercase()).collect();
+        }
+        if let Some(d) = input.days_requested {
+            self.days_requested = d;
+        }
+        if let Some(l) = input.link_limit {
+            self.link_limit = l;
+        }
+        Ok(())
+    }
+}
+
+/// `save_settings` input. Every field optional: only given ones change.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsInput {
+    /// Plaid client id; `""` clears it (back to offline).
+    pub client_id: Option<String>,
+    /// The Plaid secret for `environment`: goes to the keychain, never to the file.
+    pub secret: Option<String>,
+    /// `sandbox` or `production`.
+    pub environment: Option<Mode>,
+    /// Countries offered in Link.
+    pub country_codes: Option<Vec<String>>,
+    /// `transactions.days_requested` (1–730).
+    pub days_requested: Option<u32>,
+    /// Maximum number of links (1–1000).
+    pub link_limit: Option<u32>,
+}
+
+impl std::fmt::Debug for SettingsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SettingsInput")
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("environment", &self.environment)
+            .field("country_codes", &self.country_codes)
+            .field("days_requested", &self.days_requested)
+            .field("link_limit", &self.link_limit)
+            .finish()
+    }
+}
+
+impl SettingsInput {
+    /// Checks every given field.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(id) = &self.client_id
+            && !id.is_empty()
+        {
+            validate::token_like("clientId", id, 128)?;
+        }
+        if let Some(s) = &self.secret {
+            validate::token_like("secret", s, 256)?;
+        }
+        if self.environment == Some(Mode::Offline) {
+            return Err(AppError::invalid(
+                "environment must be sandbox or production",
+            ));
+        }
+        if let Some(cc) = &self.country_codes {
+            if cc.is_empty() || cc.len() > COUNTRY_CODES.len() {
+                return Err(AppError::invalid(
+                    "countryCodes must list 1 to 20 countries",
+                ));
+            }
+            for c in cc {
+                if !COUNTRY_CODES.contains(&c.to_ascii_uppercase().as_str()) {
+                    return Err(AppError::invalid(format!(
+                        "unsupported country code {:?}",
+                        validate::clip(c)
+                    )));
+                }
+            }
+        }
+        if let Some(d) = self.days_requested
+            && !(1..=730).contains(&d)
+        {
+            return Err(AppError::invalid("daysRequested must be between 1 and 730"));
+        }
+        if let Some(l) = self.link_limit
+            && !(1..=1000).contains(&l)
+        {
+            return Err(AppError::invalid("linkLimit must be between 1 and 1000"));
+        }
+        Ok(())
+    }
+}
+
+/// What `get_settings` returns: never the secret, only whether one is stored.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// The mode this session runs in.
+    pub mode: Mode,
+    /// Plaid client id in effect (settings or env).
+    pub client_id: Option<String>,
+    /// Configured environment.
+    pub environment: Option<Mode>,
+    /// Whether a Plaid secret is available (keychain or env) for the configured environment.
+    pub secret_saved: bool,
+    /// Countries offered in Link.
+    pub country_codes: Vec<String>,
+    /// `transactions.days_requested`.
+    pub days_requested: u32,
+    /// Products asked for new links.
+    pub products: Vec<String>,
+    /// Maximum number of links.
+    pub link_limit: u32,
+    /// Environment variables overriding the settings (names only).
+    pub env_overrides: Vec<String>,
+    /// Plaid base URL in use.
+    pub base_url: String,
+}
+
+/// Plaid configuration from the environment (wins over the file).
+#[derive(Clone, Default)]
+pub struct EnvConfig {
+    /// `PLAID_CLIENT_ID`.
+    pub client_id: Option<String>,
+    /// `PLAID_SECRET`.
+    pub secret: Option<String>,
+    /// `PLAID_ENV`.
+    pub environment: Option<Mode>,
+    /// `COFFER_PLAID_URL`.
+    pub base_url: Option<String>,
+}
+
+impl std::fmt::Debug for EnvConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvConfig")
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl EnvConfig {
+    /// Reads the process environment.
+    pub fn from_process() -> Result<Self> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let environment = match var("PLAID_ENV") {
+            Some(v) => {
+                let m: Mode = v.parse()?;
+                if m == Mode::Offline {
+                    return Err(AppError::invalid("PLAID_ENV must be sandbox or production"));
+                }
+                Some(m)
+            }
+            None => None,
+        };
+        Ok(Self {
+            client_id: var("PLAID_CLIENT_ID"),
+            secret: var("PLAID_SECRET"),
+            environment,
+            base_url: var("COFFER_PLAID_URL"),
+        })
+    }
+
+    /// Names of the variables that are set.
+    pub fn names(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.client_id.is_some() {
+            v.push("PLAID_CLIENT_ID".to_string());
+        }
+        if self.secret.is_some() {
+            v.push("PLAID_SECRET".to_string());
+        }
+        if self.environment.is_some() {
+            v.push("PLAID_ENV".to_string());
+        }
+        if self.base_url.is_some() {
+            v.push("COFFER_PLAID_URL".to_string());
+        }
+        v
+    }
+}

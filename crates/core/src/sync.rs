@@ -1,0 +1,328 @@
+//! `/transactions/sync` (DESIGN.md §6).
+//!
+//! One run per link at a time (a per-link async mutex: a second caller waits, then syncs from
+//! the cursor the first one committed, usually getting nothing new). A run opens its own
+//! SQLite connection and one transaction, applies each page as it arrives (memory bounded by
+//! one page), writes the new cursor in the same transaction and commits only when
+//! `has_more == false`. On TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION it rolls back and
+//! restarts from the stored cursor, at most [`MAX_SYNC_RESTARTS`] times. A crash (even
+//! SIGKILL) at any point leaves the previous committed state: the next run starts again from
+//! the stored cursor. Retries for 429 / 5xx / dropped connections are the client's; Item
+//! errors (ITEM_LOGIN_REQUIRED, ...) update the link's status.
+
+use std::collections::HashMap;
+
+use coffer_plaid::{Secret, Transaction, TransactionsSyncRequest, TransactionsSyncResponse};
+
+use crate::coffer::Coffer;
+use crate::error::{AppError, Result};
+use crate::store::events::NewEvent;
+use crate::store::links::{LinkRow, LinkStatus};
+use crate::store::{self, Run};
+use crate::views::{ErrorView, ProgressFn, SyncProgress, SyncReport, SyncStatus};
+
+/// Page size asked of Plaid (its maximum).
+pub const SYNC_PAGE_SIZE: u32 = 500;
+/// Restarts after a mutation during pagination before giving up.
+pub const MAX_SYNC_RESTARTS: u32 = 5;
+
+const CONTEXT: &str = "failed to sync transactions";
+
+#[derive(Default)]
+struct Counts {
+    added: u64,
+    modified: u64,
+    removed: u64,
+    pages: u32,
+}
+
+fn apply_page(
+    c: &rusqlite::Connection,
+    link_id: i64,
+    page: &TransactionsSyncResponse,
+    accounts: &mut HashMap<String, i64>,
+) -> Result<()> {
+    for a in &page.accounts {
+        let subtype = a.subtype.as_ref().map(|s| s.as_str().to_string());
+        let rowid = store::accounts::write::upsert(
+            c,
+            link_id,
+            &store::accounts::write::NewAccount {
+                account_id: &a.account_id,
+                name: &a.name,
+                official_name: a.official_name.as_deref(),
+                mask: a.mask.as_deref(),
+                account_type: a.account_type.as_str(),
+                subtype: subtype.as_deref(),
+            },
+        )?;
+        accounts.insert(a.account_id.clone(), rowid);
+    }
+    for t in page.added.iter().chain(page.modified.iter()) {
+        let rowid = account_rowid(c, link_id, &t.account_id, accounts)?;
+        upsert(c, rowid, t)?;
+    }
+    for r in &page.removed {
+        store::transactions::write::remove(c, &r.transaction_id)?;
+    }
+    Ok(())
+}
+
+fn account_rowid(
+    c: &rusqlite::Connection,
+    link_id: i64,
+    account_id: &str,
+    cache: &mut HashMap<String, i64>,
+) -> Result<i64> {
+    if let Some(id) = cache.get(account_id) {
+        return Ok(*id);
+    }
+    let id = match store::accounts::read::by_account_id(c, account_id)? {
+        Some(a) => a.rowid,
+        // An account Plaid did not list in this page: keep the transaction under a placeholder
+        // the next /accounts/get fills in.
+        None => store::accounts::write::upsert(
+            c,
+            link_id,
+            &store::accounts::write::NewAccount {
+                account_id,
+                name: "Account",
+                official_name: None,
+                mask: None,
+                account_type: "other",
+                subtype: None,
+            },
+        )?,
+    };
+    cache.insert(account_id.to_string(), id);
+    Ok(id)
+}
+
+fn upsert(c: &rusqlite::Connection, account_rowid: i64, t: &Transaction) -> Result<()> {
+    let category = t
+        .personal_finance_category
+        .as_ref()
+        .map(|p| p.primary.clone())
+        .or_else(|| t.category.as_ref().and_then(|c| c.first().cloned()));
+    store::transactions::write::upsert(
+        c,
+        &store::transactions::write::NewTransaction {
+            transaction_id: &t.transaction_id,
+            account_rowid,
+            date: t.date.to_string(),
+            authorized_date: t.authorized_date.map(|d| d.to_string()),
+            amount: t.amount.to_string(),
+            iso_currency_code: t.iso_currency_code.as_deref(),
+            unofficial_currency_code: t.unofficial_currency_code.as_deref(),
+            name: &t.name,
+            merchant_name: t.merchant_name.as_deref(),
+            pending: t.pending,
+            pending_transaction_id: t.pending_transaction_id.as_deref(),
+            payment_channel: Some(t.payment_channel.as_str()),
+            category: category.as_deref(),
+        },
+    )
+}
+
+impl Coffer {
+    /// `sync_transactions`: one link (errors returned) or every live link (errors reported
+    /// per link in each [`SyncReport`]).
+    pub async fn sync_transactions(
+        &self,
+        link_id: Option<i64>,
+        progress: Option<ProgressFn>,
+    ) -> Result<Vec<SyncReport>> {
+        if let Some(id) = link_id {
+            return Ok(vec![self.sync_link(id, progress).await?]);
+        }
+        let links = self.inner.store.read(store::links::read::list)?;
+        let mut reports = Vec::new();
+        for link in links
+            .into_iter()
+            .filter(|l| l.status != LinkStatus::Archived)
+        {
+            let report = match self.sync_link(link.id, progress.clone()).await {
+                Ok(r) => r,
+                Err(e) => SyncReport {
+                    link_id: link.id,
+                    status: match &e {
+                        AppError::LoginRequired { .. } => SyncStatus::LoginRequired,
+                        AppError::KeychainUnavailable(_)
+                            if link.status == LinkStatus::KeychainMissing =>
+                        {
+                            SyncStatus::Skipped
+                        }
+                        _ => SyncStatus::Failed,
+                    },
+                    update_status: None,
+                    added: 0,
+                    modified: 0,
+                    removed: 0,
+                    pages: 0,
+                    restarts: 0,
+                    error: Some(ErrorView::from(&e)),
+                },
+            };
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    /// Syncs one link (see the module doc).
+    pub async fn sync_link(
+        &self,
+        link_id: i64,
+        progress: Option<ProgressFn>,
+    ) -> Result<SyncReport> {
+        let lock = self.sync_lock(crate::validate::link_id(link_id)?);
+        let _guard = lock.lock().await;
+        let link = self.link(link_id)?;
+        let token = self.access_token(&link).await?;
+
+        // Accounts and their cached balances: free, and a snapshot per sync.
+        match self.inner.plaid.accounts_get(&token, None).await {
+            Ok(r) => {
+                let known: Vec<String> = self
+                    .inner
+                    .store
+                    .read(|c| store::accounts::read::by_link(c, link.id))?
+                    .into_iter()
+                    .map(|a| a.account_id)
+                    .collect();
+                let only = (!known.is_empty()).then_some(known);
+                self.inner.store.write(|c| {
+                    crate::links::store_accounts(
+                        c,
+                        link.id,
+                        &r.accounts,
+                        only.as_deref(),
+                        "accounts_get",
+                    )
+                })?;
+            }
+            Err(e) => return Err(self.sync_failed(&link, AppError::from_plaid(CONTEXT, e))),
+        }
+
+        let mut restarts = 0;
+        loop {
+            match self
+                .sync_run(&link, &token, restarts, progress.as_ref())
+                .await
+            {
+                Ok((counts, update_status)) => {
+                    let status = if update_status == "NOT_READY" {
+                        SyncStatus::NotReady
+                    } else {
+                        SyncStatus::Updated
+                    };
+                    let detail = format!(
+                        "{update_status}: +{} ~{} -{} in {} page(s), {restarts} restart(s)",
+                        counts.added, counts.modified, counts.removed, counts.pages
+                    );
+                    if link.status == LinkStatus::LoginRequired || link.last_error_code.is_some() {
+                        self.inner
+                            .store
+                            .write(|c| store::links::write::clear_error(c, link.id))?;
+                    }
+                    self.event(NewEvent {
+                        link_id: Some(link.id),
+                        item_id: Some(&link.item_id),
+                        kind: "sync_done",
+                        detail: &detail,
+                        ..Default::default()
+                    });
+                    return Ok(SyncReport {
+                        link_id: link.id,
+                        status,
+                        update_status: Some(update_status),
+                        added: counts.added,
+                        modified: counts.modified,
+                        removed: counts.removed,
+                        pages: counts.pages,
+                        restarts,
+                        error: None,
+                    });
+                }
+                Err(e)
+                    if e.plaid_code() == Some("TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION") =>
+                {
+                    restarts += 1;
+                    self.event(NewEvent {
+                        link_id: Some(link.id),
+                        item_id: Some(&link.item_id),
+                        kind: "sync_restarted",
+                        detail: "data changed during pagination: rolled back, restarting from the stored cursor",
+                        error_code: e.plaid_code(),
+                        request_id: e.plaid().and_then(|p| p.request_id.as_deref()),
+                    });
+                    if restarts > MAX_SYNC_RESTARTS {
+                        return Err(self.sync_failed(&link, e));
+                    }
+                }
+                Err(e) => return Err(self.sync_failed(&link, e)),
+            }
+        }
+    }
+
+    fn sync_failed(&self, link: &LinkRow, err: AppError) -> AppError {
+        let err = err.with_link(link.id);
+        self.record_failure(link, "sync_failed", &err);
+        err
+    }
+
+    /// One attempt: a transaction from the stored cursor to `has_more == false`. The run's
+    /// transaction is rolled back (dropped) before any error is returned.
+    async fn sync_run(
+        &self,
+        link: &LinkRow,
+        token: &Secret,
+        restarts: u32,
+        progress: Option<&ProgressFn>,
+    ) -> Result<(Counts, String)> {
+        let cursor = self
+            .inner
+            .store
+            .read(|c| store::links::read::get(c, link.id))?
+            .ok_or(AppError::LinkNotFound(link.id))?
+            .cursor
+            .filter(|c| !c.is_empty());
+        let run: Run = self.inner.store.open_run()?;
+        let mut accounts = HashMap::new();
+        let mut counts = Counts::default();
+        let mut next = cursor;
+        loop {
+            let mut req = TransactionsSyncRequest::new(token).with_count(SYNC_PAGE_SIZE);
+            if let Some(c) = &next {
+                req = req.with_cursor(c.clone());
+            }
+            let page = match self.inner.plaid.transactions_sync(&req).await {
+                Ok(p) => p,
+                Err(e) => {
+                    drop(run);
+                    return Err(AppError::from_plaid(CONTEXT, e));
+                }
+            };
+            apply_page(run.conn(), link.id, &page, &mut accounts)?;
+            counts.added += page.added.len() as u64;
+            counts.modified += page.modified.len() as u64;
+            counts.removed += page.removed.len() as u64;
+            counts.pages += 1;
+            if let Some(p) = progress {
+                p(SyncProgress {
+                    link_id: link.id,
+                    pages: counts.pages,
+                    rows: counts.added + counts.modified + counts.removed,
+                    restarts,
+                    has_more: page.has_more,
+                });
+            }
+            if !page.has_more {
+                let status = page.transactions_update_status.as_str().to_string();
+                store::links::write::set_synced(run.conn(), link.id, &page.next_cursor, &status)?;
+                run.commit()?;
+                return Ok((counts, status));
+            }
+            next = Some(page.next_cursor);
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Command inputs (validated by the commands) and outputs (camelCase, never a secret).
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, ErrorCode, PlaidErrorInfo};
+use crate::mode::Mode;
+use crate::store::accounts::Balance;
+use crate::store::events::Event;
+use crate::store::links::LinkStatus;
+use crate::store::transactions::TransactionView;
+
+/// `create_link_token` input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct CreateLinkTokenInput {
+    /// Reuse an unexpired, unused token for the same purpose.
+    pub use_cache: bool,
+    /// Update mode for this link.
+    pub link_id: Option<i64>,
+    /// Update mode: let the user add accounts.
+    pub account_selection: bool,
+    /// Hosted Link: also return `hostedLinkUrl`.
+    pub hosted: bool,
+}
+
+/// `create_link_token` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkTokenView {
+    /// The link token for `Plaid.create`.
+    pub link_token: String,
+    /// Expiration (RFC 3339).
+    pub expiration: String,
+    /// Hosted Link URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosted_link_url: Option<String>,
+}
+
+/// `exchange_public_token` input.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ExchangeInput {
+    /// From Link's onSuccess (single use, short-lived).
+    pub public_token: String,
+    /// `metadata.institution.institution_id`.
+    pub institution_id: String,
+    /// `metadata.institution.name`.
+    pub institution_name: String,
+    /// `metadata.accounts[].id`.
+    pub account_ids: Vec<String>,
+}
+
+impl std::fmt::Debug for ExchangeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExchangeInput")
+            .field("public_token", &"***")
+            .field("institution_id", &self.institution_id)
+            .field("institution_name", &self.institution_name)
+            .field("account_ids", &self.account_ids)
+            .finish()
+    }
+}
+
+/// `exchange_public_token` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeOutput {
+    /// The new (or, for a repeated token, existing) link.
+    pub link_id: i64,
+}
+
+/// An account with its latest balance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// Plaid account id.
+    pub account_id: String,
+    /// Name.
+    pub name: String,
+    /// Official name.
+    pub official_name: Option<String>,
+    /// Last digits.
+    pub mask: Option<String>,
+    /// Type.
+    #[serde(rename = "type")]
+    pub account_type: String,
+    /// Subtype.
+    pub subtype: Option<String>,
+    /// Latest snapshot.
+    pub balance: Option<Balance>,
+}
+
+/// The last error of a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkErrorView {
+    /// Error code (Plaid's, e.g. `ITEM_LOGIN_REQUIRED`, or ours).
+    pub code: String,
+    /// Plaid request id.
+    pub request_id: Option<String>,
+    /// When.
+    pub at: Option<String>,
+}
+
+/// A link as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    /// Local id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Plaid item id.
+    pub item_id: String,
+    /// Institution id.
+    pub institution_id: Option<String>,
+    /// Institution name.
+    pub institution_name: Option<String>,
+    /// Health.
+    pub status: LinkStatus,
+    /// Products.
+    pub products: Vec<String>,
+    /// Accounts with balances.
+    pub accounts: Vec<AccountView>,
+    /// Last successful sync.
+    pub last_sync_at: Option<String>,
+    /// Last `transactions_update_status`.
+    pub last_sync_status: Option<String>,
+    /// Last error.
+    pub last_error: Option<LinkErrorView>,
+    /// Created.
+    pub created_at: String,
+}
+
+/// `poll_hosted_link` state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostedLinkState {
+    /// The user has not finished.
+    Pending,
+    /// Linked (or repaired, in update mode).
+    Success,
+    /// The user quit, or Link failed.
+    Exited,
+}
+
+/// `poll_hosted_link` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostedLinkPoll {
+    /// State.
+    pub state: HostedLinkState,
+    /// The link, on success.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_id: Option<i64>,
+    /// Plaid's exit error, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<PlaidErrorInfo>,
+}
+
+/// What one sync run ended with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SyncStatus {
+    /// New data applied (or nothing new).
+    Updated,
+    /// Plaid has not prepared the transactions yet: a normal state, try later.
+    NotReady,
+    /// The bank needs the user: Reconnect.
+    LoginRequired,
+    /// Failed; see `error`.
+    Failed,
+    /// Not attempted (archived link, keychain entry missing).
+    Skipped,
+}
+
+/// An error inside a report (serialized like [`AppError`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorView {
+    /// Code.
+    pub code: ErrorCode,
+    /// Message.
+    pub message: String,
+    /// Plaid's fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plaid: Option<PlaidErrorInfo>,
+}
+
+impl From<&AppError> for ErrorView {
+    fn from(e: &AppError) -> Self {
+        ErrorView {
+            code: e.code(),
+            message: e.to_string(),
+            plaid: e.plaid().cloned(),
+        }
+    }
+}
+
+/// `sync_transactions` output, one per link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    /// Link.
+    pub link_id: i64,
+    /// Outcome.
+    pub status: SyncStatus,
+    /// Plaid's `transactions_update_status` of the last page.
+    pub update_status: Option<String>,
+    /// Transactions added.
+    pub added: u64,
+    /// Transactions modified.
+    pub modified: u64,
+    /// Transactions removed.
+    pub removed: u64,
+    /// Pages fetched in the committed run.
+    pub pages: u32,
+    /// Restarts after TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION.
+    pub restarts: u32,
+    /// Error, when `status` is FAILED or LOGIN_REQUIRED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorView>,
+}
+
+/// Progress of a sync run, for a bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    /// Link.
+    pub link_id: i64,
+    /// Pages applied so far in this run.
+    pub pages: u32,
+    /// Rows (added + modified + removed) applied so far in this run.
+    pub rows: u64,
+    /// Restarts so far.
+    pub restarts: u32,
+    /// Whether Plaid said there is more.
+    pub has_more: bool,
+}
+
+/// Progress callback.
+pub type ProgressFn = Arc<dyn Fn(SyncProgress) + Send + Sync>;
+
+/// `list_transactions` input (also the export filter).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ListTransactionsInput {
+    /// Plaid account ids.
+    pub account_ids: Option<Vec<String>>,
+    /// Inclusive start.
+    pub from: Option<NaiveDate>,
+    /// Inclusive end.
+    pub to: Option<NaiveDate>,
+    /// Text in name or merchant (case-insensitive).
+    pub search: Option<String>,
+    /// Page size (1–1000).
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u64,
+}
+
+/// `list_transactions` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionPage {
+    /// Matching rows in all.
+    pub total: u64,
+    /// This page.
+    pub rows: Vec<TransactionView>,
+}
+
+/// Export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// Comma-separated values.
+    Csv,
+    /// OFX 2 (XML).
+    Ofx,
+    /// A JSON array.
+    Json,
+}
+
+/// `export_transactions` input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportInput {
+    /// Format.
+    pub format: ExportFormat,
+    /// Destination file (absolute).
+    pub path: std::path::PathBuf,
+    /// Which transactions (limit/offset ignored).
+    #[serde(default)]
+    pub filter: ListTransactionsInput,
+}
+
+/// `export_transactions` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportOutput {
+    /// Rows written.
+    pub rows: u64,
+}
+
+/// Something reconcile found between the keychain and the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconcileIssue {
+    /// `ORPHAN_KEYCHAIN_ENTRY` (entry without link) or `MISSING_KEYCHAIN_ENTRY` (link without entry).
+    pub kind: String,
+    /// Plaid item id.
+    pub item_id: String,
+    /// Link, if any.
+    pub link_id: Option<i64>,
+    /// What was done.
+    pub action: String,
+}
+
+/// `get_status` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusView {
+    /// Mode in use.
+    pub mode: Mode,
+    /// Plaid base URL in use.
+    pub base_url: String,
+    /// Data directory.
+    pub data_dir: String,
+    /// Database file.
+    pub database: String,
+    /// Schema version.
+    pub schema_version: i64,
+    /// Number of links (archived included).
+    pub links: u32,
+    /// Links that need the user (LOGIN_REQUIRED, KEYCHAIN_MISSING).
+    pub needs_attention: Vec<i64>,
+    /// Issues found by reconcile at open.
+    pub reconcile: Vec<ReconcileIssue>,
+    /// Notes about the configuration (e.g. a client id without a secret).
+    pub notes: Vec<String>,
+    /// Recent events.
+    pub recent_events: Vec<Event>,
+}

@@ -1,0 +1,13 @@
+//! Integration tests of coffer-core against a real coffer-sandbox over HTTP, real SQLite files
+//! in temp dirs and the real Secret Service (unless COFFER_SKIP_KEYCHAIN_TESTS=1).
+//!
+//! Run: `dbus-run-session -- bash -c 'export XDG_DATA_HOME=$(mktemp -d); echo -n pw |
+//! gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p coffer-core'`
+
+mod bad_input;
+mod common;
+mod crash;
+mod faults;
+mod lifecycle;
+mod secrets;
+mod sync;
