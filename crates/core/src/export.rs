@@ -231,8 +231,7 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<?OFX OFXHEADER=\"200\" VERSION=\"220\" SECURITY=\"NONE\" OLDFILEUID=\"NONE\" NEWFILEUID=\"NONE\"?>\n<OFX>\n<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS><DTSERVER>{now}</DTSERVER><LANGUAGE>ENG</LANGUAGE></SONRS></SIGNONMSGSRSV1>\n<BANKMSGSRSV1>\n"
     )
     .map_err(io_err)?;
-    // Rows come newest first; one statement per account as they appear.
-    let mut current: Option<String> = None;
+    // One statement per account, rows newest first.
     let n = store.read(|c| {
         let mut f2 = filter.clone();
         let ids: Vec<(i64, String)> = {
@@ -260,14 +259,13 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
                         xml(&account_id)
                     )
                     .map_err(io_err)?;
-                    current = Some(account_id.clone());
                 }
                 // OFX amounts are signed from the account's view: money in is positive; Plaid's
                 // is the opposite.
                 let amount = -t.amount;
-                write!(
+                writeln!(
                     out,
-                    "<STMTTRN><TRNTYPE>{}</TRNTYPE><DTPOSTED>{}</DTPOSTED><TRNAMT>{}</TRNAMT><FITID>{}</FITID><NAME>{}</NAME>{}</STMTTRN>\n",
+                    "<STMTTRN><TRNTYPE>{}</TRNTYPE><DTPOSTED>{}</DTPOSTED><TRNAMT>{}</TRNAMT><FITID>{}</FITID><NAME>{}</NAME>{}</STMTTRN>",
                     if amount.is_sign_negative() { "DEBIT" } else { "CREDIT" },
                     t.date.format("%Y%m%d"),
                     amount,
@@ -283,7 +281,6 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
         }
         Ok(total)
     })?;
-    let _ = current;
     out.write_all(b"</BANKMSGSRSV1>\n</OFX>\n")
         .map_err(io_err)?;
     Ok(n)
