@@ -9,5 +9,6 @@ mod common;
 mod crash;
 mod faults;
 mod lifecycle;
+mod modes;
 mod secrets;
 mod sync;
