@@ -137,6 +137,14 @@ impl Faults {
                 let mut e = ApiError::with_message(&code, canonical_message(&code));
                 if let Some(s) = a.spec.status {
                     e.status = s;
+                    if classify(&code).is_none() {
+                        e.error_type = match s {
+                            429 => "RATE_LIMIT_EXCEEDED",
+                            500..=599 => "API_ERROR",
+                            _ => "INVALID_REQUEST",
+                        }
+                        .into();
+                    }
                 }
                 act.error = Some(e);
             }

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::api::{App, create_item, json_response};
+use crate::api::{App, NewItem, create_item, json_response};
 use crate::data;
 use crate::ids;
 use crate::plaid_error::ApiError;
@@ -202,16 +202,13 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
                 app.touch();
                 return Ok(out);
             }
-            let id = create_item(
-                app,
-                &mut st,
-                ins,
-                &login,
+            let new = NewItem {
                 products,
                 webhook,
-                slots.clone(),
-                true,
-            );
+                account_slots: slots.clone(),
+                via_link: true,
+            };
+            let id = create_item(app, &mut st, ins, &login, new);
             (id, seed_preview, slots)
         }
     };

@@ -38,6 +38,7 @@ pub fn classify(code: &str) -> Option<(u16, &'static str)> {
         "TRANSACTIONS_REFRESH_LIMIT",
         "TRANSACTIONS_SYNC_LIMIT",
         "RATE_LIMIT",
+        "RATE_LIMIT_EXCEEDED",
         "CREDITS_EXHAUSTED",
     ];
     const ITEM: &[&str] = &[

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn an_item_from_link_to_removal() {
     let (sandbox, api) = start(manual_config(300)).await;
-    let health = api.http.get(&sandbox.url()).send().await.expect("health");
+    let health = api.http.get(sandbox.url()).send().await.expect("health");
     assert_eq!(health.status().as_u16(), 200);
 
     let lt = api.ok("/link/token/create", link_token_request()).await;

@@ -75,17 +75,30 @@ pub(crate) fn check_login(
     })
 }
 
+/// What a new Item is made of, besides its institution and login.
+#[derive(Debug)]
+pub(crate) struct NewItem {
+    pub products: Vec<String>,
+    pub webhook: Option<String>,
+    pub account_slots: Vec<usize>,
+    /// Made through `/_link/sessions` (gets `NOT_READY` first when configured).
+    pub via_link: bool,
+}
+
 /// Creates an Item (with its access token) and returns its id.
 pub(crate) fn create_item(
     app: &App,
     st: &mut State,
     ins: &Institution,
     login: &Login,
-    products: Vec<String>,
-    webhook: Option<String>,
-    account_slots: Vec<usize>,
-    via_link: bool,
+    new: NewItem,
 ) -> String {
+    let NewItem {
+        products,
+        webhook,
+        account_slots,
+        via_link,
+    } = new;
     let now = app.now();
     let seed = ids::mix2(app.config.seed, st.item_counter);
     st.item_counter += 1;

@@ -30,8 +30,8 @@ use crate::validate::{self, Field};
 use crate::{ids, link};
 
 pub(crate) use items::{
-    check_login as items_check_login, create_item, institution_or_err as items_institution,
-    issue_public_token as items_issue_public_token,
+    NewItem, check_login as items_check_login, create_item,
+    institution_or_err as items_institution, issue_public_token as items_issue_public_token,
 };
 
 /// Shared server state.
@@ -212,18 +212,16 @@ async fn dispatch(
 ) -> Response {
     let request_id = ids::request_id();
     let path = uri.path();
-    let Some(&(path, fields, handler)) = ENDPOINTS.iter().find(|(p, _, _)| *p == path) else {
-        return json_response(
-            404,
-            &ApiError::code("NOT_FOUND").to_json(Some(&request_id), false),
-        );
+    let found = ENDPOINTS
+        .iter()
+        .find(|(p, _, _)| *p == path)
+        .filter(|_| method == Method::POST);
+    let Some(&(path, fields, handler)) = found else {
+        // Unknown path, or not POST: Plaid's 404 NOT_FOUND (recorded like any API call).
+        let out = ApiError::code("NOT_FOUND").to_json(Some(&request_id), false);
+        record(&app, path, &body, 404, &out);
+        return json_response(404, &out);
     };
-    if method != Method::POST {
-        return json_response(
-            404,
-            &ApiError::code("NOT_FOUND").to_json(Some(&request_id), false),
-        );
-    }
     if let Some(action) = app.faults.on_request(path) {
         if action.delay_ms > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(action.delay_ms)).await;

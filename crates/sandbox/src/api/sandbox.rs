@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::items::{check_login, create_item, institution_or_err, issue_public_token};
+use super::items::{NewItem, check_login, create_item, institution_or_err, issue_public_token};
 use super::{App, check_products, options, str_field, str_list};
 use crate::data::{self, custom_txn};
 use crate::ids;
@@ -51,16 +51,13 @@ pub(super) fn public_token_create(app: &App, body: &Map<String, Value>) -> Resul
         .map(String::from);
     let now = app.now();
     let mut st = app.state();
-    let item_id = create_item(
-        app,
-        &mut st,
-        ins,
-        &login,
+    let new = NewItem {
         products,
         webhook,
-        (0..data::ACCOUNTS.len()).collect(),
-        false,
-    );
+        account_slots: (0..data::ACCOUNTS.len()).collect(),
+        via_link: false,
+    };
+    let item_id = create_item(app, &mut st, ins, &login, new);
     let token = issue_public_token(&mut st, &item_id, now);
     drop(st);
     app.touch();
