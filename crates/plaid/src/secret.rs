@@ -7,7 +7,7 @@ use serde::{Deserialize, Serializer};
 /// A Plaid secret or access token.
 ///
 /// `Debug` prints `Secret(***)`. There is deliberately no `Serialize` impl: request bodies of
-/// this crate write the value through the private [`serialize_secret`] functions, so a `Secret`
+/// this crate write the value through private `serialize_with` functions, so a `Secret`
 /// cannot end up in a JSON document by accident elsewhere. `Deserialize` exists because
 /// `/item/public_token/exchange` returns the access token.
 #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
