@@ -344,7 +344,7 @@ async fn drive_success_paths(d: &mut Driver) {
         }))
         .await;
     let first = d.sync_all(&dynamic, String::new(), 500).await;
-    let cursor = first
+    let dynamic_cursor = first
         .last()
         .and_then(|p| p["next_cursor"].as_str())
         .unwrap_or_default()
@@ -359,7 +359,7 @@ async fn drive_success_paths(d: &mut Driver) {
         ] }),
     )
     .await;
-    let after = d.sync_all(&dynamic, cursor, 100).await;
+    let after = d.sync_all(&dynamic, dynamic_cursor, 100).await;
     let descriptions: Vec<&str> = after
         .iter()
         .flat_map(|p| p["added"].as_array().into_iter().flatten())
@@ -403,6 +403,15 @@ async fn drive_success_paths(d: &mut Driver) {
             json!({ "public_token": public_token }),
         )
         .await;
+    // A public token is single-use.
+    d.fails(
+        "/item/public_token/exchange",
+        json!({ "public_token": public_token }),
+        Intent::WellFormed,
+        400,
+        "INVALID_PUBLIC_TOKEN",
+    )
+    .await;
     let linked = exchanged["access_token"]
         .as_str()
         .expect("access_token")
@@ -660,16 +669,23 @@ async fn drive_error_paths(d: &mut Driver) {
         "ITEM_LOCKED",
     )
     .await;
-    // No credentials at all.
-    d.fails_with_keys(
-        "/item/get",
-        json!({ "access_token": access }),
-        Intent::WellFormed,
-        None,
-        400,
-        "INVALID_API_KEYS",
-    )
-    .await;
+    // No credentials at all: Plaid names them as missing fields.
+    let e = d
+        .fails_with_keys(
+            "/item/get",
+            json!({ "access_token": access }),
+            Intent::WellFormed,
+            None,
+            400,
+            "MISSING_FIELDS",
+        )
+        .await;
+    assert!(
+        e["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("client_id")),
+        "{e}"
+    );
 
     // Injected faults: rate limit, server errors, an institution outage.
     for (status, code, error_type) in [
@@ -790,7 +806,14 @@ async fn every_exchange_matches_the_official_spec() {
                     failures.push(format!("(this test sent an invalid request)\n{v}"));
                 }
             }
-            Intent::Malformed(reason) => skipped.push(format!("{path} request ({reason})")),
+            Intent::Malformed(reason) => {
+                // Skipping is justified only if the spec really refuses this body.
+                assert!(
+                    spec.check_request(path, &exchange.request).is_err(),
+                    "{path}: this test calls the request malformed ({reason}) but the spec accepts it"
+                );
+                skipped.push(format!("{path} request ({reason})"));
+            }
         }
         responses_checked += 1;
         let checked = if spec.operation(path).is_some() {
@@ -806,6 +829,22 @@ async fn every_exchange_matches_the_official_spec() {
             failures.push(v.to_string());
         }
     }
+    // The same pipeline fails on a defect in a real recorded body, and names the field.
+    let sample = plaid
+        .iter()
+        .find(|e| e.path == "/accounts/get" && e.status == 200)
+        .expect("an /accounts/get success was recorded");
+    let mut broken = sample.response.clone();
+    broken["accounts"][0]["balances"]["current"] = json!("110.00");
+    broken.as_object_mut().expect("object").remove("request_id");
+    let v = spec
+        .check_response_strict("/accounts/get", 200, &broken)
+        .expect_err("a broken body must fail");
+    assert!(
+        v.has_path("$.request_id") && v.has_path("$.accounts[0].balances.current"),
+        "{v}"
+    );
+
     assert!(
         failures.is_empty(),
         "{} of {responses_checked} exchanges break the spec:\n\n{}",
