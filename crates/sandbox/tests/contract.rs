@@ -369,6 +369,23 @@ async fn drive_success_paths(d: &mut Driver) {
         descriptions.contains(&"Coffer contract coffee"),
         "sandbox-created transactions show up in the next sync: {descriptions:?}"
     );
+    // Refreshes of a dynamic Item add a pending transaction and modify one; the next refresh
+    // posts the pending one: `modified` and `removed` entries in the following syncs.
+    let mut cursor_now = after
+        .last()
+        .and_then(|p| p["next_cursor"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    for _ in 0..2 {
+        d.ok("/transactions/refresh", json!({ "access_token": dynamic }))
+            .await;
+        let pages = d.sync_all(&dynamic, cursor_now, 100).await;
+        cursor_now = pages
+            .last()
+            .and_then(|p| p["next_cursor"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+    }
     d.ok(
         "/sandbox/item/fire_webhook",
         json!({ "access_token": dynamic, "webhook_code": "SYNC_UPDATES_AVAILABLE", "webhook_type": "TRANSACTIONS" }),
@@ -379,6 +396,12 @@ async fn drive_success_paths(d: &mut Driver) {
         json!({ "access_token": dynamic, "webhook_code": "DEFAULT_UPDATE" }),
     )
     .await;
+    // `/item/get` now reports the last webhook and the last successful update.
+    let status = d.ok("/item/get", json!({ "access_token": dynamic })).await;
+    assert!(
+        status["status"].is_object(),
+        "item status after a webhook: {status}"
+    );
 
     // Link: a token, a finished session, NOT_READY, then data.
     let link = d.ok("/link/token/create", d.link_token_body()).await;
@@ -851,6 +874,15 @@ async fn every_exchange_matches_the_official_spec() {
         failures.len(),
         failures.join("\n\n")
     );
+
+    // Every part of a sync page was exercised (so its item schema was checked).
+    for part in ["added", "modified", "removed", "accounts"] {
+        let seen = d.calls.iter().any(|c| {
+            c.path == "/transactions/sync"
+                && c.response[part].as_array().is_some_and(|a| !a.is_empty())
+        });
+        assert!(seen, "no /transactions/sync page had a non-empty `{part}`");
+    }
 
     let covered: BTreeSet<&str> = d
         .calls
