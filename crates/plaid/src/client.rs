@@ -499,7 +499,8 @@ impl PlaidClient {
     #[tracing::instrument(
         name = "plaid",
         skip_all,
-        err,
+        // Plaid errors such as ITEM_LOGIN_REQUIRED are expected conditions, not crashes.
+        err(level = tracing::Level::WARN),
         fields(path = path, status = Empty, request_id = Empty, attempts = Empty)
     )]
     async fn post<B, R>(
@@ -529,24 +530,19 @@ impl PlaidClient {
             let outcome = self
                 .attempt::<R>(path, &url, &body, timeout, &secrets)
                 .await;
-            span.record("attempts", retries + 1);
             match outcome {
                 Ok((status, response)) => {
+                    span.record("attempts", retries + 1);
                     span.record("status", status);
                     span.record("request_id", response.request_id());
                     return Ok(response);
                 }
                 Err(Failure { error, retry_after }) => {
-                    if let Some(status) = error.status() {
-                        span.record("status", status);
-                    }
-                    if let Some(request_id) = error.request_id() {
-                        span.record("request_id", request_id);
-                    }
                     if retries < policy.max_retries && should_retry(&error, call) {
                         let backoff = policy.delay(retries);
                         let delay =
                             backoff.max(retry_after.unwrap_or_default().min(policy.max_delay));
+                        // The error's text carries its status and request_id.
                         tracing::warn!(
                             retry = retries + 1,
                             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -556,6 +552,13 @@ impl PlaidClient {
                         tokio::time::sleep(delay).await;
                         retries += 1;
                         continue;
+                    }
+                    span.record("attempts", retries + 1);
+                    if let Some(status) = error.status() {
+                        span.record("status", status);
+                    }
+                    if let Some(request_id) = error.request_id() {
+                        span.record("request_id", request_id);
                     }
                     return Err(error);
                 }
@@ -1085,6 +1088,117 @@ mod tests {
             matches!(not_plaid, Error::Decode { status: 503, .. }),
             "{not_plaid:?}"
         );
+    }
+
+    /// Debug of every type that holds a token, and every error variant as the client builds it.
+    #[tokio::test]
+    async fn nothing_prints_a_token_or_the_secret() {
+        const TOKEN: &str = "access-sandbox-redaction-0001";
+        const SECRET: &str = "plaid-secret-redaction-0002";
+        let token = Secret::new(TOKEN);
+        let credentials = Credentials::new("client", SECRET);
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let client = PlaidClient::new(&url, credentials.clone())
+            .unwrap()
+            .with_retry(RetryPolicy::none());
+        let secrets = [SECRET, TOKEN];
+
+        let ids = vec!["acc".to_owned()];
+        let txns = [SandboxTransaction {
+            date_transacted: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            date_posted: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            amount: rust_decimal::Decimal::ONE,
+            description: "d".into(),
+            iso_currency_code: None,
+        }];
+        let exchange: ItemPublicTokenExchangeResponse = serde_json::from_value(
+            serde_json::json!({"access_token": TOKEN, "item_id": "i", "request_id": "r"}),
+        )
+        .unwrap();
+        let link = LinkTokenCreateRequest {
+            access_token: Some(token.clone()),
+            ..Default::default()
+        };
+        let sync = TransactionsSyncRequest::new(&token)
+            .with_cursor("c")
+            .with_count(5);
+        let mut debug: Vec<String> = Vec::new();
+        macro_rules! both {
+            ($value:expr) => {{
+                let value = $value;
+                debug.push(format!("{value:?}"));
+                debug.push(format!("{value:#?}"));
+            }};
+        }
+        both!(&token);
+        both!(&credentials);
+        both!(&client);
+        both!(&exchange);
+        both!(&link);
+        both!(&sync);
+        both!(AccessTokenRequest {
+            access_token: &token
+        });
+        both!(AccountsRequest {
+            access_token: &token,
+            options: Some(AccountsRequestOptions { account_ids: &ids }),
+        });
+        both!(FireWebhookRequest {
+            access_token: &token,
+            webhook_code: "DEFAULT_UPDATE",
+            webhook_type: None,
+        });
+        both!(SandboxTransactionsCreateRequest {
+            access_token: &token,
+            transactions: &txns
+        });
+
+        let errors = [
+            client.item_get(&token).await.unwrap_err(),
+            error_from_body(
+                "/item/get",
+                400,
+                format!(
+                    r#"{{"error_type":"INVALID_INPUT","error_code":"INVALID_ACCESS_TOKEN",
+                        "error_message":"no {TOKEN}","display_message":"{SECRET}","request_id":"r"}}"#
+                )
+                .as_bytes(),
+                None,
+                &secrets,
+            ),
+            error_from_body("/item/get", 502, format!("<p>{TOKEN}</p>").as_bytes(), None, &secrets),
+            decode_body::<SandboxItemResetLoginResponse>(
+                "/sandbox/item/reset_login",
+                200,
+                format!(r#"{{"reset_login":"{TOKEN}","request_id":"r"}}"#).as_bytes(),
+                None,
+                &secrets,
+            )
+            .unwrap_err(),
+            PlaidClient::new("https://sandbox.plaid.com", Credentials::new("c", format!("{SECRET}\n")))
+                .unwrap_err(),
+        ];
+        assert!(
+            matches!(errors[0], Error::Transport { connect: true, .. }),
+            "{:?}",
+            errors[0]
+        );
+        assert!(matches!(errors[1], Error::Api { .. }));
+        assert!(matches!(errors[2], Error::UnexpectedResponse { .. }));
+        assert!(matches!(errors[3], Error::Decode { .. }));
+        assert!(matches!(errors[4], Error::InvalidConfig(_)));
+        for error in &errors {
+            debug.push(error.to_string());
+            both!(error);
+        }
+        for text in &debug {
+            assert!(
+                !text.contains(TOKEN) && !text.contains(SECRET),
+                "leak: {text}"
+            );
+        }
     }
 
     #[test]

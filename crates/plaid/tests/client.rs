@@ -1305,3 +1305,83 @@ async fn connection_refused_is_a_retried_connect_error() {
     }
     assert!(!public.to_string().contains(SECRET));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Logs
+
+/// A `MakeWriter` that appends to a shared buffer.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn logs_name_path_status_and_request_id_but_never_a_secret() {
+    let sandbox = start_recording().await;
+    let client = client(&sandbox);
+    let logs = LogBuffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let item = good_item(&client).await;
+    let token = &item.access_token;
+    fault(
+        &sandbox,
+        json!({"path": "/accounts/get", "status": 503, "times": 1}),
+    )
+    .await;
+    client
+        .accounts_get(token, None)
+        .await
+        .expect("succeeds after one retry");
+    client.sandbox_item_reset_login(token).await.expect("reset");
+    let failed = client.item_get(token).await.expect("item");
+    assert!(failed.item.error.is_some());
+    let e = client
+        .accounts_get(token, None)
+        .await
+        .expect_err("login required");
+    let request_id = e.request_id().expect("request id").to_owned();
+    fault(
+        &sandbox,
+        json!({"path": "/item/get", "drop_connection": true, "times": 9}),
+    )
+    .await;
+    client.item_get(token).await.expect_err("dropped");
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("retrying Plaid request"), "{text}");
+    assert!(
+        text.contains("path=\"/accounts/get\"") || text.contains("path=/accounts/get"),
+        "{text}"
+    );
+    assert!(text.contains("status=400"), "{text}");
+    assert!(
+        text.contains(&request_id),
+        "the failing call's request_id is logged: {text}"
+    );
+    assert!(text.contains("ITEM_LOGIN_REQUIRED"), "{text}");
+    for secret in [SECRET, token.expose()] {
+        assert!(!text.contains(secret), "{secret} in logs:\n{text}");
+    }
+    sandbox.shutdown().await;
+}
