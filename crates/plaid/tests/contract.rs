@@ -336,11 +336,23 @@ async fn drive(h: &mut Harness) {
     )
     .await
     .expect("sandbox transactions");
-    let (_, added) = sync_all(h, &dynamic_token, dynamic_cursor, 100).await;
+    let (mut cursor_now, added) = sync_all(h, &dynamic_token, dynamic_cursor, 100).await;
     assert!(
         added >= 2,
         "the created transactions arrive in the next sync"
     );
+    // Refresh adds a pending transaction and modifies one; the next refresh posts it, so the
+    // syncs after them carry `modified` and `removed` entries the client must decode.
+    for _ in 0..2 {
+        h.call(
+            "transactions_refresh dynamic",
+            None,
+            c.transactions_refresh(&dynamic_token),
+        )
+        .await
+        .expect("refresh");
+        cursor_now = sync_all(h, &dynamic_token, cursor_now, 100).await.0;
+    }
     let fired = h
         .call(
             "sandbox_item_fire_webhook",
@@ -361,6 +373,11 @@ async fn drive(h: &mut Harness) {
     )
     .await
     .expect("webhook");
+    let status = h
+        .call("item_get after webhook", None, c.item_get(&dynamic_token))
+        .await
+        .expect("item");
+    assert!(status.status.is_some(), "item status after a webhook");
 
     // Link, NOT_READY, Link sessions.
     let link = h
@@ -753,6 +770,15 @@ async fn the_client_sends_and_understands_what_the_spec_says() {
         untagged.is_empty(),
         "Plaid exchanges no client call accounts for: {untagged:?}"
     );
+    // Every part of a sync page reached the client (so its decoding and schema were exercised).
+    for part in ["added", "modified", "removed", "accounts"] {
+        let seen = exchanges.iter().any(|e| {
+            e.path == "/transactions/sync"
+                && e.response[part].as_array().is_some_and(|a| !a.is_empty())
+        });
+        assert!(seen, "no /transactions/sync page had a non-empty `{part}`");
+    }
+
     // The same check fails on a defect in a body the client really sent, naming the field.
     let sent = exchanges
         .iter()
