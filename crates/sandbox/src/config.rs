@@ -15,7 +15,9 @@ pub struct SandboxConfig {
     pub credentials: Option<(String, String)>,
     /// Transactions each new Item has (derived on demand, so 1,000,000 is fine).
     pub history: usize,
-    /// Seed for everything deterministic (Item ids, account ids, transactions).
+    /// Seed for generated data (account ids, transactions). Random per sandbox by default, so
+    /// two sandboxes (two Coffer data directories, two test runs) never hand out the same ids;
+    /// fix it for reproducible data. Item ids are always random, as Plaid's.
     pub seed: u64,
     /// Source of time for every expiry.
     pub clock: Clock,
@@ -32,7 +34,7 @@ impl Default for SandboxConfig {
         SandboxConfig {
             credentials: None,
             history: DEFAULT_HISTORY,
-            seed: 0x00C0_FFEE,
+            seed: rand::random(),
             clock: Clock::system(),
             state_path: None,
             record_exchanges: false,

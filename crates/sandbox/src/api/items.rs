@@ -102,7 +102,9 @@ pub(crate) fn create_item(
     let now = app.now();
     let seed = ids::mix2(app.config.seed, st.item_counter);
     st.item_counter += 1;
-    let item_id = ids::derived_id(seed, 0x17E3);
+    // Random, as Plaid's: item ids key keychain entries, so they must never repeat across
+    // sandboxes, whatever the seed.
+    let item_id = ids::random_base62(37);
     let access_token = ids::token("access");
     let item = Item {
         item_id: item_id.clone(),

@@ -19,6 +19,7 @@ pub fn manual_config(history: usize) -> SandboxConfig {
     SandboxConfig {
         history,
         clock: Clock::manual(start_time()),
+        seed: 0x00C0_FFEE,
         ..SandboxConfig::default()
     }
 }
