@@ -48,6 +48,12 @@ mod links;
 pub mod mode;
 pub mod paths;
 pub mod settings;
+
+/// The offline Plaid sandbox, for front ends that serve it standalone (`coffer-cli sandbox
+/// serve`); the only way front ends reach coffer-sandbox (DESIGN.md §1).
+pub mod sandbox {
+    pub use coffer_sandbox::{Sandbox, SandboxConfig};
+}
 pub mod store;
 mod sync;
 pub mod validate;

@@ -1,0 +1,345 @@
+//! Output: the stable JSON form (`--json`) or human tables, and one-line errors.
+
+use coffer_core::{
+    AppError, LinkTokenView, LinkView, SettingsView, StatusView, SyncReport, SyncStatus,
+    TransactionPage, TransactionView,
+};
+use serde::Serialize;
+
+/// `writeln!` into the output buffer (writing to a `String` cannot fail).
+macro_rules! out {
+    ($w:expr) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($w);
+    }};
+    ($w:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($w, $($arg)*);
+    }};
+}
+
+/// Where and how results are printed.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    /// `--json`: one JSON document on stdout.
+    pub json: bool,
+}
+
+impl Out {
+    /// Prints `value` as pretty JSON, or through `human`.
+    pub fn print<T: Serialize + ?Sized>(&self, value: &T, human: impl FnOnce(&mut String, &T)) {
+        let mut w = String::new();
+        if self.json {
+            match serde_json::to_string_pretty(value) {
+                Ok(s) => out!(w, "{s}"),
+                Err(e) => eprintln!("coffer-cli: could not encode the result: {e}"),
+            }
+        } else {
+            human(&mut w, value);
+        }
+        write_stdout(&w);
+    }
+
+    /// One line on stderr; with `--json` also `{ "error": { code, message, plaid? } }` on stdout.
+    pub fn error(&self, err: &AppError) {
+        let code = serde_json::to_value(err.code())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let shown = err
+            .plaid()
+            .and_then(|p| p.display_message.clone())
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        eprintln!("coffer-cli: {err}{shown} [{code}]");
+        if self.json {
+            write_stdout(&format!("{}\n", serde_json::json!({ "error": err })));
+        }
+    }
+}
+
+/// Writes everything at once; a closed pipe (`coffer-cli ... | head`) is not an error.
+fn write_stdout(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// One line of human output.
+pub fn line(w: &mut String, args: std::fmt::Arguments<'_>) {
+    out!(w, "{args}");
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("-")
+}
+
+/// `status`.
+pub fn status(w: &mut String, s: &StatusView) {
+    out!(w, "mode       {:?}", s.mode);
+    out!(w, "plaid      {}", s.base_url);
+    out!(w, "data       {}", s.data_dir);
+    out!(w, "database   {} (schema {})", s.database, s.schema_version);
+    out!(w, "links      {}", s.links);
+    if !s.needs_attention.is_empty() {
+        let ids: Vec<String> = s.needs_attention.iter().map(i64::to_string).collect();
+        out!(
+            w,
+            "attention  links {} need you (see `links`)",
+            ids.join(", ")
+        );
+    }
+    for issue in &s.reconcile {
+        out!(
+            w,
+            "reconcile  {} item {}: {}",
+            issue.kind,
+            issue.item_id,
+            issue.action
+        );
+    }
+    for note in &s.notes {
+        out!(w, "note       {note}");
+    }
+    if s.links == 0 {
+        out!(w);
+        out!(
+            w,
+            "No links yet. Try: coffer-cli link --sandbox ins_109508   (First Platypus Bank)"
+        );
+    }
+    if !s.recent_events.is_empty() {
+        out!(w, "\nrecent events");
+        for e in s.recent_events.iter().take(10) {
+            out!(
+                w,
+                "  {}  {:<22} {}{}",
+                e.at,
+                e.kind,
+                e.detail,
+                e.error_code
+                    .as_ref()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+}
+
+fn status_word(l: &LinkView) -> String {
+    let s = serde_json::to_value(l.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    match s.as_str() {
+        "LOGIN_REQUIRED" => "needs reconnect".into(),
+        "KEYCHAIN_MISSING" => "keychain entry missing".into(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+/// `links`.
+pub fn links(w: &mut String, links: &[LinkView]) {
+    if links.is_empty() {
+        out!(w, "No links. Try: coffer-cli link --sandbox ins_109508");
+        return;
+    }
+    for l in links {
+        out!(
+            w,
+            "[{}] {}  ({}, {})  last sync: {}{}",
+            l.id,
+            l.name,
+            opt(&l.institution_name),
+            status_word(l),
+            l.last_sync_at.as_deref().unwrap_or("never"),
+            l.last_error
+                .as_ref()
+                .map(|e| format!("  last error: {}", e.code))
+                .unwrap_or_default()
+        );
+        account_rows(w, l);
+    }
+}
+
+fn account_rows(w: &mut String, l: &LinkView) {
+    for a in &l.accounts {
+        let (current, available, currency) = match &a.balance {
+            Some(b) => (
+                b.current.map(|d| d.to_string()),
+                b.available.map(|d| d.to_string()),
+                b.iso_currency_code
+                    .clone()
+                    .or_else(|| b.unofficial_currency_code.clone()),
+            ),
+            None => (None, None, None),
+        };
+        out!(
+            w,
+            "    {:<28} {:>6}  {:<14} current {:>12} available {:>12} {}",
+            a.name,
+            a.mask
+                .as_deref()
+                .map(|m| format!("…{m}"))
+                .unwrap_or_default(),
+            a.subtype.as_deref().unwrap_or(&a.account_type),
+            current.as_deref().unwrap_or("-"),
+            available.as_deref().unwrap_or("-"),
+            currency.as_deref().unwrap_or("")
+        );
+    }
+}
+
+/// `balances`.
+pub fn balances(w: &mut String, links: &[LinkView]) {
+    if links.is_empty() {
+        out!(w, "No links.");
+    }
+    for l in links {
+        out!(w, "[{}] {}", l.id, l.name);
+        account_rows(w, l);
+    }
+}
+
+/// `reconnect-check`.
+pub fn reconnect(w: &mut String, links: &[LinkView]) {
+    let mut any = false;
+    for l in links {
+        let word = status_word(l);
+        if word != "active" && word != "archived" {
+            any = true;
+            out!(w, "[{}] {}: {}", l.id, l.name, word);
+        }
+    }
+    if !any {
+        out!(w, "All {} links are healthy.", links.len());
+    }
+}
+
+/// `link-token`.
+pub fn link_token(w: &mut String, t: &LinkTokenView) {
+    out!(w, "link token  {}", t.link_token);
+    out!(w, "expires     {}", t.expiration);
+    if let Some(url) = &t.hosted_link_url {
+        out!(w, "hosted link {url}");
+    }
+}
+
+/// `sync`.
+pub fn sync_reports(w: &mut String, reports: &[SyncReport]) {
+    if reports.is_empty() {
+        out!(w, "Nothing to sync: no active links.");
+    }
+    for r in reports {
+        let what = match r.status {
+            SyncStatus::Updated => format!(
+                "+{} added, {} modified, {} removed ({} pages{})",
+                r.added,
+                r.modified,
+                r.removed,
+                r.pages,
+                if r.restarts > 0 {
+                    format!(", restarted {} times", r.restarts)
+                } else {
+                    String::new()
+                }
+            ),
+            SyncStatus::NotReady => {
+                "the bank is still preparing transactions; sync again in a minute".into()
+            }
+            SyncStatus::LoginRequired => {
+                "the bank needs you to log in again (reconnect this link)".into()
+            }
+            SyncStatus::Skipped => "skipped".into(),
+            SyncStatus::Failed => "failed".into(),
+        };
+        let err = r
+            .error
+            .as_ref()
+            .map(|e| format!(": {}", e.message))
+            .unwrap_or_default();
+        out!(w, "link {}: {what}{err}", r.link_id);
+    }
+}
+
+/// `transactions`.
+pub fn transactions(w: &mut String, page: &TransactionPage) {
+    for t in &page.rows {
+        out!(
+            w,
+            "{}  {:>12} {:<4} {}{}  {}",
+            t.date,
+            t.amount,
+            t.iso_currency_code.as_deref().unwrap_or(""),
+            t.name,
+            if t.pending { " (pending)" } else { "" },
+            t.merchant_name.as_deref().unwrap_or("")
+        );
+    }
+    out!(
+        w,
+        "{} of {} transactions (positive = money out)",
+        page.rows.len(),
+        page.total
+    );
+}
+
+/// `transactions --csv`.
+pub fn transactions_csv(rows: &[TransactionView]) {
+    let mut w = csv_writer();
+    let _ = w.write_record([
+        "date",
+        "amount",
+        "currency",
+        "name",
+        "merchant",
+        "pending",
+        "account_id",
+        "transaction_id",
+    ]);
+    for t in rows {
+        let _ = w.write_record([
+            t.date.to_string(),
+            t.amount.to_string(),
+            t.iso_currency_code.clone().unwrap_or_default(),
+            t.name.clone(),
+            t.merchant_name.clone().unwrap_or_default(),
+            t.pending.to_string(),
+            t.account_id.clone(),
+            t.transaction_id.clone(),
+        ]);
+    }
+    let _ = w.flush();
+}
+
+fn csv_writer() -> csv::Writer<std::io::Stdout> {
+    csv::Writer::from_writer(std::io::stdout())
+}
+
+/// `settings`.
+pub fn settings(w: &mut String, s: &SettingsView) {
+    out!(w, "mode            {:?}", s.mode);
+    out!(w, "plaid           {}", s.base_url);
+    out!(w, "client id       {}", opt(&s.client_id));
+    out!(
+        w,
+        "environment     {}",
+        s.environment
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_else(|| "-".into())
+    );
+    out!(
+        w,
+        "secret          {}",
+        if s.secret_saved { "saved" } else { "not saved" }
+    );
+    out!(w, "countries       {}", s.country_codes.join(", "));
+    out!(w, "days requested  {}", s.days_requested);
+    out!(w, "products        {}", s.products.join(", "));
+    out!(w, "link limit      {}", s.link_limit);
+    if !s.env_overrides.is_empty() {
+        out!(w, "from env        {}", s.env_overrides.join(", "));
+    }
+}
