@@ -210,11 +210,16 @@ fn run(args: &[String]) -> Result<()> {
     if env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() || !have("dbus-run-session") {
         status(cargo().args(&cargo_args))
     } else {
-        eprintln!(
-            "xtask: no D-Bus session found; starting a private one with gnome-keyring \
-             (keyring password from COFFER_KEYRING_PASSWORD, default empty)"
-        );
-        let script = "printf '%s' \"${COFFER_KEYRING_PASSWORD:-}\" | \
+        // gnome-keyring cannot create or unlock a keyring with an empty password without a
+        // GUI prompt, so a headless run needs one.
+        if env::var_os("COFFER_KEYRING_PASSWORD").is_none() {
+            eprintln!(
+                "xtask: no D-Bus session found; starting a private one with gnome-keyring. \
+                 Its keyring (~/.local/share/keyrings) is unlocked with COFFER_KEYRING_PASSWORD, \
+                 default \"{HEADLESS_KEYRING_DEFAULT}\": set your own before linking real banks."
+            );
+        }
+        let script = "printf '%s' \"${COFFER_KEYRING_PASSWORD:-coffer}\" | \
             gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"";
         let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new("dbus-run-session");
@@ -224,9 +229,42 @@ fn run(args: &[String]) -> Result<()> {
     }
 }
 
+/// The headless keyring password when `COFFER_KEYRING_PASSWORD` is unset (also in the script).
+const HEADLESS_KEYRING_DEFAULT: &str = "coffer";
+
 fn bench(args: &[String]) -> Result<()> {
     ensure_system_packages()?;
+    // The sandbox runs as its own process so its memory is not counted as Coffer's.
+    step("building plaid-sandbox (release)");
+    status(cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "coffer-sandbox",
+        "--bin",
+        "plaid-sandbox",
+    ]))?;
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let target = if target.is_relative() {
+        workspace_root().join(target)
+    } else {
+        target
+    };
+    let sandbox = target
+        .join("release")
+        .join(format!("plaid-sandbox{}", env::consts::EXE_SUFFIX));
+    if !sandbox.is_file() {
+        bail!("{} was not built", sandbox.display());
+    }
     step("benchmarks (release)");
+    let args: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .skip_while(|a| *a == "--")
+        .collect();
     let mut cmd = cargo();
     cmd.args([
         "run",
@@ -238,6 +276,7 @@ fn bench(args: &[String]) -> Result<()> {
         "bench",
         "--",
     ])
-    .args(args);
+    .args(args)
+    .env("COFFER_BENCH_SANDBOX", &sandbox);
     status(&mut cmd)
 }

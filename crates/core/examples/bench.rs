@@ -1,0 +1,549 @@
+//! The project benchmark (`cargo xtask bench [-- --rows N --list-rows N --skip-list]`).
+//!
+//! 1. Sync: a `plaid-sandbox` release binary runs as its own process (its memory is not ours)
+//!    with `--history N`; Coffer links an Item and times `sync_transactions` → rows/s and the
+//!    peak RSS growth of this process during the sync (Linux: `/proc/self/clear_refs` resets
+//!    the high-water mark, `VmHWM` reads it).
+//! 2. Baseline, same run: the synced rows (every column) are read back into memory and
+//!    inserted into a fresh database with the same `transactions` table and indexes (foreign
+//!    keys off) by one prepared INSERT in one transaction → rows/s. Target: sync ≥ 40 %.
+//! 3. `list_transactions` on a synthetic database of N rows (default 1,000,000): p50 / p95 of
+//!    a 50-row page per filter shape. Target: p95 < 15 ms.
+//!
+//! The sandbox binary comes from `COFFER_BENCH_SANDBOX` (set by xtask, which builds it) or
+//! `target/release/plaid-sandbox`. Exit status is 0 when a target is missed (it is a
+//! benchmark): misses are printed as FAIL.
+
+#[path = "common/gen.rs"]
+mod generator;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use coffer_core::store::Store;
+use coffer_core::{
+    Coffer, CofferConfig, Credentials, MemoryVault, Mode, Secret, SyncStatus, TransactionFilter,
+};
+use rusqlite::types::Value;
+
+const SYNC_RATIO_TARGET: f64 = 0.40;
+const RSS_GROWTH_TARGET_MIB: f64 = 64.0;
+const LIST_P95_TARGET: Duration = Duration::from_millis(15);
+const LIST_PAGE: u32 = 50;
+const LIST_RUNS: usize = 100;
+
+const CLIENT_ID: &str = "coffer-bench";
+const SECRET: &str = "coffer-bench-secret";
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+struct Args {
+    rows: usize,
+    list_rows: u64,
+    skip_list: bool,
+}
+
+fn parse_args() -> BenchResult<Args> {
+    let mut args = Args {
+        rows: 100_000,
+        list_rows: 1_000_000,
+        skip_list: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut num = |name: &str| -> BenchResult<u64> {
+            let v = it.next().ok_or(format!("{name} needs a value"))?;
+            let n: u64 = v
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("{name}: not a number: {v}"))?;
+            if n == 0 {
+                return Err(format!("{name} must be at least 1").into());
+            }
+            Ok(n)
+        };
+        match a.as_str() {
+            "--rows" => args.rows = num("--rows")? as usize,
+            "--list-rows" => args.list_rows = num("--list-rows")?,
+            "--skip-list" => args.skip_list = true,
+            "--" => {}
+            "-h" | "--help" => {
+                println!(
+                    "usage: bench [--rows N (100000)] [--list-rows N (1000000)] [--skip-list]"
+                );
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)").into()),
+        }
+    }
+    Ok(args)
+}
+
+// ---------------------------------------------------------------- the sandbox process
+
+/// A running `plaid-sandbox`; killed when dropped (also on an error or a panic).
+struct SandboxProcess {
+    child: Child,
+    url: String,
+}
+
+impl SandboxProcess {
+    fn start(bin: &Path, history: usize) -> BenchResult<SandboxProcess> {
+        let mut child = Command::new(bin)
+            .args(["--bind", "127.0.0.1:0", "--history", &history.to_string()])
+            .args(["--client-id", CLIENT_ID])
+            .env("PLAID_SANDBOX_SECRET", SECRET)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        // From here on, dropping `proc` kills the child.
+        let mut proc = SandboxProcess {
+            child,
+            url: String::new(),
+        };
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        proc.url = line
+            .trim()
+            .strip_prefix("plaid-sandbox listening on ")
+            .ok_or_else(|| format!("unexpected first line from plaid-sandbox: {line:?}"))?
+            .to_string();
+        Ok(proc)
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sandbox_binary() -> BenchResult<PathBuf> {
+    if let Some(p) = std::env::var_os("COFFER_BENCH_SANDBOX") {
+        return Ok(PathBuf::from(p));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let p = target
+        .join("release")
+        .join(format!("plaid-sandbox{}", std::env::consts::EXE_SUFFIX));
+    if !p.is_file() {
+        return Err(format!(
+            "{} not found: run `cargo xtask bench`, or `cargo build --release -p coffer-sandbox \
+             --bin plaid-sandbox` first, or set COFFER_BENCH_SANDBOX",
+            p.display()
+        )
+        .into());
+    }
+    Ok(p)
+}
+
+// ---------------------------------------------------------------- memory
+
+/// `VmRSS` / `VmHWM` of this process in bytes (Linux), from `/proc/self/status`.
+fn proc_status(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line[field.len()..]
+        .trim()
+        .trim_start_matches(':')
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+/// Resets the peak-RSS mark (`VmHWM`) to the current RSS. False where not supported.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+// ---------------------------------------------------------------- results
+
+struct Row {
+    what: String,
+    figure: String,
+    target: String,
+    pass: Option<bool>,
+}
+
+fn verdict(pass: Option<bool>) -> &'static str {
+    match pass {
+        Some(true) => "PASS",
+        Some(false) => "FAIL",
+        None => "-",
+    }
+}
+
+fn rate(rows: u64, d: Duration) -> f64 {
+    rows as f64 / d.as_secs_f64()
+}
+
+fn fmt_rate(r: f64) -> String {
+    let r = r.round() as u64;
+    let s = r.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+// ---------------------------------------------------------------- 1. sync
+
+struct SyncFigures {
+    rows: u64,
+    elapsed: Duration,
+    db: PathBuf,
+}
+
+async fn bench_sync(args: &Args, home: &Path, summary: &mut Vec<Row>) -> BenchResult<SyncFigures> {
+    let bin = sandbox_binary()?;
+    println!("sync: starting {} --history {}", bin.display(), args.rows);
+    let sandbox = SandboxProcess::start(&bin, args.rows)?;
+    println!(
+        "sync: plaid-sandbox at {} (pid {})",
+        sandbox.url,
+        sandbox.child.id()
+    );
+    let coffer = Coffer::open_at(CofferConfig {
+        home: home.to_path_buf(),
+        mode: Mode::Offline,
+        base_url: sandbox.url.clone(),
+        credentials: Credentials {
+            client_id: CLIENT_ID.into(),
+            secret: Secret::new(SECRET),
+        },
+        vault: Arc::new(MemoryVault::default()),
+    })
+    .await?;
+    let link = coffer
+        .sandbox_quick_link("ins_109508", "user_good", "pass_good")
+        .await?
+        .link_id;
+
+    let rss_before = proc_status("VmRSS");
+    let peak_reset = reset_peak_rss();
+    let t = Instant::now();
+    let reports = coffer.sync_transactions(Some(link), None).await?;
+    let elapsed = t.elapsed();
+    let hwm_after = proc_status("VmHWM");
+    let rss_after = proc_status("VmRSS");
+
+    let report = reports.first().ok_or("no sync report")?;
+    if report.status != SyncStatus::Updated {
+        return Err(format!("sync did not complete: {report:?}").into());
+    }
+    // The stored rows, two ways; a broken sync must not look fast.
+    let stored: u64 = coffer.store().read(|c| {
+        Ok(c.query_row("SELECT count(*) FROM transactions", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64)
+    })?;
+    let listed = coffer
+        .store()
+        .list_transactions(&TransactionFilter::default(), 1, 0)?
+        .total;
+    if stored == 0 || stored != listed {
+        return Err(
+            format!("sync stored {stored} rows but list_transactions reports {listed}").into(),
+        );
+    }
+    let expected_min = (args.rows as u64) * 9 / 10;
+    if stored < expected_min {
+        return Err(format!(
+            "sync stored only {stored} rows of an Item with {} transactions",
+            args.rows
+        )
+        .into());
+    }
+    let applied = report.added + report.modified + report.removed;
+    println!(
+        "sync: {} page(s), +{} ~{} -{} ({applied} rows applied), {stored} rows stored, \
+         {} restart(s), in {:.2?}",
+        report.pages, report.added, report.modified, report.removed, report.restarts, elapsed
+    );
+    let sync_rate = rate(stored, elapsed);
+    summary.push(Row {
+        what: format!("sync {stored} rows (rows stored / s)"),
+        figure: format!("{} rows/s ({:.2?})", fmt_rate(sync_rate), elapsed),
+        target: "-".into(),
+        pass: None,
+    });
+    match (rss_before, hwm_after, peak_reset) {
+        (Some(before), Some(peak), true) => {
+            let growth = peak.saturating_sub(before);
+            println!(
+                "sync: RSS before {:.1} MiB, peak during sync {:.1} MiB, after {:.1} MiB; \
+                 peak growth {:.1} MiB",
+                mib(before),
+                mib(peak),
+                mib(rss_after.unwrap_or(0)),
+                mib(growth)
+            );
+            summary.push(Row {
+                what: "sync peak RSS growth (VmHWM - VmRSS before)".into(),
+                figure: format!(
+                    "{:.1} MiB ({:.1} -> {:.1} MiB)",
+                    mib(growth),
+                    mib(before),
+                    mib(peak)
+                ),
+                target: format!("< {RSS_GROWTH_TARGET_MIB:.0} MiB"),
+                pass: Some(mib(growth) < RSS_GROWTH_TARGET_MIB),
+            });
+        }
+        _ => {
+            println!("sync: peak RSS not measurable on this platform");
+            summary.push(Row {
+                what: "sync peak RSS growth".into(),
+                figure: "n/a (needs Linux /proc)".into(),
+                target: format!("< {RSS_GROWTH_TARGET_MIB:.0} MiB"),
+                pass: None,
+            });
+        }
+    }
+    let db = coffer.store().path().to_path_buf();
+    drop(coffer);
+    drop(sandbox);
+    Ok(SyncFigures {
+        rows: stored,
+        elapsed,
+        db,
+    })
+}
+
+// ---------------------------------------------------------------- 2. baseline
+
+/// Inserts the synced rows into a fresh copy of the `transactions` schema with one prepared
+/// statement in one transaction; returns (rows, time).
+fn bench_baseline(synced: &Path, dir: &Path) -> BenchResult<(u64, Duration)> {
+    let src =
+        rusqlite::Connection::open_with_flags(synced, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let schema: Vec<(String, String, String)> = {
+        let mut st = src.prepare(
+            "SELECT type, name, sql FROM sqlite_master
+             WHERE tbl_name = 'transactions' AND sql IS NOT NULL
+             ORDER BY type = 'table' DESC, name",
+        )?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let copied: Vec<&(String, String, String)> = schema
+        .iter()
+        .filter(|(kind, _, _)| kind == "table" || kind == "index")
+        .collect();
+    let skipped: Vec<&str> = schema
+        .iter()
+        .filter(|(kind, _, _)| kind != "table" && kind != "index")
+        .map(|(_, name, _)| name.as_str())
+        .collect();
+    if !copied.iter().any(|(kind, _, _)| kind == "table") {
+        return Err("the synced database has no transactions table".into());
+    }
+    let columns: Vec<String> = {
+        let mut st =
+            src.prepare("SELECT name FROM pragma_table_info('transactions') ORDER BY cid")?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let list = columns.join(", ");
+    let rows: Vec<Vec<Value>> = {
+        let mut st = src.prepare(&format!("SELECT {list} FROM transactions"))?;
+        let n = columns.len();
+        st.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    drop(src);
+
+    let path = dir.join("baseline.db");
+    let mut db = rusqlite::Connection::open(&path)?;
+    // The store's own settings: WAL, synchronous NORMAL; foreign keys off (no accounts here).
+    let _: String = db.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    db.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;")?;
+    for (_, _, sql) in &copied {
+        db.execute_batch(sql)?;
+    }
+    println!(
+        "baseline: schema copied: {}{}",
+        copied
+            .iter()
+            .map(|(k, n, _)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" (not copied: {})", skipped.join(", "))
+        }
+    );
+    let marks = vec!["?"; columns.len()].join(", ");
+    let insert = format!("INSERT INTO transactions ({list}) VALUES ({marks})");
+
+    let t = Instant::now();
+    let tx = db.transaction()?;
+    {
+        let mut st = tx.prepare(&insert)?;
+        for row in &rows {
+            st.execute(rusqlite::params_from_iter(row.iter()))?;
+        }
+    }
+    tx.commit()?;
+    let elapsed = t.elapsed();
+
+    let n: i64 = db.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
+    if n as usize != rows.len() {
+        return Err(format!("baseline stored {n} of {} rows", rows.len()).into());
+    }
+    Ok((rows.len() as u64, elapsed))
+}
+
+// ---------------------------------------------------------------- 3. list_transactions
+
+fn bench_list(rows: u64, dir: &Path, summary: &mut Vec<Row>) -> BenchResult<()> {
+    let store = Store::open(dir.join("list.db"))?;
+    println!("list: generating {rows} rows ...");
+    let t = Instant::now();
+    let accounts = generator::populate(&store, rows)?;
+    println!("list: generated in {:.2?}", t.elapsed());
+    println!(
+        "list: {LIST_PAGE}-row pages at offsets 0..200, {LIST_RUNS} runs per shape (after 5 warm-up)"
+    );
+    for (name, filter) in generator::shapes(&accounts) {
+        let mut times = Vec::with_capacity(LIST_RUNS);
+        let mut total = 0;
+        for i in 0..(LIST_RUNS + 5) {
+            let offset = (i as u64 % 4) * u64::from(LIST_PAGE);
+            let t = Instant::now();
+            let page = store.list_transactions(&filter, LIST_PAGE, offset)?;
+            let d = t.elapsed();
+            if i >= 5 {
+                times.push(d);
+            }
+            total = page.total;
+        }
+        times.sort();
+        let p50 = times[times.len() / 2];
+        let p95 = times[(times.len() * 95).div_ceil(100) - 1];
+        let pass = p95 < LIST_P95_TARGET;
+        println!(
+            "list: {name:>24}: total {total:>8}  p50 {:>9}  p95 {:>9}  max {:>9}  {}",
+            ms(p50),
+            ms(p95),
+            ms(times[times.len() - 1]),
+            verdict(Some(pass))
+        );
+        summary.push(Row {
+            what: format!("list_transactions p95, {name} ({total} match)"),
+            figure: format!("p95 {} (p50 {})", ms(p95), ms(p50)),
+            target: format!("< {}", ms(LIST_P95_TARGET)),
+            pass: Some(pass),
+        });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- main
+
+async fn run(args: &Args, dir: &Path, summary: &mut Vec<Row>) -> BenchResult<()> {
+    let sync = bench_sync(args, &dir.join("home"), summary).await?;
+    let (base_rows, base_elapsed) = bench_baseline(&sync.db, dir)?;
+    let base_rate = rate(base_rows, base_elapsed);
+    let sync_rate = rate(sync.rows, sync.elapsed);
+    println!(
+        "baseline: {base_rows} rows in {:.2?} = {} rows/s",
+        base_elapsed,
+        fmt_rate(base_rate)
+    );
+    summary.push(Row {
+        what: format!("baseline insert loop, {base_rows} rows"),
+        figure: format!("{} rows/s ({:.2?})", fmt_rate(base_rate), base_elapsed),
+        target: "-".into(),
+        pass: None,
+    });
+    let ratio = sync_rate / base_rate;
+    summary.push(Row {
+        what: "sync throughput / baseline".into(),
+        figure: format!("{:.1} %", ratio * 100.0),
+        target: format!(">= {:.0} %", SYNC_RATIO_TARGET * 100.0),
+        pass: Some(ratio >= SYNC_RATIO_TARGET),
+    });
+    if args.skip_list {
+        println!("list: skipped (--skip-list)");
+    } else {
+        bench_list(args.list_rows, dir, summary)?;
+    }
+    Ok(())
+}
+
+fn print_summary(summary: &[Row]) {
+    let w0 = summary.iter().map(|r| r.what.len()).max().unwrap_or(0);
+    let w1 = summary.iter().map(|r| r.figure.len()).max().unwrap_or(0);
+    let w2 = summary.iter().map(|r| r.target.len()).max().unwrap_or(0);
+    println!("\n==== coffer bench summary ====");
+    for r in summary {
+        println!(
+            "{:<w0$}  {:>w1$}  {:>w2$}  {}",
+            r.what,
+            r.figure,
+            r.target,
+            verdict(r.pass)
+        );
+    }
+    let failed = summary.iter().filter(|r| r.pass == Some(false)).count();
+    if failed == 0 {
+        println!("all targets met");
+    } else {
+        println!("FAIL: {failed} target(s) missed");
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("bench: no temp dir: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let mut summary = Vec::new();
+    let outcome = run(&args, dir.path(), &mut summary).await;
+    print_summary(&summary);
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Not a missed target: the benchmark itself could not run.
+            eprintln!("bench: error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
