@@ -2,9 +2,9 @@
 //!
 //! One run per link at a time (a per-link async mutex: a second caller waits, then syncs from
 //! the cursor the first one committed, usually getting nothing new). A run opens its own
-//! SQLite connection and one transaction, applies each page as it arrives (memory bounded by
-//! one page), writes the new cursor in the same transaction and commits only when
-//! `has_more == false`. On TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION it rolls back and
+//! SQLite connection and one transaction, applies the pages in order on a blocking thread
+//! while the next page is fetched (memory bounded by two pages), writes the new cursor in the
+//! same transaction and commits only when `has_more == false`. On TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION it rolls back and
 //! restarts from the stored cursor, at most [`MAX_SYNC_RESTARTS`] times. A crash (even
 //! SIGKILL) at any point leaves the previous committed state: the next run starts again from
 //! the stored cursor. Retries for 429 / 5xx / dropped connections are the client's; Item
@@ -102,8 +102,13 @@ fn upsert(c: &rusqlite::Connection, account_rowid: i64, t: &Transaction) -> Resu
     let category = t
         .personal_finance_category
         .as_ref()
-        .map(|p| p.primary.clone())
-        .or_else(|| t.category.as_ref().and_then(|c| c.first().cloned()));
+        .map(|p| p.primary.as_str())
+        .or_else(|| {
+            t.category
+                .as_ref()
+                .and_then(|c| c.first())
+                .map(String::as_str)
+        });
     store::transactions::write::upsert(
         c,
         &store::transactions::write::NewTransaction {
@@ -119,7 +124,7 @@ fn upsert(c: &rusqlite::Connection, account_rowid: i64, t: &Transaction) -> Resu
             pending: t.pending,
             pending_transaction_id: t.pending_transaction_id.as_deref(),
             payment_channel: Some(t.payment_channel.as_str()),
-            category: category.as_deref(),
+            category,
         },
     )
 }
@@ -270,8 +275,29 @@ impl Coffer {
         err
     }
 
+    /// One `/transactions/sync` request from `cursor` (`None`: the beginning).
+    async fn fetch_page(
+        &self,
+        token: &Secret,
+        cursor: Option<String>,
+    ) -> Result<TransactionsSyncResponse> {
+        let mut req = TransactionsSyncRequest::new(token).with_count(SYNC_PAGE_SIZE);
+        if let Some(c) = cursor {
+            req = req.with_cursor(c);
+        }
+        self.inner
+            .plaid
+            .transactions_sync(&req)
+            .await
+            .map_err(|e| AppError::from_plaid(CONTEXT, e))
+    }
+
     /// One attempt: a transaction from the stored cursor to `has_more == false`. The run's
     /// transaction is rolled back (dropped) before any error is returned.
+    ///
+    /// Pages are pipelined: page n is applied on a blocking thread while page n + 1 (whose
+    /// cursor page n carries) is fetched, so the network and Plaid's side overlap with SQLite.
+    /// At most two pages are in memory; the order of writes is the order of pages.
     async fn sync_run(
         &self,
         link: &LinkRow,
@@ -286,43 +312,92 @@ impl Coffer {
             .ok_or(AppError::LinkNotFound(link.id))?
             .cursor
             .filter(|c| !c.is_empty());
-        let run: Run = self.inner.store.open_run()?;
+        let mut run: Run = self.inner.store.open_run()?;
         let mut accounts = HashMap::new();
         let mut counts = Counts::default();
-        let mut next = cursor;
-        loop {
-            let mut req = TransactionsSyncRequest::new(token).with_count(SYNC_PAGE_SIZE);
-            if let Some(c) = &next {
-                req = req.with_cursor(c.clone());
+        let mut page = match self.fetch_page(token, cursor).await {
+            Ok(p) => p,
+            Err(e) => {
+                drop(run);
+                return Err(e);
             }
-            let page = match self.inner.plaid.transactions_sync(&req).await {
-                Ok(p) => p,
-                Err(e) => {
-                    drop(run);
-                    return Err(AppError::from_plaid(CONTEXT, e));
-                }
-            };
-            apply_page(run.conn(), link.id, &page, &mut accounts)?;
+        };
+        loop {
             counts.added += page.added.len() as u64;
             counts.modified += page.modified.len() as u64;
             counts.removed += page.removed.len() as u64;
             counts.pages += 1;
+            let has_more = page.has_more;
+            let status = page.transactions_update_status.as_str().to_string();
+            let update_status = status.clone();
+            let next = has_more.then(|| page.next_cursor.clone());
+            let link_id = link.id;
+            // Applies the page; the last one also stores the cursor and commits.
+            let apply = tokio::task::spawn_blocking(move || -> Result<_> {
+                apply_page(run.conn(), link_id, &page, &mut accounts)?;
+                if page.has_more {
+                    return Ok(Some((run, accounts)));
+                }
+                store::links::write::set_synced(run.conn(), link_id, &page.next_cursor, &status)?;
+                run.commit()?;
+                Ok(None)
+            });
+            let (applied, fetched) = match next {
+                None => (flatten(apply.await), None),
+                Some(c) => apply_while_fetching(apply, self.fetch_page(token, Some(c))).await,
+            };
+            // An error from either side: the Run has been dropped (rolled back) by now, since
+            // the blocking task has finished and its Run is in `applied`, dropped here.
+            let applied = applied?;
             if let Some(p) = progress {
                 p(SyncProgress {
                     link_id: link.id,
                     pages: counts.pages,
                     rows: counts.added + counts.modified + counts.removed,
                     restarts,
-                    has_more: page.has_more,
+                    has_more,
                 });
             }
-            if !page.has_more {
-                let status = page.transactions_update_status.as_str().to_string();
-                store::links::write::set_synced(run.conn(), link.id, &page.next_cursor, &status)?;
-                run.commit()?;
-                return Ok((counts, status));
+            match (applied, fetched) {
+                (None, _) => return Ok((counts, update_status)),
+                (Some((r, a)), Some(Ok(p))) => {
+                    run = r;
+                    accounts = a;
+                    page = p;
+                }
+                (Some((r, _)), Some(Err(e))) => {
+                    drop(r);
+                    return Err(e);
+                }
+                (Some(_), None) => unreachable!("a page with more always has a next fetch"),
             }
-            next = Some(page.next_cursor);
         }
+    }
+}
+
+fn flatten<T>(r: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {
+    r?
+}
+
+/// Waits for `apply` (a blocking task) and `fetch` together. When `apply` fails first, the
+/// fetch is abandoned; when `fetch` fails first, `apply` is still awaited so that whatever it
+/// holds (the run's connection) is released before the caller sees the error.
+async fn apply_while_fetching<T, F>(
+    mut apply: tokio::task::JoinHandle<Result<T>>,
+    fetch: F,
+) -> (Result<T>, Option<Result<TransactionsSyncResponse>>)
+where
+    F: std::future::Future<Output = Result<TransactionsSyncResponse>>,
+{
+    tokio::pin!(fetch);
+    tokio::select! {
+        a = &mut apply => {
+            let a = flatten(a);
+            if a.is_err() {
+                return (a, None);
+            }
+            (a, Some(fetch.await))
+        }
+        p = &mut fetch => (flatten(apply.await), Some(p)),
     }
 }
