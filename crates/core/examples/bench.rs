@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use coffer_core::store::Store;
 use coffer_core::{
     Coffer, CofferConfig, Credentials, MemoryVault, Mode, Secret, SyncStatus, TransactionFilter,
+    Vault,
 };
 use rusqlite::types::Value;
 
@@ -168,6 +169,16 @@ fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+/// User + system CPU time of a process (Linux, `/proc/PID/stat`), assuming 100 ticks/s.
+fn cpu_time(pid: String) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
@@ -227,6 +238,7 @@ async fn bench_sync(args: &Args, home: &Path, summary: &mut Vec<Row>) -> BenchRe
         sandbox.url,
         sandbox.child.id()
     );
+    let vault = Arc::new(MemoryVault::default());
     let coffer = Coffer::open_at(CofferConfig {
         home: home.to_path_buf(),
         mode: Mode::Offline,
@@ -235,7 +247,7 @@ async fn bench_sync(args: &Args, home: &Path, summary: &mut Vec<Row>) -> BenchRe
             client_id: CLIENT_ID.into(),
             secret: Secret::new(SECRET),
         },
-        vault: Arc::new(MemoryVault::default()),
+        vault: vault.clone(),
     })
     .await?;
     let link = coffer
@@ -324,6 +336,57 @@ async fn bench_sync(args: &Args, home: &Path, summary: &mut Vec<Row>) -> BenchRe
             });
         }
     }
+    // Where the time goes: the same Item paged through again by a bare HTTP loop (no
+    // SQLite), timing the sandbox + HTTP and, separately, the client's JSON decoding.
+    let item_id: String = coffer.store().read(|c| {
+        Ok(
+            c.query_row("SELECT item_id FROM links WHERE id = ?1", [link], |r| {
+                r.get(0)
+            })?,
+        )
+    })?;
+    let token = vault
+        .load(&coffer_core::vault::item_key(Mode::Offline, &item_id))?
+        .ok_or("no access token in the vault")?;
+    let floor = fetch_floor(&sandbox.url, token.expose()).await?;
+    println!(
+        "sync: floor (same Item, bare HTTP loop, no SQLite): {} pages, {} rows: sandbox + HTTP \
+         {:.2?} ({} rows/s), JSON decode into coffer-plaid types {:.2?} ({} rows/s)",
+        floor.pages,
+        floor.rows,
+        floor.http,
+        fmt_rate(rate(floor.rows, floor.http)),
+        floor.decode,
+        fmt_rate(rate(floor.rows, floor.decode)),
+    );
+    summary.push(Row {
+        what: "  of which: sandbox + HTTP alone (bare loop)".into(),
+        figure: format!(
+            "{} rows/s ({:.2?})",
+            fmt_rate(rate(floor.rows, floor.http)),
+            floor.http
+        ),
+        target: "-".into(),
+        pass: None,
+    });
+    summary.push(Row {
+        what: "  of which: JSON decode alone".into(),
+        figure: format!(
+            "{} rows/s ({:.2?})",
+            fmt_rate(rate(floor.rows, floor.decode)),
+            floor.decode
+        ),
+        target: "-".into(),
+        pass: None,
+    });
+    if let (Some(ours), Some(theirs)) = (
+        cpu_time("self".into()),
+        cpu_time(sandbox.child.id().to_string()),
+    ) {
+        println!(
+            "sync: CPU time over the whole run so far: coffer {ours:.2?}, plaid-sandbox {theirs:.2?}"
+        );
+    }
     let db = coffer.store().path().to_path_buf();
     drop(coffer);
     drop(sandbox);
@@ -332,6 +395,57 @@ async fn bench_sync(args: &Args, home: &Path, summary: &mut Vec<Row>) -> BenchRe
         elapsed,
         db,
     })
+}
+
+struct Floor {
+    pages: u32,
+    rows: u64,
+    http: Duration,
+    decode: Duration,
+}
+
+/// Pages through `/transactions/sync` from the start with a plain HTTP client: the time the
+/// sandbox and the loopback HTTP take (bytes only), and the time decoding them takes.
+async fn fetch_floor(url: &str, access_token: &str) -> BenchResult<Floor> {
+    let http = reqwest::Client::new();
+    let mut floor = Floor {
+        pages: 0,
+        rows: 0,
+        http: Duration::ZERO,
+        decode: Duration::ZERO,
+    };
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut body = serde_json::json!({
+            "client_id": CLIENT_ID,
+            "secret": SECRET,
+            "access_token": access_token,
+            "count": coffer_core::SYNC_PAGE_SIZE,
+        });
+        if let Some(c) = &cursor {
+            body["cursor"] = c.as_str().into();
+        }
+        let t = Instant::now();
+        let resp = http
+            .post(format!("{url}/transactions/sync"))
+            .json(&body)
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            return Err(format!("/transactions/sync: {}", resp.status()).into());
+        }
+        let bytes = resp.bytes().await?;
+        floor.http += t.elapsed();
+        let t = Instant::now();
+        let page: coffer_plaid::TransactionsSyncResponse = serde_json::from_slice(&bytes)?;
+        floor.decode += t.elapsed();
+        floor.pages += 1;
+        floor.rows += (page.added.len() + page.modified.len() + page.removed.len()) as u64;
+        if !page.has_more {
+            return Ok(floor);
+        }
+        cursor = Some(page.next_cursor);
+    }
 }
 
 // ---------------------------------------------------------------- 2. baseline
