@@ -21,23 +21,7 @@ const CLIENT_ID: &str = "coffer-contract-client";
 const SECRET: &str = "coffer-contract-secret";
 const INSTITUTION: &str = "ins_109508";
 
-/// The 14 Plaid endpoints Coffer uses (CONTRACT.md §3); all must be exercised.
-const OUR_PATHS: [&str; 14] = [
-    "/link/token/create",
-    "/link/token/get",
-    "/item/public_token/exchange",
-    "/item/get",
-    "/item/remove",
-    "/accounts/get",
-    "/accounts/balance/get",
-    "/transactions/sync",
-    "/transactions/refresh",
-    "/institutions/get_by_id",
-    "/sandbox/public_token/create",
-    "/sandbox/item/reset_login",
-    "/sandbox/item/fire_webhook",
-    "/sandbox/transactions/create",
-];
+use coffer_spec::COFFER_ENDPOINTS as OUR_PATHS;
 
 /// The exchanges one client call caused, with what the test meant by it.
 #[derive(Debug)]

@@ -43,6 +43,24 @@ use serde_json::Value;
 use crate::check::{Checker, Strictness};
 pub use crate::error::{Error, Result, Violation, Violations};
 
+/// The Plaid endpoints Coffer uses (CONTRACT.md §3): every contract test must exercise all.
+pub const COFFER_ENDPOINTS: [&str; 14] = [
+    "/link/token/create",
+    "/link/token/get",
+    "/item/public_token/exchange",
+    "/item/get",
+    "/item/remove",
+    "/accounts/get",
+    "/accounts/balance/get",
+    "/transactions/sync",
+    "/transactions/refresh",
+    "/institutions/get_by_id",
+    "/sandbox/public_token/create",
+    "/sandbox/item/reset_login",
+    "/sandbox/item/fire_webhook",
+    "/sandbox/transactions/create",
+];
+
 /// File name of the official spec, under `shared/plaid/`.
 pub const SPEC_FILE: &str = "plaid-openapi-2020-09-14.json";
 /// Environment variable that points at the spec file and overrides the search.

@@ -4,23 +4,7 @@
 use coffer_spec::Spec;
 use serde_json::Value;
 
-/// The endpoints Coffer uses (CONTRACT.md §3).
-const OUR_PATHS: [&str; 14] = [
-    "/link/token/create",
-    "/link/token/get",
-    "/item/public_token/exchange",
-    "/item/get",
-    "/item/remove",
-    "/accounts/get",
-    "/accounts/balance/get",
-    "/transactions/sync",
-    "/transactions/refresh",
-    "/institutions/get_by_id",
-    "/sandbox/public_token/create",
-    "/sandbox/item/reset_login",
-    "/sandbox/item/fire_webhook",
-    "/sandbox/transactions/create",
-];
+use coffer_spec::COFFER_ENDPOINTS as OUR_PATHS;
 
 /// Every (path, status, example body) of the spec's JSON response examples.
 fn response_examples(spec: &Spec) -> Vec<(String, u16, Value)> {
