@@ -199,6 +199,11 @@ fn errors_are_one_line_and_change_nothing() {
     assert_eq!(err["code"], "PLAID");
     assert_eq!(err["plaid"]["errorCode"], "INVALID_INSTITUTION");
 
+    // Coffer registers no webhook (a desktop has no public endpoint), so Plaid refuses.
+    let (stderr, err) = home.json_err(&["sandbox", "fire-webhook", "1", "SYNC_UPDATES_AVAILABLE"]);
+    assert_eq!(err["plaid"]["errorCode"], "SANDBOX_WEBHOOK_INVALID");
+    assert!(stderr.contains("failed to fire webhook"), "{stderr}");
+
     let links = home.json(&["links"]);
     assert_eq!(links.as_array().map(Vec::len), Some(1), "nothing was added");
     assert_eq!(
