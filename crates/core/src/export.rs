@@ -22,12 +22,7 @@ impl Store {
         offset: u64,
     ) -> Result<TransactionPage> {
         self.read(|c| {
-            let rows = store::transactions::read::page(c, filter, limit, offset)?;
-            let total = if offset == 0 && (rows.len() as u32) < limit {
-                rows.len() as u64
-            } else {
-                store::transactions::read::count(c, filter)?
-            };
+            let (total, rows) = store::transactions::read::list(c, filter, limit, offset)?;
             Ok(TransactionPage { total, rows })
         })
     }

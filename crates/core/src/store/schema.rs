@@ -113,4 +113,47 @@ CREATE TABLE vault_entries (
     created_at TEXT NOT NULL
 );
 "#,
+    // 2: substring search index. `transactions_fts` indexes `transactions.search_text`
+    // (already lowercase) by trigrams, case-sensitively so that a phrase matches exactly what
+    // `instr` finds. It is external-content (the text lives only in `transactions`). Existing
+    // rows are indexed here ('rebuild').
+    //
+    // Writes do not touch it row by row: FTS5 flushes its pending data at every statement
+    // savepoint, so a per-row trigger into it writes a segment per row (5x slower upserts).
+    // Triggers instead queue the changed row ids in `transactions_fts_queue`, with the text
+    // the index holds for each (first change wins; `WHERE NOT EXISTS`, because an upsert's
+    // ON CONFLICT would override a trigger's `OR IGNORE`), and `transactions::write::flush_search`
+    // applies the queue in two set statements at the end of every write transaction
+    // (`Store::write`, `Run::commit`). A reader that finds the queue non-empty (someone wrote
+    // through a bare connection) does not trust the index and scans instead.
+    r#"
+CREATE VIRTUAL TABLE transactions_fts USING fts5(
+    search_text,
+    content = 'transactions',
+    content_rowid = 'id',
+    tokenize = 'trigram case_sensitive 1',
+    detail = 'full'
+);
+INSERT INTO transactions_fts(transactions_fts) VALUES ('rebuild');
+
+CREATE TABLE transactions_fts_queue (
+    id       INTEGER PRIMARY KEY,  -- transactions.id
+    old_text TEXT                  -- what the index holds for id; NULL = nothing
+);
+CREATE TRIGGER transactions_fts_insert AFTER INSERT ON transactions BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text)
+        SELECT new.id, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
+END;
+CREATE TRIGGER transactions_fts_delete AFTER DELETE ON transactions BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text)
+        SELECT old.id, old.search_text WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = old.id);
+END;
+CREATE TRIGGER transactions_fts_update AFTER UPDATE OF id, search_text ON transactions
+WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text)
+        SELECT old.id, old.search_text WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = old.id);
+    INSERT INTO transactions_fts_queue (id, old_text)
+        SELECT new.id, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
+END;
+"#,
 ];

@@ -11,4 +11,5 @@ mod faults;
 mod lifecycle;
 mod modes;
 mod secrets;
+mod search;
 mod sync;
