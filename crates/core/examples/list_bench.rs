@@ -253,14 +253,62 @@ fn populate(store: &Store, accounts: &[i64], rows: u64) -> coffer_core::Result<(
 /// triggers; foreign keys off), the baseline the sync benchmark compares with.
 fn bench_writes(dir: &std::path::Path) -> coffer_core::Result<()> {
     const N: u64 = 100_000;
-    let store = Store::open(dir.join("upsert.db"))?;
-    let accounts = setup_accounts(&store)?;
-    let t = Instant::now();
-    populate(&store, &accounts, N)?;
-    let upsert = t.elapsed();
-    drop(store);
+    // Median of 3 interleaved runs each: the store's upsert as shipped, the same upsert with
+    // the search index's triggers dropped (what it cost before migration 2), and the plain
+    // prepared INSERT.
+    let mut with = Vec::new();
+    let mut without = Vec::new();
+    let mut plain = Vec::new();
+    for round in 0..3 {
+        for index in [true, false] {
+            let path = dir.join(format!("upsert-{round}-{index}.db"));
+            let store = Store::open(&path)?;
+            if !index {
+                store.write(|c| {
+                    Ok(c.execute_batch(
+                        "DROP TRIGGER transactions_fts_insert;
+                         DROP TRIGGER transactions_fts_delete;
+                         DROP TRIGGER transactions_fts_update;",
+                    )?)
+                })?;
+            }
+            let accounts = setup_accounts(&store)?;
+            let t = Instant::now();
+            populate(&store, &accounts, N)?;
+            let el = t.elapsed();
+            if index {
+                with.push(el)
+            } else {
+                without.push(el)
+            }
+            drop(store);
+            let _ = std::fs::remove_file(&path);
+        }
+        plain.push(plain_insert(dir, round, N)?);
+    }
+    for v in [&mut with, &mut without, &mut plain] {
+        v.sort();
+    }
+    let (with, without, plain) = (with[1], without[1], plain[1]);
+    let rate = |d: Duration| N as f64 / d.as_secs_f64();
+    println!(
+        "writes ({N} rows, median of 3): upsert {with:.2?} ({:.0} rows/s); upsert without the search index {without:.2?} ({:.0} rows/s); plain prepared INSERT {plain:.2?} ({:.0} rows/s)",
+        rate(with),
+        rate(without),
+        rate(plain)
+    );
+    println!(
+        "        upsert / plain: {:.0} % with the search index, {:.0} % without",
+        100.0 * rate(with) / rate(plain),
+        100.0 * rate(without) / rate(plain)
+    );
+    Ok(())
+}
 
-    let db = rusqlite::Connection::open(dir.join("plain.db"))?;
+fn plain_insert(dir: &std::path::Path, round: u32, n_rows: u64) -> coffer_core::Result<Duration> {
+    let accounts = [1i64, 2, 3, 4, 5, 6, 7, 8];
+    let path = dir.join(format!("plain-{round}.db"));
+    let db = rusqlite::Connection::open(&path)?;
     let _: String = db.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     db.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;")?;
     let first = store::schema::MIGRATIONS[0];
@@ -276,10 +324,10 @@ fn bench_writes(dir: &std::path::Path) -> coffer_core::Result<()> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for i in 0..N {
+        for i in 0..n_rows {
             let (name, merchant) = gen_name(&mut x);
             let id = format!("t{i:09}");
-            let n = transaction(i, N, &mut x, &accounts, &id, &name, merchant);
+            let n = transaction(i, n_rows, &mut x, &accounts, &id, &name, merchant);
             let search = match n.merchant_name {
                 Some(m) => format!("{} {m}", n.name).to_lowercase(),
                 None => n.name.to_lowercase(),
@@ -303,16 +351,10 @@ fn bench_writes(dir: &std::path::Path) -> coffer_core::Result<()> {
         }
     }
     db.execute_batch("COMMIT")?;
-    let plain = t.elapsed();
-    println!(
-        "writes: {N} upserts {:.0?} ({:.0} rows/s); plain prepared INSERT {:.0?} ({:.0} rows/s); upsert/plain throughput {:.0} %",
-        upsert,
-        N as f64 / upsert.as_secs_f64(),
-        plain,
-        N as f64 / plain.as_secs_f64(),
-        100.0 * plain.as_secs_f64() / upsert.as_secs_f64()
-    );
-    Ok(())
+    let el = t.elapsed();
+    drop(db);
+    let _ = std::fs::remove_file(&path);
+    Ok(el)
 }
 
 fn main() -> coffer_core::Result<()> {

@@ -247,7 +247,11 @@ pub mod read {
     /// A range this small is scanned with `instr` rather than asking the trigram index.
     const SMALL_RANGE: u64 = 16_000;
 
-    fn count_where(c: &Connection, w: &str, p: Vec<rusqlite::types::Value>) -> Result<u64> {
+    pub(super) fn count_where(
+        c: &Connection,
+        w: &str,
+        p: Vec<rusqlite::types::Value>,
+    ) -> Result<u64> {
         let mut st = c.prepare_cached(&format!("SELECT count(*) FROM transactions t {w}"))?;
         Ok(st.query_row(params_from_iter(p), |r| r.get::<_, i64>(0))? as u64)
     }
@@ -409,17 +413,38 @@ pub mod read {
             _ if plan.term.is_some() => (Matching::Instr, many_accounts),
             _ => (Matching::None, many_accounts),
         };
-        let (w, mut p) = where_clause(f, plan.term.as_ref(), matching, walk_dates);
+        let rows = page_with(
+            c,
+            f,
+            plan.term.as_ref(),
+            matching,
+            walk_dates,
+            limit,
+            offset,
+        )?;
+        Ok((plan.total, rows))
+    }
+
+    /// One page by the given plan.
+    pub(super) fn page_with(
+        c: &Connection,
+        f: &TransactionFilter,
+        term: Option<&Term>,
+        matching: Matching,
+        walk_dates: bool,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<TransactionView>> {
+        let (w, mut p) = where_clause(f, term, matching, walk_dates);
         p.push(rusqlite::types::Value::Integer(i64::from(limit)));
         p.push(rusqlite::types::Value::Integer(
             offset.min(i64::MAX as u64) as i64
         ));
         let sql = format!("{SELECT} {w} ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?");
         let mut st = c.prepare_cached(&sql)?;
-        let rows = st
+        Ok(st
             .query_map(params_from_iter(p), view)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((plan.total, rows))
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Every matching row, newest first, handed one at a time to `each` (export: memory stays
@@ -587,5 +612,143 @@ mod tests {
         );
         assert_eq!(Term::of(&f("Ü%")), Some(Term::Scan { text: "ü%".into() }));
         assert_eq!(Term::of(&TransactionFilter::default()), None);
+    }
+
+    /// Every count and page plan gives the same answer as the plain `instr` scan, whatever
+    /// the sizes would have chosen.
+    #[test]
+    fn every_plan_agrees() {
+        use crate::store::{self, Store};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path().join("p.db")).expect("open");
+        let names = [
+            "Uber 1",
+            "UBER EATS",
+            "Café Müller",
+            "50% off",
+            "a_b",
+            "東京ラーメン",
+            "kfc #12",
+        ];
+        let accounts: Vec<i64> = store
+            .write(|c| {
+                let link = store::links::write::insert(
+                    c,
+                    &store::links::write::NewLink {
+                        item_id: "i",
+                        institution_id: None,
+                        institution_name: None,
+                        name: "L",
+                        products: &[],
+                    },
+                )?;
+                let accounts = (0..3)
+                    .map(|i| {
+                        store::accounts::write::upsert(
+                            c,
+                            link,
+                            &store::accounts::write::NewAccount {
+                                account_id: &format!("a{i}"),
+                                name: "A",
+                                official_name: None,
+                                mask: None,
+                                account_type: "depository",
+                                subtype: None,
+                            },
+                        )
+                    })
+                    .collect::<crate::Result<Vec<i64>>>()?;
+                for i in 0..700usize {
+                    store::transactions::write::upsert(
+                        c,
+                        &write::NewTransaction {
+                            transaction_id: &format!("t{i}"),
+                            account_rowid: accounts[i % 3],
+                            date: format!("2024-{:02}-{:02}", 1 + i % 12, 1 + (i * 7) % 28),
+                            authorized_date: None,
+                            amount: "1".into(),
+                            iso_currency_code: None,
+                            unofficial_currency_code: None,
+                            name: &format!("{} {}", names[i % names.len()], i % 13),
+                            merchant_name: (i % 5 == 0).then_some("Über"),
+                            pending: false,
+                            pending_transaction_id: None,
+                            payment_channel: None,
+                            category: None,
+                        },
+                    )?;
+                }
+                Ok(accounts)
+            })
+            .expect("data");
+        let d = |m| NaiveDate::from_ymd_opt(2024, m, 1);
+        let ranges = [
+            TransactionFilter::default(),
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[1]]),
+                ..Default::default()
+            },
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[0], accounts[2]]),
+                from: d(3),
+                to: d(9),
+                ..Default::default()
+            },
+        ];
+        let mut checked = 0;
+        for r in &ranges {
+            for term in [
+                "uber",
+                "über",
+                "müller",
+                "50% o",
+                "a_b",
+                "ラーメン",
+                "s 1",
+                "none!",
+            ] {
+                let f = TransactionFilter {
+                    search: Some(term.into()),
+                    ..r.clone()
+                };
+                let t = Term::of(&f).expect("term");
+                assert!(matches!(t, Term::Indexed { .. }));
+                store
+                    .read(|c| {
+                        let (w, p) = where_clause(&f, Some(&t), Matching::Instr, false);
+                        let want = read::count_where(c, &w, p)?;
+                        for m in [Matching::FromIndex, Matching::Probe, Matching::Instr] {
+                            let (w, p) = where_clause(&f, Some(&t), m, false);
+                            assert_eq!(read::count_where(c, &w, p)?, want, "{f:?} {m:?}");
+                        }
+                        for offset in [0, 5, 40] {
+                            let base = read::page_with(
+                                c,
+                                &f,
+                                Some(&t),
+                                Matching::Instr,
+                                false,
+                                20,
+                                offset,
+                            )?;
+                            for (m, walk) in [
+                                (Matching::FromIndex, false),
+                                (Matching::Instr, true),
+                                (Matching::Probe, false),
+                                (Matching::Probe, true),
+                            ] {
+                                let got = read::page_with(c, &f, Some(&t), m, walk, 20, offset)?;
+                                assert_eq!(got, base, "{f:?} {m:?} {walk}");
+                            }
+                            let (total, rows) = read::list(c, &f, 20, offset)?;
+                            assert_eq!((total, &rows), (want, &base), "{f:?}");
+                            checked += 1;
+                        }
+                        Ok(())
+                    })
+                    .expect("plans");
+            }
+        }
+        assert_eq!(checked, 72);
     }
 }
