@@ -1,32 +1,197 @@
-//! The synthetic `list_transactions` database shared by the examples (`#[path]`-included):
-//! one link, 8 accounts, `rows` transactions spread evenly over six years from 2020-01-01,
-//! names drawn from the Sandbox's merchants by a fixed xorshift sequence (same data every run).
+//! The synthetic transactions the examples share (`#[path]`-included): the generator of
+//! `list_bench.rs` (same constants and xorshift sequence, so the same data), names that look
+//! like real bank data (a few dozen merchants, most with store numbers, reference numbers or
+//! order ids: distinct names run into the hundreds of thousands; "sparkfun" ~0.01 % of rows,
+//! "uber" ~9 %, "xyzzy" absent), spread evenly over six years from 2020-01-01, 8 accounts.
 
 use coffer_core::TransactionFilter;
 use coffer_core::store::{self, Store};
 
-/// Merchant / description names the rows are drawn from.
-pub const NAMES: [&str; 14] = [
-    "United Airlines",
-    "Uber 063015 SF**POOL**",
-    "Tectra Inc",
-    "KFC",
-    "Madison Bicycle Shop",
-    "Touchstone Climbing",
-    "McDonald's",
-    "Starbucks",
-    "SparkFun",
-    "INTRST PYMNT",
-    "CD DEPOSIT .INITIAL.",
-    "CREDIT CARD 3333 PAYMENT",
-    "AUTOMATIC PAYMENT - THANK",
-    "Uber 072515 SF**POOL**",
+const CITIES: [&str; 12] = [
+    "SAN FRANCISCO",
+    "OAKLAND",
+    "BERKELEY",
+    "SEATTLE",
+    "PORTLAND",
+    "AUSTIN",
+    "DENVER",
+    "CHICAGO",
+    "BOSTON",
+    "NEW YORK",
+    "MADISON",
+    "SACRAMENTO",
+];
+const PEOPLE: [&str; 10] = [
+    "JOHN SMITH",
+    "MARIA GARCIA",
+    "WEI ZHANG",
+    "AISHA KHAN",
+    "OLGA IVANOVA",
+    "JOSÉ ÁLVAREZ",
+    "FRANÇOIS DUBOIS",
+    "SØREN NIELSEN",
+    "PRIYA PATEL",
+    "LIAM O'BRIEN",
+];
+const SMALL: [&str; 12] = [
+    "BLUE BOTTLE",
+    "FARMERS MKT",
+    "JOE'S PIZZA",
+    "GREEN LEAF DELI",
+    "CORNER BARBER",
+    "SUNRISE BAKERY",
+    "LUCKY NAILS",
+    "BOOKS INC",
+    "TACO LOCO",
+    "PHO 88",
+    "THE MILL",
+    "ZEN YOGA",
 ];
 
-/// Fills an empty store with `rows` transactions (one write transaction, through the store's
-/// own upsert so its indexing applies) and runs `ANALYZE`. Returns the 8 account row ids.
-pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
-    let accounts: Vec<i64> = store.write(|c| {
+/// One xorshift step.
+fn next(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
+}
+
+fn alnum(x: &mut u64, n: usize) -> String {
+    const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    (0..n)
+        .map(|_| A[(next(x) % A.len() as u64) as usize] as char)
+        .collect()
+}
+
+/// A (name, merchant) pair drawn from the distribution above.
+fn gen_name(x: &mut u64) -> (String, Option<&'static str>) {
+    let pick = next(x) % 10_000;
+    let r = next(x);
+    let city = CITIES[(r % CITIES.len() as u64) as usize];
+    match pick {
+        0 => (
+            format!("SPARKFUN ELECTRONICS {:06}", r % 1_000_000),
+            Some("SparkFun"),
+        ),
+        1..=400 => (format!("UBER *TRIP {}", alnum(x, 6)), Some("Uber")),
+        401..=700 => (format!("UBER *EATS {}", alnum(x, 6)), Some("Uber Eats")),
+        701..=900 => (format!("Uber {:06} SF**POOL**", (r >> 8) % 1_000_000), None),
+        901..=1700 => (
+            format!("STARBUCKS STORE #{:05} {city}", (r >> 8) % 30_000),
+            Some("Starbucks"),
+        ),
+        1701..=2600 => (format!("AMZN Mktp US*{}", alnum(x, 9)), Some("Amazon")),
+        2601..=3100 => (
+            format!("TRADER JOE'S #{:03} {city}", (r >> 8) % 600),
+            Some("Trader Joe's"),
+        ),
+        3101..=3600 => (
+            format!("SAFEWAY #{:04} {city}", (r >> 8) % 2000),
+            Some("Safeway"),
+        ),
+        3601..=4000 => (
+            format!("SHELL OIL {:011}", (r >> 8) % 100_000_000_000),
+            Some("Shell"),
+        ),
+        4001..=4300 => (
+            format!("CHEVRON {:07}", (r >> 8) % 10_000_000),
+            Some("Chevron"),
+        ),
+        4301..=4800 => (
+            format!(
+                "ZELLE PAYMENT TO {} REF # {}",
+                PEOPLE[((r >> 8) % PEOPLE.len() as u64) as usize],
+                alnum(x, 10)
+            ),
+            None,
+        ),
+        4801..=5100 => (format!("ONLINE TRANSFER REF #IB{}", alnum(x, 8)), None),
+        5101..=5300 => (
+            format!(
+                "ACME CORP PAYROLL PPD ID: {:010}",
+                (r >> 8) % 10_000_000_000
+            ),
+            None,
+        ),
+        5301..=5900 => (
+            format!(
+                "SQ *{} {city}",
+                SMALL[((r >> 8) % SMALL.len() as u64) as usize]
+            ),
+            None,
+        ),
+        5901..=6300 => (
+            format!(
+                "TST* {} {:03}",
+                SMALL[((r >> 8) % SMALL.len() as u64) as usize],
+                (r >> 16) % 1000
+            ),
+            None,
+        ),
+        6301..=6700 => (
+            format!("McDonald's F{:05} {city}", (r >> 8) % 40_000),
+            Some("McDonald's"),
+        ),
+        6701..=7000 => (format!("KFC #{:04} {city}", (r >> 8) % 5000), Some("KFC")),
+        7001..=7200 => (
+            format!("United Airlines {:013}", (r >> 8) % 10_000_000_000_000),
+            Some("United Airlines"),
+        ),
+        7201..=7400 => (format!("PAYPAL *{}", alnum(x, 7)), Some("PayPal")),
+        7401..=7600 => (
+            format!("Café Müller {:03}", (r >> 8) % 400),
+            Some("Café Müller"),
+        ),
+        7601..=7750 => (
+            format!("Bäckerei Schäfer Filiale {:02}", (r >> 8) % 80),
+            None,
+        ),
+        7751..=7850 => (format!("ŁÓDŹ SKLEP {:03}", (r >> 8) % 300), None),
+        7851..=7950 => (format!("東京ラーメン {:02}号店", (r >> 8) % 60), None),
+        7951..=8300 => ("Madison Bicycle Shop".into(), None),
+        8301..=8600 => ("Touchstone Climbing".into(), None),
+        8601..=8800 => ("Tectra Inc".into(), None),
+        8801..=9100 => ("INTRST PYMNT".into(), None),
+        9101..=9300 => ("CD DEPOSIT .INITIAL.".into(), None),
+        9301..=9600 => (
+            format!("CREDIT CARD {:04} PAYMENT", (r >> 8) % 10_000),
+            None,
+        ),
+        _ => ("AUTOMATIC PAYMENT - THANK".into(), None),
+    }
+}
+
+fn transaction<'a>(
+    i: u64,
+    rows: u64,
+    x: &mut u64,
+    accounts: &[i64],
+    id: &'a str,
+    name: &'a str,
+    merchant: Option<&'a str>,
+) -> store::transactions::write::NewTransaction<'a> {
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
+    let r = next(x);
+    let date = start + chrono::Duration::days((i * 2190 / rows.max(1)) as i64);
+    store::transactions::write::NewTransaction {
+        transaction_id: id,
+        account_rowid: accounts[(r >> 8) as usize % accounts.len()],
+        date: date.to_string(),
+        authorized_date: Some(date.to_string()),
+        amount: format!("{}.{:02}", r % 500, (r >> 20) % 100),
+        iso_currency_code: Some("USD"),
+        unofficial_currency_code: None,
+        name,
+        merchant_name: merchant,
+        pending: false,
+        pending_transaction_id: None,
+        payment_channel: Some("online"),
+        category: Some("Shops"),
+    }
+}
+
+pub fn setup_accounts(store: &Store) -> coffer_core::Result<Vec<i64>> {
+    store.write(|c| {
         let link = store::links::write::insert(
             c,
             &store::links::write::NewLink {
@@ -53,35 +218,20 @@ pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
                 )
             })
             .collect()
-    })?;
-    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
-    let rows = rows.max(1);
+    })
+}
+
+/// Fills an empty store: `rows` transactions upserted in one write transaction through the
+/// store's own path (so its indexing applies), then `ANALYZE`. Returns the account row ids.
+pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
+    let accounts = setup_accounts(store)?;
     store.write(|c| {
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for i in 0..rows {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let date = start + chrono::Duration::days((i * 2190 / rows) as i64);
-            let name = NAMES[(x % NAMES.len() as u64) as usize];
-            store::transactions::write::upsert(
-                c,
-                &store::transactions::write::NewTransaction {
-                    transaction_id: &format!("t{i:09}"),
-                    account_rowid: accounts[(x >> 8) as usize % accounts.len()],
-                    date: date.to_string(),
-                    authorized_date: None,
-                    amount: format!("{}.{:02}", x % 500, x % 100),
-                    iso_currency_code: Some("USD"),
-                    unofficial_currency_code: None,
-                    name,
-                    merchant_name: None,
-                    pending: false,
-                    pending_transaction_id: None,
-                    payment_channel: Some("online"),
-                    category: None,
-                },
-            )?;
+            let (name, merchant) = gen_name(&mut x);
+            let id = format!("t{i:09}");
+            let t = transaction(i, rows, &mut x, &accounts, &id, &name, merchant);
+            store::transactions::write::upsert(c, &t)?;
         }
         Ok(())
     })?;
@@ -89,17 +239,22 @@ pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
     Ok(accounts)
 }
 
-/// The filter shapes a user produces in the transactions view, by name.
-pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter)> {
+/// The filter shapes the `list_transactions` target covers, with the offsets cycled through.
+pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'static [u64])> {
     let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd);
+    let search = |s: &str| TransactionFilter {
+        search: Some(s.into()),
+        ..Default::default()
+    };
     vec![
-        ("no filter", TransactionFilter::default()),
+        ("no filter", TransactionFilter::default(), &[0, 50]),
         (
-            "account",
+            "1 account",
             TransactionFilter {
                 account_rowids: Some(vec![accounts[0]]),
                 ..Default::default()
             },
+            &[0, 50],
         ),
         (
             "2 accounts",
@@ -107,14 +262,16 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter)> {
                 account_rowids: Some(vec![accounts[0], accounts[1]]),
                 ..Default::default()
             },
+            &[0, 50],
         ),
         (
-            "date range (month)",
+            "one month",
             TransactionFilter {
                 from: d(2023, 3, 1),
                 to: d(2023, 3, 31),
                 ..Default::default()
             },
+            &[0, 50],
         ),
         (
             "account+quarter+search",
@@ -124,27 +281,11 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter)> {
                 to: d(2022, 3, 31),
                 search: Some("kfc".into()),
             },
+            &[0, 50],
         ),
-        (
-            "search (common: uber)",
-            TransactionFilter {
-                search: Some("uber".into()),
-                ..Default::default()
-            },
-        ),
-        (
-            "search (sparkfun)",
-            TransactionFilter {
-                search: Some("sparkfun".into()),
-                ..Default::default()
-            },
-        ),
-        (
-            "search (no match)",
-            TransactionFilter {
-                search: Some("zzqx".into()),
-                ..Default::default()
-            },
-        ),
+        ("search common (uber)", search("uber"), &[0, 50]),
+        ("search rare (sparkfun)", search("sparkfun"), &[0, 50]),
+        ("search absent (xyzzy)", search("xyzzy"), &[0, 50]),
+        ("search uber, offset 500", search("uber"), &[500]),
     ]
 }
