@@ -11,8 +11,10 @@
 //! errors (ITEM_LOGIN_REQUIRED, ...) update the link's status.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use coffer_plaid::{Secret, Transaction, TransactionsSyncRequest, TransactionsSyncResponse};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::coffer::Coffer;
 use crate::error::{AppError, Result};
@@ -180,7 +182,10 @@ impl Coffer {
         progress: Option<ProgressFn>,
     ) -> Result<SyncReport> {
         let lock = self.sync_lock(crate::validate::link_id(link_id)?);
-        let _guard = lock.lock().await;
+        // Owned and shared with the blocking tasks of the run: if this future is dropped
+        // mid-page, the lock is released only after that task has dropped (rolled back) its
+        // transaction.
+        let guard = Arc::new(lock.lock_owned().await);
         let link = self.link(link_id)?;
         let token = self.access_token(&link).await?;
 
@@ -211,7 +216,7 @@ impl Coffer {
         let mut restarts = 0;
         loop {
             match self
-                .sync_run(&link, &token, restarts, progress.as_ref())
+                .sync_run(&link, &token, &guard, restarts, progress.as_ref())
                 .await
             {
                 Ok((counts, update_status)) => {
@@ -302,6 +307,7 @@ impl Coffer {
         &self,
         link: &LinkRow,
         token: &Secret,
+        guard: &Arc<OwnedMutexGuard<()>>,
         restarts: u32,
         progress: Option<&ProgressFn>,
     ) -> Result<(Counts, String)> {
@@ -332,11 +338,16 @@ impl Coffer {
             let update_status = status.clone();
             let next = has_more.then(|| page.next_cursor.clone());
             let link_id = link.id;
-            // Applies the page; the last one also stores the cursor and commits.
+            let lock = guard.clone();
+            // Applies the page; the last one also stores the cursor and commits. `run` is
+            // declared after `lock`, so on every path the transaction ends before the lock
+            // clone goes.
             let apply = tokio::task::spawn_blocking(move || -> Result<_> {
+                let lock = lock;
+                let run = run;
                 apply_page(run.conn(), link_id, &page, &mut accounts)?;
                 if page.has_more {
-                    return Ok(Some((run, accounts)));
+                    return Ok(Some((run, accounts, lock)));
                 }
                 store::links::write::set_synced(run.conn(), link_id, &page.next_cursor, &status)?;
                 run.commit()?;
@@ -358,18 +369,21 @@ impl Coffer {
                     has_more,
                 });
             }
-            match (applied, fetched) {
-                (None, _) => return Ok((counts, update_status)),
-                (Some((r, a)), Some(Ok(p))) => {
+            let Some((r, a, _)) = applied else {
+                return Ok((counts, update_status));
+            };
+            match fetched {
+                Some(Ok(p)) => {
                     run = r;
                     accounts = a;
                     page = p;
                 }
-                (Some((r, _)), Some(Err(e))) => {
+                Some(Err(e)) => {
                     drop(r);
                     return Err(e);
                 }
-                (Some(_), None) => unreachable!("a page with more always has a next fetch"),
+                // Not reached: a page with more always has a next fetch.
+                None => return Err(AppError::Storage("sync: no next page fetched".into())),
             }
         }
     }
