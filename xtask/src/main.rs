@@ -5,7 +5,11 @@
 //! - `cargo xtask test`: installs what is missing on Debian/Ubuntu, then runs `cargo fmt
 //!   --check`, clippy with `-D warnings` on all targets, and every test, inside a private D-Bus
 //!   session with an unlocked `gnome-keyring-daemon` so the real Secret Service is exercised.
-//! - `cargo xtask bench`: the benchmarks (release build), printing their figures.
+//! - `cargo xtask bench [-- --rows N --list-rows N --skip-list]`: the benchmark (release
+//!   build): builds `plaid-sandbox` and runs `coffer-core`'s `bench` example against it as a
+//!   separate process. Prints sync rows/s next to a same-run SQLite insert baseline, peak RSS
+//!   growth during the sync, and `list_transactions` p50/p95 per filter shape on 1,000,000
+//!   rows, each with its target and PASS/FAIL. A missed target is printed, not an error.
 //!
 //! How to add a step: write a function that returns `Result<()>`, call it from `test` (or
 //! `bench`) between the existing steps, and give it a `step("...")` heading so a failure in
