@@ -10,6 +10,6 @@ mod crash;
 mod faults;
 mod lifecycle;
 mod modes;
-mod secrets;
 mod search;
+mod secrets;
 mod sync;
