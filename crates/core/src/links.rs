@@ -28,6 +28,23 @@ pub(crate) fn public_token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Inserts or updates one Plaid account of a link; returns its row id.
+pub(crate) fn upsert_account(c: &rusqlite::Connection, link_id: i64, a: &Account) -> Result<i64> {
+    let subtype = a.subtype.as_ref().map(|s| s.as_str().to_string());
+    store::accounts::write::upsert(
+        c,
+        link_id,
+        &store::accounts::write::NewAccount {
+            account_id: &a.account_id,
+            name: &a.name,
+            official_name: a.official_name.as_deref(),
+            mask: a.mask.as_deref(),
+            account_type: a.account_type.as_str(),
+            subtype: subtype.as_deref(),
+        },
+    )
+}
+
 /// Stores accounts of a link and a balance snapshot of each.
 pub(crate) fn store_accounts(
     c: &rusqlite::Connection,
@@ -43,19 +60,7 @@ pub(crate) fn store_accounts(
         {
             continue;
         }
-        let subtype = a.subtype.as_ref().map(|s| s.as_str().to_string());
-        let rowid = store::accounts::write::upsert(
-            c,
-            link_id,
-            &store::accounts::write::NewAccount {
-                account_id: &a.account_id,
-                name: &a.name,
-                official_name: a.official_name.as_deref(),
-                mask: a.mask.as_deref(),
-                account_type: a.account_type.as_str(),
-                subtype: subtype.as_deref(),
-            },
-        )?;
+        let rowid = upsert_account(c, link_id, a)?;
         store::accounts::write::insert_balance(
             c,
             rowid,

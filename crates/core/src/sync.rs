@@ -45,19 +45,7 @@ fn apply_page(
     accounts: &mut HashMap<String, i64>,
 ) -> Result<()> {
     for a in &page.accounts {
-        let subtype = a.subtype.as_ref().map(|s| s.as_str().to_string());
-        let rowid = store::accounts::write::upsert(
-            c,
-            link_id,
-            &store::accounts::write::NewAccount {
-                account_id: &a.account_id,
-                name: &a.name,
-                official_name: a.official_name.as_deref(),
-                mask: a.mask.as_deref(),
-                account_type: a.account_type.as_str(),
-                subtype: subtype.as_deref(),
-            },
-        )?;
+        let rowid = crate::links::upsert_account(c, link_id, a)?;
         accounts.insert(a.account_id.clone(), rowid);
     }
     for t in page.added.iter().chain(page.modified.iter()) {
