@@ -4,6 +4,7 @@
 //! until a page of it is read.
 
 use chrono::{Days, NaiveDate};
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use crate::ids::{derived_id, mix2};
@@ -605,25 +606,49 @@ pub fn account_id(seed: u64, slot: usize) -> String {
     derived_id(seed, ACCOUNT_SALT + slot as u64)
 }
 
-/// `AccountBase` JSON for one account slot.
-pub fn account_json(seed: u64, slot: usize) -> Value {
+/// `AccountBase` of one account slot, serialized directly (no `Value` tree).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AccountJson {
+    pub account_id: String,
+    balances: Balances,
+    mask: &'static str,
+    name: &'static str,
+    official_name: Option<&'static str>,
+    #[serde(rename = "type")]
+    account_type: &'static str,
+    subtype: &'static str,
+    holder_category: &'static str,
+}
+
+/// `AccountBalance` of a default account.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+struct Balances {
+    available: Option<f64>,
+    current: f64,
+    limit: Option<f64>,
+    iso_currency_code: &'static str,
+    unofficial_currency_code: (),
+}
+
+/// `AccountBase` for one account slot.
+pub fn account_json(seed: u64, slot: usize) -> AccountJson {
     let a = &ACCOUNTS[slot];
-    json!({
-        "account_id": account_id(seed, slot),
-        "balances": {
-            "available": a.available,
-            "current": a.current,
-            "limit": a.limit,
-            "iso_currency_code": "USD",
-            "unofficial_currency_code": null,
+    AccountJson {
+        account_id: account_id(seed, slot),
+        balances: Balances {
+            available: a.available,
+            current: a.current,
+            limit: a.limit,
+            iso_currency_code: "USD",
+            unofficial_currency_code: (),
         },
-        "mask": a.mask,
-        "name": a.name,
-        "official_name": a.official_name,
-        "type": a.account_type,
-        "subtype": a.subtype,
-        "holder_category": if a.business { "business" } else { "personal" },
-    })
+        mask: a.mask,
+        name: a.name,
+        official_name: a.official_name,
+        account_type: a.account_type,
+        subtype: a.subtype,
+        holder_category: if a.business { "business" } else { "personal" },
+    }
 }
 
 /// Days of history the base transactions cover.
@@ -1218,14 +1243,24 @@ impl Generator {
     }
 
     /// Base transaction `i` as it was at Item creation (pending when recent).
-    pub fn base(&self, i: u64) -> Value {
+    pub fn base_txn(&self, i: u64) -> GenTxn {
         let pending = i >= self.first_pending();
         self.build(i, pending, None)
     }
 
     /// The posted copy of pending base transaction `i`, posted on `date`.
-    pub fn posted(&self, i: u64, date: NaiveDate) -> Value {
+    pub fn posted_txn(&self, i: u64, date: NaiveDate) -> GenTxn {
         self.build(i, false, Some(date))
+    }
+
+    /// [`Generator::base_txn`] as a `Value` (for the change log and the truth).
+    pub fn base(&self, i: u64) -> Value {
+        self.base_txn(i).to_value()
+    }
+
+    /// [`Generator::posted_txn`] as a `Value`.
+    pub fn posted(&self, i: u64, date: NaiveDate) -> Value {
+        self.posted_txn(i, date).to_value()
     }
 
     /// The account id a base transaction belongs to (cheap; no JSON).
@@ -1234,7 +1269,7 @@ impl Generator {
         account_id(self.seed, self.slot_of(h))
     }
 
-    fn build(&self, i: u64, pending: bool, posted_on: Option<NaiveDate>) -> Value {
+    fn build(&self, i: u64, pending: bool, posted_on: Option<NaiveDate>) -> GenTxn {
         let h = mix2(self.seed, i);
         let slot = self.slot_of(h);
         let patterns = patterns_for(slot);
@@ -1266,7 +1301,7 @@ impl Generator {
                 (self.txn_id(i), occurred, None, auth)
             }
         };
-        TxnParts {
+        GenTxn {
             id,
             account_id: account_id(self.seed, slot),
             amount_cents: cents * p.sign,
@@ -1275,9 +1310,9 @@ impl Generator {
             pending,
             pending_transaction_id: pending_id,
             pattern: p,
-            store_number: ((h >> 8) % 9000 + 1000).to_string(),
+            store_number: (h >> 8) % 9000 + 1000,
+            original_description: None,
         }
-        .to_json()
     }
 
     /// A fresh transaction for dynamic Items (refresh), numbered by `n`, dated `date`.
@@ -1293,7 +1328,7 @@ impl Generator {
             } else {
                 ((h >> 32) % (span + 1)) as i64
             };
-        TxnParts {
+        GenTxn {
             id: derived_id(self.seed ^ 0xD1CE, n),
             account_id: account_id(self.seed, slot),
             amount_cents: cents * p.sign,
@@ -1302,107 +1337,282 @@ impl Generator {
             pending,
             pending_transaction_id: None,
             pattern: p,
-            store_number: ((h >> 8) % 9000 + 1000).to_string(),
+            store_number: (h >> 8) % 9000 + 1000,
+            original_description: None,
         }
-        .to_json()
+        .to_value()
     }
 }
 
-struct TxnParts<'a> {
-    id: String,
-    account_id: String,
+/// A generated transaction. It serializes straight to Plaid's `Transaction` JSON (every key the
+/// spec requires, nullable ones as `null`) without building a `Value` tree: this is the hot path
+/// of `/transactions/sync`.
+#[derive(Clone, Debug)]
+pub struct GenTxn {
+    pub id: String,
+    pub account_id: String,
     amount_cents: i64,
     date: NaiveDate,
     authorized_date: NaiveDate,
     pending: bool,
     pending_transaction_id: Option<String>,
-    pattern: &'a Pattern,
-    store_number: String,
+    pattern: &'static Pattern,
+    store_number: u64,
+    original_description: Option<String>,
+}
+
+impl GenTxn {
+    /// Fills `original_description` (the name in capitals, as the sandbox reports it).
+    pub fn set_original_description(&mut self) {
+        self.original_description = Some(self.pattern.name.to_uppercase());
+    }
+
+    /// The same JSON as a `Value`.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
 }
 
 /// Cents to a JSON number in dollars (433 -> 4.33).
 pub fn dollars(cents: i64) -> Value {
-    serde_json::Number::from_f64(cents as f64 / 100.0)
+    serde_json::Number::from_f64(cents_to_f64(cents))
         .map(Value::Number)
         .unwrap_or(Value::Null)
 }
 
-impl TxnParts<'_> {
-    fn to_json(&self) -> Value {
-        let p = self.pattern;
+/// Cents to dollars as the `f64` whose shortest representation is the exact decimal
+/// (433 -> 4.33; serde_json prints it with ryu, so `4.33`, never `4.3300000001`).
+fn cents_to_f64(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// A date as `YYYY-MM-DD`, written without allocating.
+struct Ymd(NaiveDate);
+
+impl Serialize for Ymd {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&y) {
+            return s.collect_str(&self.0.format("%Y-%m-%d"));
+        }
+        let y = y as u32;
+        let digit = |v: u32| b'0' + (v % 10) as u8;
+        let buf = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        // Only ASCII digits and dashes.
+        s.serialize_str(std::str::from_utf8(&buf).unwrap_or_default())
+    }
+}
+
+/// Serializes a `Display` value as a JSON string (serde_json writes it in place).
+struct Shown<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// `"<n> Main St"`.
+struct Address(usize);
+
+impl std::fmt::Display for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} Main St", self.0)
+    }
+}
+
+/// `https://plaid-category-icons.plaid.com/PFC_<primary>.png`.
+struct IconUrl(&'static str);
+
+impl std::fmt::Display for IconUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "https://plaid-category-icons.plaid.com/PFC_{}.png",
+            self.0
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct CounterpartyJson {
+    name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    website: Option<&'static str>,
+    logo_url: (),
+    entity_id: (),
+    confidence_level: &'static str,
+}
+
+#[derive(Serialize)]
+struct LocationJson {
+    address: Option<Shown<Address>>,
+    city: Option<&'static str>,
+    region: Option<&'static str>,
+    postal_code: Option<&'static str>,
+    country: Option<&'static str>,
+    lat: (),
+    lon: (),
+    store_number: Option<Shown<u64>>,
+}
+
+/// `PaymentMeta`: every key is required by the spec, all null here.
+#[derive(Serialize)]
+struct PaymentMetaJson {
+    by_order_of: (),
+    payee: (),
+    payer: (),
+    payment_method: (),
+    payment_processor: (),
+    ppd_id: (),
+    reason: (),
+    reference_number: (),
+}
+
+#[derive(Serialize)]
+struct PfcJson {
+    primary: &'static str,
+    detailed: &'static str,
+    confidence_level: &'static str,
+}
+
+/// The `Transaction` object as it goes on the wire (borrowing from a [`GenTxn`]).
+#[derive(Serialize)]
+struct TxnJson<'a> {
+    account_id: &'a str,
+    account_owner: (),
+    amount: f64,
+    iso_currency_code: &'static str,
+    unofficial_currency_code: (),
+    category: &'static [&'static str],
+    category_id: &'static str,
+    check_number: (),
+    counterparties: &'a [CounterpartyJson],
+    date: Ymd,
+    datetime: (),
+    authorized_date: Ymd,
+    authorized_datetime: (),
+    location: LocationJson,
+    logo_url: (),
+    merchant_entity_id: (),
+    merchant_name: Option<&'static str>,
+    name: &'static str,
+    original_description: Option<&'a str>,
+    payment_channel: &'static str,
+    payment_meta: PaymentMetaJson,
+    pending: bool,
+    pending_transaction_id: Option<&'a str>,
+    personal_finance_category: PfcJson,
+    personal_finance_category_icon_url: Shown<IconUrl>,
+    transaction_code: Option<&'static str>,
+    transaction_id: &'a str,
+    transaction_type: &'static str,
+    website: Option<&'static str>,
+}
+
+/// Decimal digits of `n`.
+fn digits(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
+}
+
+impl Serialize for GenTxn {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p: &'static Pattern = self.pattern;
         let (city, region, postal, country) = match p.place {
             Some((c, r, z, k)) => (Some(c), Some(r), Some(z), Some(k)),
             None => (None, None, None, None),
         };
-        let counterparties = match (p.merchant, p.website) {
-            (Some(m), w) => json!([{
-                "name": m,
-                "type": "merchant",
-                "website": w,
-                "logo_url": null,
-                "entity_id": null,
-                "confidence_level": "VERY_HIGH",
-            }]),
-            _ => json!([]),
-        };
+        let counterparty = p.merchant.map(|m| CounterpartyJson {
+            name: m,
+            kind: "merchant",
+            website: p.website,
+            logo_url: (),
+            entity_id: (),
+            confidence_level: "VERY_HIGH",
+        });
         let txn_type = match (p.channel, p.place) {
             ("online", _) => "digital",
             (_, Some(_)) => "place",
             _ => "special",
         };
-        json!({
-            "account_id": self.account_id,
-            "account_owner": null,
-            "amount": dollars(self.amount_cents),
-            "iso_currency_code": "USD",
-            "unofficial_currency_code": null,
-            "category": p.category,
-            "category_id": p.category_id,
-            "check_number": null,
-            "counterparties": counterparties,
-            "date": self.date.format("%Y-%m-%d").to_string(),
-            "datetime": null,
-            "authorized_date": self.authorized_date.format("%Y-%m-%d").to_string(),
-            "authorized_datetime": null,
-            "location": {
-                "address": if p.place.is_some() { Some(format!("{} Main St", 100 + self.store_number.len() * 7)) } else { None },
-                "city": city,
-                "region": region,
-                "postal_code": postal,
-                "country": country,
-                "lat": null,
-                "lon": null,
-                "store_number": if p.place.is_some() { Some(self.store_number.clone()) } else { None },
+        TxnJson {
+            account_id: &self.account_id,
+            account_owner: (),
+            amount: cents_to_f64(self.amount_cents),
+            iso_currency_code: "USD",
+            unofficial_currency_code: (),
+            category: p.category,
+            category_id: p.category_id,
+            check_number: (),
+            counterparties: counterparty.as_slice(),
+            date: Ymd(self.date),
+            datetime: (),
+            authorized_date: Ymd(self.authorized_date),
+            authorized_datetime: (),
+            location: LocationJson {
+                address: p
+                    .place
+                    .map(|_| Shown(Address(100 + digits(self.store_number) * 7))),
+                city,
+                region,
+                postal_code: postal,
+                country,
+                lat: (),
+                lon: (),
+                store_number: p.place.map(|_| Shown(self.store_number)),
             },
-            "logo_url": null,
-            "merchant_entity_id": null,
-            "merchant_name": p.merchant,
-            "name": p.name,
-            "original_description": null,
-            "payment_channel": p.channel,
-            "payment_meta": {
-                "by_order_of": null,
-                "payee": null,
-                "payer": null,
-                "payment_method": null,
-                "payment_processor": null,
-                "ppd_id": null,
-                "reason": null,
-                "reference_number": null,
+            logo_url: (),
+            merchant_entity_id: (),
+            merchant_name: p.merchant,
+            name: p.name,
+            original_description: self.original_description.as_deref(),
+            payment_channel: p.channel,
+            payment_meta: PaymentMetaJson {
+                by_order_of: (),
+                payee: (),
+                payer: (),
+                payment_method: (),
+                payment_processor: (),
+                ppd_id: (),
+                reason: (),
+                reference_number: (),
             },
-            "pending": self.pending,
-            "pending_transaction_id": self.pending_transaction_id,
-            "personal_finance_category": {
-                "primary": p.pfc.0,
-                "detailed": p.pfc.1,
-                "confidence_level": if p.merchant.is_some() { "VERY_HIGH" } else { "HIGH" },
+            pending: self.pending,
+            pending_transaction_id: self.pending_transaction_id.as_deref(),
+            personal_finance_category: PfcJson {
+                primary: p.pfc.0,
+                detailed: p.pfc.1,
+                confidence_level: if p.merchant.is_some() {
+                    "VERY_HIGH"
+                } else {
+                    "HIGH"
+                },
             },
-            "personal_finance_category_icon_url": format!("https://plaid-category-icons.plaid.com/PFC_{}.png", p.pfc.0),
-            "transaction_code": p.code,
-            "transaction_id": self.id,
-            "transaction_type": txn_type,
-            "website": p.website,
-        })
+            personal_finance_category_icon_url: Shown(IconUrl(p.pfc.0)),
+            transaction_code: p.code,
+            transaction_id: &self.id,
+            transaction_type: txn_type,
+            website: p.website,
+        }
+        .serialize(s)
     }
 }
 
@@ -1509,6 +1719,194 @@ mod tests {
             }
         }
         assert!(seen.len() >= 8);
+    }
+
+    /// The `json!` builder the typed serialization replaced, kept as the reference.
+    fn legacy_txn_json(t: &GenTxn) -> Value {
+        let p = t.pattern;
+        let store_number = t.store_number.to_string();
+        let (city, region, postal, country) = match p.place {
+            Some((c, r, z, k)) => (Some(c), Some(r), Some(z), Some(k)),
+            None => (None, None, None, None),
+        };
+        let counterparties = match (p.merchant, p.website) {
+            (Some(m), w) => json!([{
+                "name": m,
+                "type": "merchant",
+                "website": w,
+                "logo_url": null,
+                "entity_id": null,
+                "confidence_level": "VERY_HIGH",
+            }]),
+            _ => json!([]),
+        };
+        let txn_type = match (p.channel, p.place) {
+            ("online", _) => "digital",
+            (_, Some(_)) => "place",
+            _ => "special",
+        };
+        json!({
+            "account_id": t.account_id,
+            "account_owner": null,
+            "amount": dollars(t.amount_cents),
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": null,
+            "category": p.category,
+            "category_id": p.category_id,
+            "check_number": null,
+            "counterparties": counterparties,
+            "date": t.date.format("%Y-%m-%d").to_string(),
+            "datetime": null,
+            "authorized_date": t.authorized_date.format("%Y-%m-%d").to_string(),
+            "authorized_datetime": null,
+            "location": {
+                "address": if p.place.is_some() { Some(format!("{} Main St", 100 + store_number.len() * 7)) } else { None },
+                "city": city,
+                "region": region,
+                "postal_code": postal,
+                "country": country,
+                "lat": null,
+                "lon": null,
+                "store_number": if p.place.is_some() { Some(store_number.clone()) } else { None },
+            },
+            "logo_url": null,
+            "merchant_entity_id": null,
+            "merchant_name": p.merchant,
+            "name": p.name,
+            "original_description": t.original_description,
+            "payment_channel": p.channel,
+            "payment_meta": {
+                "by_order_of": null,
+                "payee": null,
+                "payer": null,
+                "payment_method": null,
+                "payment_processor": null,
+                "ppd_id": null,
+                "reason": null,
+                "reference_number": null,
+            },
+            "pending": t.pending,
+            "pending_transaction_id": t.pending_transaction_id,
+            "personal_finance_category": {
+                "primary": p.pfc.0,
+                "detailed": p.pfc.1,
+                "confidence_level": if p.merchant.is_some() { "VERY_HIGH" } else { "HIGH" },
+            },
+            "personal_finance_category_icon_url": format!("https://plaid-category-icons.plaid.com/PFC_{}.png", p.pfc.0),
+            "transaction_code": p.code,
+            "transaction_id": t.id,
+            "transaction_type": txn_type,
+            "website": p.website,
+        })
+    }
+
+    /// Checks one transaction: the wire bytes parse to the reference `Value`, `to_value` agrees,
+    /// and the amount is printed as the exact decimal of its cents.
+    fn check_same(t: &GenTxn) {
+        let want = legacy_txn_json(t);
+        let bytes = serde_json::to_vec(t).expect("serialize");
+        let got: Value = serde_json::from_slice(&bytes).expect("parse");
+        assert_eq!(got, want, "typed and legacy JSON differ for {}", t.id);
+        assert_eq!(t.to_value(), want);
+        let text = String::from_utf8(bytes).expect("utf8");
+        let cents = t.amount_cents;
+        let exact = format!(
+            "\"amount\":{}{}.{}",
+            if cents < 0 { "-" } else { "" },
+            cents.abs() / 100,
+            match cents.abs() % 100 {
+                0 => "0".to_string(),
+                c if c % 10 == 0 => (c / 10).to_string(),
+                c => format!("{c:02}"),
+            }
+        );
+        assert!(text.contains(&exact), "{exact} not in {text}");
+    }
+
+    #[test]
+    fn typed_transactions_serialize_like_the_value_builder() {
+        let all: Vec<usize> = (0..12).collect();
+        let g = Generator::new(0x5EED, 1000, day("2025-06-01"), &all);
+        let fp = g.first_pending();
+        assert!(fp < 1000);
+        let (mut pending, mut posted, mut negative, mut with_place, mut no_merchant) =
+            (0, 0, 0, 0, 0);
+        let mut types = std::collections::HashSet::new();
+        for i in 0..1000 {
+            let mut t = g.base_txn(i);
+            check_same(&t);
+            pending += usize::from(t.pending);
+            negative += usize::from(t.amount_cents < 0);
+            with_place += usize::from(t.pattern.place.is_some());
+            no_merchant += usize::from(t.pattern.merchant.is_none());
+            let slot = (0..12)
+                .find(|&s| account_id(0x5EED, s) == t.account_id)
+                .expect("slot");
+            types.insert(ACCOUNTS[slot].account_type);
+            t.set_original_description();
+            check_same(&t);
+            if i >= fp {
+                let p = g.posted_txn(i, day("2025-06-03"));
+                assert_eq!(
+                    p.pending_transaction_id.as_deref(),
+                    Some(g.txn_id(i).as_str())
+                );
+                check_same(&p);
+                posted += 1;
+            }
+            let d = g.dynamic(i, day("2025-06-02"), i % 2 == 0);
+            assert_eq!(d["pending"], i % 2 == 0);
+        }
+        assert!(
+            pending > 0 && posted == pending,
+            "{pending} pending, {posted} posted"
+        );
+        assert!(negative > 10 && with_place > 10 && no_merchant > 10);
+        for kind in ["depository", "credit", "loan"] {
+            assert!(types.contains(kind), "no {kind} transactions: {types:?}");
+        }
+    }
+
+    #[test]
+    fn typed_accounts_serialize_like_the_value_builder() {
+        for (slot, a) in ACCOUNTS.iter().enumerate() {
+            let want = json!({
+                "account_id": account_id(3, slot),
+                "balances": {
+                    "available": a.available,
+                    "current": a.current,
+                    "limit": a.limit,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null,
+                },
+                "mask": a.mask,
+                "name": a.name,
+                "official_name": a.official_name,
+                "type": a.account_type,
+                "subtype": a.subtype,
+                "holder_category": if a.business { "business" } else { "personal" },
+            });
+            let text = serde_json::to_string(&account_json(3, slot)).expect("serialize");
+            let got: Value = serde_json::from_str(&text).expect("parse");
+            assert_eq!(got, want);
+        }
+        let k401 = serde_json::to_string(&account_json(3, 6)).expect("serialize");
+        assert!(k401.contains("\"current\":23631.9805"), "{k401}");
+    }
+
+    #[test]
+    fn dates_are_written_as_iso_days() {
+        for s in ["2025-06-01", "0999-12-31", "2024-02-29", "1970-01-09"] {
+            assert_eq!(
+                serde_json::to_string(&Ymd(day(s))).expect("date"),
+                format!("\"{s}\"")
+            );
+        }
+        let far = NaiveDate::from_ymd_opt(12345, 1, 2).expect("date");
+        assert_eq!(
+            serde_json::to_string(&Ymd(far)).expect("date"),
+            format!("\"{}\"", far.format("%Y-%m-%d"))
+        );
     }
 
     #[test]

@@ -31,7 +31,9 @@
 //!    matching `api/` module; return the 200 body without `request_id` (the dispatcher adds it)
 //!    and make every key the spec's response schema requires present. Call `app.touch()` after
 //!    changing state so it is persisted.
-//! 3. Register `(path, fields, handler)` in `api::ENDPOINTS` and cover it in `tests/`.
+//! 3. Register `(path, fields, Handler::Json(handler))` in `api::ENDPOINTS` and cover it in
+//!    `tests/`. (`Handler::Body` handlers serialize the whole body themselves from typed
+//!    structs, `request_id` included; `/transactions/sync` is one, as its pages are large.)
 
 pub mod clock;
 pub mod config;

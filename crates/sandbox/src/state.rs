@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::data::{self, Generator, Health};
+use crate::data::{self, AccountJson, GenTxn, Generator, Health};
 use crate::plaid_error::ApiError;
 
 /// Sandbox Items go into `ITEM_LOGIN_REQUIRED` this long after their last login.
@@ -86,12 +86,89 @@ impl std::fmt::Debug for Item {
     }
 }
 
+/// A transaction in a sync page: generated ones (the bulk) serialize directly; the ones the
+/// change log stores (refresh, `/sandbox/transactions/create`, posted dynamic ones) are `Value`s.
+#[derive(Clone, Debug)]
+pub enum PageTxn {
+    Generated(GenTxn),
+    Stored(Value),
+}
+
+impl PageTxn {
+    fn id(&self) -> &str {
+        match self {
+            PageTxn::Generated(t) => &t.id,
+            PageTxn::Stored(v) => v["transaction_id"].as_str().unwrap_or_default(),
+        }
+    }
+
+    fn account_id(&self) -> &str {
+        match self {
+            PageTxn::Generated(t) => &t.account_id,
+            PageTxn::Stored(v) => txn_account(v),
+        }
+    }
+
+    fn set_original_description(&mut self) {
+        match self {
+            PageTxn::Generated(t) => t.set_original_description(),
+            PageTxn::Stored(v) => {
+                v["original_description"] = json!(v["name"].as_str().map(str::to_uppercase));
+            }
+        }
+    }
+}
+
+impl Serialize for PageTxn {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PageTxn::Generated(t) => t.serialize(s),
+            PageTxn::Stored(v) => v.serialize(s),
+        }
+    }
+}
+
+/// `RemovedTransaction`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RemovedTxn {
+    pub transaction_id: String,
+    pub account_id: String,
+}
+
 /// A page of `/transactions/sync`.
 #[derive(Debug, Default)]
 pub struct Page {
-    pub added: Vec<Value>,
-    pub modified: Vec<Value>,
-    pub removed: Vec<Value>,
+    pub added: Vec<PageTxn>,
+    pub modified: Vec<PageTxn>,
+    pub removed: Vec<RemovedTxn>,
+}
+
+/// One log position as read into a page.
+enum Step {
+    Added(PageTxn),
+    Modified(PageTxn),
+    Removed(RemovedTxn),
+}
+
+/// Positions of a page's transactions by id, filled only once a later entry needs to look one
+/// up (a page made only of base transactions never hashes an id).
+#[derive(Default)]
+struct IdIndex {
+    at: HashMap<String, usize>,
+    indexed: usize,
+}
+
+impl IdIndex {
+    /// Brings the index up to date with `txns` (which only ever grows or has slots emptied).
+    fn sync(&mut self, txns: &[Option<PageTxn>]) -> &mut HashMap<String, usize> {
+        for (k, t) in txns.iter().enumerate().skip(self.indexed) {
+            if let Some(t) = t {
+                self.at.insert(t.id().to_string(), k);
+            }
+        }
+        self.indexed = txns.len();
+        &mut self.at
+    }
 }
 
 fn txn_id(v: &Value) -> String {
@@ -128,7 +205,7 @@ impl Item {
 
     /// `AccountBase` JSON of the Item's accounts, optionally filtered, optionally only the ones
     /// that carry transactions.
-    pub fn accounts_json(&self, only_transactional: bool) -> Vec<Value> {
+    pub fn accounts_json(&self, only_transactional: bool) -> Vec<AccountJson> {
         self.account_slots
             .iter()
             .filter(|&&s| !only_transactional || data::has_transactions(s))
@@ -243,75 +320,70 @@ impl Item {
         account_id: Option<&str>,
         original_description: bool,
     ) -> Page {
-        let mut added: Vec<Option<Value>> = Vec::new();
-        let mut added_at: HashMap<String, usize> = HashMap::new();
-        let mut modified: Vec<Option<Value>> = Vec::new();
-        let mut modified_at: HashMap<String, usize> = HashMap::new();
+        let mut added: Vec<Option<PageTxn>> = Vec::with_capacity((to - from).min(1024) as usize);
+        let mut added_at = IdIndex::default();
+        let mut modified: Vec<Option<PageTxn>> = Vec::new();
+        let mut modified_at = IdIndex::default();
         let mut removed = Vec::new();
         for pos in from..to {
             let entry = if pos < g.history {
-                if let Some(a) = account_id
-                    && g.account_of(pos) != a
-                {
-                    continue;
-                }
-                Entry::Added { txn: g.base(pos) }
+                Step::Added(PageTxn::Generated(g.base_txn(pos)))
             } else {
                 match self.log.get((pos - g.history) as usize) {
-                    Some(Entry::PostedBase { index, date }) => Entry::Added {
-                        txn: g.posted(*index, *date),
-                    },
-                    Some(e) => e.clone(),
+                    Some(Entry::PostedBase { index, date }) => {
+                        Step::Added(PageTxn::Generated(g.posted_txn(*index, *date)))
+                    }
+                    Some(Entry::Added { txn }) => Step::Added(PageTxn::Stored(txn.clone())),
+                    Some(Entry::Modified { txn }) => Step::Modified(PageTxn::Stored(txn.clone())),
+                    Some(Entry::Removed {
+                        transaction_id,
+                        account_id,
+                    }) => Step::Removed(RemovedTxn {
+                        transaction_id: transaction_id.clone(),
+                        account_id: account_id.clone(),
+                    }),
                     None => break,
                 }
             };
             match entry {
-                Entry::Added { mut txn } => {
-                    if account_id.is_some_and(|a| a != txn_account(&txn)) {
+                Step::Added(mut txn) => {
+                    if account_id.is_some_and(|a| a != txn.account_id()) {
                         continue;
                     }
                     if original_description {
-                        txn["original_description"] =
-                            json!(txn["name"].as_str().map(str::to_uppercase));
+                        txn.set_original_description();
                     }
-                    added_at.insert(txn_id(&txn), added.len());
                     added.push(Some(txn));
                 }
-                Entry::Modified { mut txn } => {
-                    if account_id.is_some_and(|a| a != txn_account(&txn)) {
+                Step::Modified(mut txn) => {
+                    if account_id.is_some_and(|a| a != txn.account_id()) {
                         continue;
                     }
                     if original_description {
-                        txn["original_description"] =
-                            json!(txn["name"].as_str().map(str::to_uppercase));
+                        txn.set_original_description();
                     }
-                    let id = txn_id(&txn);
-                    if let Some(&k) = added_at.get(&id) {
+                    let id = txn.id().to_string();
+                    if let Some(&k) = added_at.sync(&added).get(&id) {
                         added[k] = Some(txn);
-                    } else if let Some(&k) = modified_at.get(&id) {
+                    } else if let Some(&k) = modified_at.sync(&modified).get(&id) {
                         modified[k] = Some(txn);
                     } else {
-                        modified_at.insert(id, modified.len());
                         modified.push(Some(txn));
                     }
                 }
-                Entry::Removed {
-                    transaction_id,
-                    account_id: acc,
-                } => {
-                    if account_id.is_some_and(|a| a != acc) {
+                Step::Removed(r) => {
+                    if account_id.is_some_and(|a| a != r.account_id) {
                         continue;
                     }
-                    if let Some(k) = added_at.remove(&transaction_id) {
+                    if let Some(k) = added_at.sync(&added).remove(&r.transaction_id) {
                         added[k] = None;
                         continue;
                     }
-                    if let Some(k) = modified_at.remove(&transaction_id) {
+                    if let Some(k) = modified_at.sync(&modified).remove(&r.transaction_id) {
                         modified[k] = None;
                     }
-                    removed.push(json!({ "transaction_id": transaction_id, "account_id": acc }));
+                    removed.push(r);
                 }
-                Entry::PostedBase { .. } => {}
             }
         }
         Page {

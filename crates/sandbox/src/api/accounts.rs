@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{App, options, str_field, str_list};
+use crate::data::AccountJson;
 use crate::plaid_error::ApiError;
 
 fn accounts(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
@@ -18,10 +19,10 @@ fn accounts(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
             format!("one or more of the account IDs is invalid: {bad}"),
         ));
     }
-    let accounts: Vec<Value> = item
+    let accounts: Vec<AccountJson> = item
         .accounts_json(false)
         .into_iter()
-        .filter(|a| wanted.is_empty() || wanted.iter().any(|w| a["account_id"] == *w.as_str()))
+        .filter(|a| wanted.is_empty() || wanted.contains(&a.account_id))
         .collect();
     Ok(json!({ "accounts": accounts, "item": item.item_json(now, false) }))
 }

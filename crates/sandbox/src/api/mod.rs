@@ -70,67 +70,96 @@ impl App {
     }
 }
 
-type Handler = fn(&App, &Map<String, Value>) -> Result<Value, ApiError>;
+/// A handler returning the 200 body as a `Value` without `request_id` (the dispatcher adds it).
+type JsonHandler = fn(&App, &Map<String, Value>) -> Result<Value, ApiError>;
+/// A handler serializing the whole 200 body itself, with the `request_id` it is given.
+type BodyHandler = fn(&App, &Map<String, Value>, &str) -> Result<Vec<u8>, ApiError>;
+
+/// An endpoint's handler.
+#[derive(Clone, Copy)]
+enum Handler {
+    Json(JsonHandler),
+    /// For the hot `/transactions/sync` path, which must not build a `Value` tree.
+    Body(BodyHandler),
+}
+
+/// What a handler answered.
+enum Reply {
+    Json(Value),
+    Body(Vec<u8>),
+}
 
 /// The Plaid endpoints: path, fields, handler.
 static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
     (
         "/link/token/create",
         validate::LINK_TOKEN_CREATE,
-        link_tokens::create,
+        Handler::Json(link_tokens::create),
     ),
     (
         "/link/token/get",
         validate::LINK_TOKEN_GET,
-        link_tokens::get,
+        Handler::Json(link_tokens::get),
     ),
     (
         "/item/public_token/exchange",
         validate::PUBLIC_TOKEN_EXCHANGE,
-        items::exchange,
+        Handler::Json(items::exchange),
     ),
-    ("/item/get", validate::ACCESS_TOKEN_ONLY, items::get),
-    ("/item/remove", validate::ITEM_REMOVE, items::remove),
-    ("/accounts/get", validate::ACCOUNTS_GET, accounts::get),
+    (
+        "/item/get",
+        validate::ACCESS_TOKEN_ONLY,
+        Handler::Json(items::get),
+    ),
+    (
+        "/item/remove",
+        validate::ITEM_REMOVE,
+        Handler::Json(items::remove),
+    ),
+    (
+        "/accounts/get",
+        validate::ACCOUNTS_GET,
+        Handler::Json(accounts::get),
+    ),
     (
         "/accounts/balance/get",
         validate::ACCOUNTS_BALANCE_GET,
-        accounts::balance_get,
+        Handler::Json(accounts::balance_get),
     ),
     (
         "/transactions/sync",
         validate::TRANSACTIONS_SYNC,
-        transactions::sync,
+        Handler::Body(transactions::sync),
     ),
     (
         "/transactions/refresh",
         validate::ACCESS_TOKEN_ONLY,
-        transactions::refresh,
+        Handler::Json(transactions::refresh),
     ),
     (
         "/institutions/get_by_id",
         validate::INSTITUTIONS_GET_BY_ID,
-        institutions::get_by_id,
+        Handler::Json(institutions::get_by_id),
     ),
     (
         "/sandbox/public_token/create",
         validate::SANDBOX_PUBLIC_TOKEN_CREATE,
-        sandbox::public_token_create,
+        Handler::Json(sandbox::public_token_create),
     ),
     (
         "/sandbox/item/reset_login",
         validate::ACCESS_TOKEN_ONLY,
-        sandbox::reset_login,
+        Handler::Json(sandbox::reset_login),
     ),
     (
         "/sandbox/item/fire_webhook",
         validate::SANDBOX_FIRE_WEBHOOK,
-        sandbox::fire_webhook,
+        Handler::Json(sandbox::fire_webhook),
     ),
     (
         "/sandbox/transactions/create",
         validate::SANDBOX_TRANSACTIONS_CREATE,
-        sandbox::transactions_create,
+        Handler::Json(sandbox::transactions_create),
     ),
 ];
 
@@ -202,6 +231,17 @@ pub(crate) fn json_response(status: u16, body: &Value) -> Response {
         .into_response()
 }
 
+/// A response whose body is already-serialized JSON.
+fn bytes_response(status: u16, body: Vec<u8>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
 async fn dispatch(
     State(app): State<Arc<App>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
@@ -236,12 +276,19 @@ async fn dispatch(
             return json_response(e.status, &out);
         }
     }
-    let (status, out) = match handle(&app, fields, handler, &headers, &body) {
-        Ok(mut v) => {
+    let (status, out) = match handle(&app, fields, handler, &headers, &body, &request_id) {
+        Ok(Reply::Json(mut v)) => {
             if let Some(o) = v.as_object_mut() {
                 o.insert("request_id".into(), json!(request_id));
             }
             (200, v)
+        }
+        Ok(Reply::Body(bytes)) => {
+            if app.config.record_exchanges {
+                let out = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                record(&app, path, &body, 200, &out);
+            }
+            return bytes_response(200, bytes);
         }
         Err(e) => (e.status, e.to_json(Some(&request_id), false)),
     };
@@ -278,7 +325,8 @@ fn handle(
     handler: Handler,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Value, ApiError> {
+    request_id: &str,
+) -> Result<Reply, ApiError> {
     match headers
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or(""))
@@ -311,7 +359,10 @@ fn handle(
     };
     check_credentials(app, headers, &obj)?;
     validate::check(&obj, fields)?;
-    handler(app, &obj)
+    match handler {
+        Handler::Json(f) => f(app, &obj).map(Reply::Json),
+        Handler::Body(f) => f(app, &obj, request_id).map(Reply::Body),
+    }
 }
 
 fn credential(

@@ -7,11 +7,13 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{App, options, str_field};
+use crate::data::AccountJson;
 use crate::plaid_error::ApiError;
-use crate::state::{Entry, Item, PendingTxn};
+use crate::state::{Entry, Item, PageTxn, PendingTxn, RemovedTxn};
 
 /// Default and bounds of `count`.
 pub const DEFAULT_COUNT: i64 = 100;
@@ -45,8 +47,37 @@ fn decode_cursor(item: &Item, cursor: &str) -> Result<(u64, u64), ApiError> {
     Ok((pos, snap))
 }
 
+/// `TransactionsSyncResponse`, serialized straight from the page (no `Value` tree).
+#[derive(Serialize)]
+struct SyncResponse<'a> {
+    transactions_update_status: &'static str,
+    accounts: &'a [AccountJson],
+    added: &'a [PageTxn],
+    modified: &'a [PageTxn],
+    removed: &'a [RemovedTxn],
+    next_cursor: &'a str,
+    has_more: bool,
+    request_id: &'a str,
+}
+
+impl SyncResponse<'_> {
+    /// The JSON body, written into a buffer sized for it up front.
+    fn to_body(&self) -> Result<Vec<u8>, ApiError> {
+        let txns = self.added.len() + self.modified.len();
+        let size = 256 + self.accounts.len() * 512 + txns * 1400 + self.removed.len() * 96;
+        let mut out = Vec::with_capacity(size);
+        serde_json::to_writer(&mut out, self)
+            .map_err(|_| ApiError::code("INTERNAL_SERVER_ERROR"))?;
+        Ok(out)
+    }
+}
+
 /// `/transactions/sync`.
-pub(super) fn sync(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
+pub(super) fn sync(
+    app: &App,
+    body: &Map<String, Value>,
+    request_id: &str,
+) -> Result<Vec<u8>, ApiError> {
     let now = app.now();
     let count = body
         .get("count")
@@ -82,13 +113,17 @@ pub(super) fn sync(app: &App, body: &Map<String, Value>) -> Result<Value, ApiErr
         item.not_ready_pending = false;
         drop(st);
         app.touch();
-        return Ok(json!({
-            "transactions_update_status": "NOT_READY",
-            "accounts": accounts,
-            "added": [], "modified": [], "removed": [],
-            "next_cursor": "",
-            "has_more": false,
-        }));
+        return SyncResponse {
+            transactions_update_status: "NOT_READY",
+            accounts: &accounts,
+            added: &[],
+            modified: &[],
+            removed: &[],
+            next_cursor: "",
+            has_more: false,
+            request_id,
+        }
+        .to_body();
     }
     let cursor = str_field(body, "cursor").unwrap_or("");
     let (pos, snap) = if cursor.is_empty() {
@@ -132,15 +167,17 @@ pub(super) fn sync(app: &App, body: &Map<String, Value>) -> Result<Value, ApiErr
     let next_cursor = encode_cursor(item, end, snap);
     drop(st);
     app.touch();
-    Ok(json!({
-        "transactions_update_status": status,
-        "accounts": accounts,
-        "added": page.added,
-        "modified": page.modified,
-        "removed": page.removed,
-        "next_cursor": next_cursor,
-        "has_more": has_more,
-    }))
+    SyncResponse {
+        transactions_update_status: status,
+        accounts: &accounts,
+        added: &page.added,
+        modified: &page.modified,
+        removed: &page.removed,
+        next_cursor: &next_cursor,
+        has_more,
+        request_id,
+    }
+    .to_body()
 }
 
 /// `/transactions/refresh`: posts due pending transactions; `user_transactions_dynamic` Items
