@@ -1,12 +1,11 @@
 //! /transactions/sync: pagination, pending→posted, dynamic Items, mutation during pagination,
 //! a million-transaction Item, token expiry, persistence.
 
-mod common;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn ids(txns: &[Value]) -> Vec<String> {

@@ -1,10 +1,9 @@
 //! Fault injection: after/times, statuses and types, delay, dropped connections.
 
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 async fn add_fault(api: &Api, fault: serde_json::Value) {

@@ -1,8 +1,7 @@
 //! Plaid-style request validation, credentials, headers and paths.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 async fn raw(

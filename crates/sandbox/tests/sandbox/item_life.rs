@@ -1,8 +1,7 @@
 //! The life of an Item over raw HTTP: Link, exchange, data, NOT_READY, update mode, removal.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 #[tokio::test]
