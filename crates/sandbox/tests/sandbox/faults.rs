@@ -1,6 +1,5 @@
 //! Fault injection: after/times, statuses and types, delay, dropped connections.
 
-
 use std::time::{Duration, Instant};
 
 use crate::common::*;

@@ -1,6 +1,5 @@
 //! The life of an Item over raw HTTP: Link, exchange, data, NOT_READY, update mode, removal.
 
-
 use crate::common::*;
 use serde_json::{Value, json};
 

@@ -1,7 +1,6 @@
 //! /transactions/sync: pagination, pending→posted, dynamic Items, mutation during pagination,
 //! a million-transaction Item, token expiry, persistence.
 
-
 use std::collections::HashSet;
 use std::time::Duration;
 

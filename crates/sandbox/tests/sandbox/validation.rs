@@ -1,6 +1,5 @@
 //! Plaid-style request validation, credentials, headers and paths.
 
-
 use crate::common::*;
 use serde_json::json;
 
