@@ -4,8 +4,9 @@
 //!
 //! Prints p50/p95 of a 50-row page (plus its total) per filter shape as a table. With
 //! `DB_PATH`, the synthetic database is kept there and reused by later runs (same data every
-//! run: names come from a fixed xorshift sequence). (The project benchmark lives in
-//! `cargo xtask bench`.)
+//! run: names come from a fixed xorshift sequence). `LIST_BENCH_SKIP_WRITES=1` skips the
+//! write side. (The project benchmark lives in `cargo xtask bench`; both take the data and
+//! the target shapes from `examples/common/gen.rs`.)
 //!
 //! The names look like real bank data: a few dozen merchants, most with store numbers,
 //! reference numbers or order ids, so that distinct names run into the hundreds of thousands.
@@ -14,239 +15,15 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+#[path = "common/gen.rs"]
+mod generator;
+
 use coffer_core::TransactionFilter;
 use coffer_core::store::{self, Store};
+use generator::{gen_name, setup_accounts, transaction};
 
 const PAGE: u32 = 50;
 const RUNS: usize = 60;
-
-const CITIES: [&str; 12] = [
-    "SAN FRANCISCO",
-    "OAKLAND",
-    "BERKELEY",
-    "SEATTLE",
-    "PORTLAND",
-    "AUSTIN",
-    "DENVER",
-    "CHICAGO",
-    "BOSTON",
-    "NEW YORK",
-    "MADISON",
-    "SACRAMENTO",
-];
-const PEOPLE: [&str; 10] = [
-    "JOHN SMITH",
-    "MARIA GARCIA",
-    "WEI ZHANG",
-    "AISHA KHAN",
-    "OLGA IVANOVA",
-    "JOSÉ ÁLVAREZ",
-    "FRANÇOIS DUBOIS",
-    "SØREN NIELSEN",
-    "PRIYA PATEL",
-    "LIAM O'BRIEN",
-];
-const SMALL: [&str; 12] = [
-    "BLUE BOTTLE",
-    "FARMERS MKT",
-    "JOE'S PIZZA",
-    "GREEN LEAF DELI",
-    "CORNER BARBER",
-    "SUNRISE BAKERY",
-    "LUCKY NAILS",
-    "BOOKS INC",
-    "TACO LOCO",
-    "PHO 88",
-    "THE MILL",
-    "ZEN YOGA",
-];
-
-/// One xorshift step.
-fn next(x: &mut u64) -> u64 {
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    *x
-}
-
-fn alnum(x: &mut u64, n: usize) -> String {
-    const A: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
-    (0..n)
-        .map(|_| A[(next(x) % A.len() as u64) as usize] as char)
-        .collect()
-}
-
-/// A (name, merchant) pair drawn from the distribution above.
-fn gen_name(x: &mut u64) -> (String, Option<&'static str>) {
-    let pick = next(x) % 10_000;
-    let r = next(x);
-    let city = CITIES[(r % CITIES.len() as u64) as usize];
-    match pick {
-        0 => (
-            format!("SPARKFUN ELECTRONICS {:06}", r % 1_000_000),
-            Some("SparkFun"),
-        ),
-        1..=400 => (format!("UBER *TRIP {}", alnum(x, 6)), Some("Uber")),
-        401..=700 => (format!("UBER *EATS {}", alnum(x, 6)), Some("Uber Eats")),
-        701..=900 => (format!("Uber {:06} SF**POOL**", (r >> 8) % 1_000_000), None),
-        901..=1700 => (
-            format!("STARBUCKS STORE #{:05} {city}", (r >> 8) % 30_000),
-            Some("Starbucks"),
-        ),
-        1701..=2600 => (format!("AMZN Mktp US*{}", alnum(x, 9)), Some("Amazon")),
-        2601..=3100 => (
-            format!("TRADER JOE'S #{:03} {city}", (r >> 8) % 600),
-            Some("Trader Joe's"),
-        ),
-        3101..=3600 => (
-            format!("SAFEWAY #{:04} {city}", (r >> 8) % 2000),
-            Some("Safeway"),
-        ),
-        3601..=4000 => (
-            format!("SHELL OIL {:011}", (r >> 8) % 100_000_000_000),
-            Some("Shell"),
-        ),
-        4001..=4300 => (
-            format!("CHEVRON {:07}", (r >> 8) % 10_000_000),
-            Some("Chevron"),
-        ),
-        4301..=4800 => (
-            format!(
-                "ZELLE PAYMENT TO {} REF # {}",
-                PEOPLE[((r >> 8) % PEOPLE.len() as u64) as usize],
-                alnum(x, 10)
-            ),
-            None,
-        ),
-        4801..=5100 => (format!("ONLINE TRANSFER REF #IB{}", alnum(x, 8)), None),
-        5101..=5300 => (
-            format!(
-                "ACME CORP PAYROLL PPD ID: {:010}",
-                (r >> 8) % 10_000_000_000
-            ),
-            None,
-        ),
-        5301..=5900 => (
-            format!(
-                "SQ *{} {city}",
-                SMALL[((r >> 8) % SMALL.len() as u64) as usize]
-            ),
-            None,
-        ),
-        5901..=6300 => (
-            format!(
-                "TST* {} {:03}",
-                SMALL[((r >> 8) % SMALL.len() as u64) as usize],
-                (r >> 16) % 1000
-            ),
-            None,
-        ),
-        6301..=6700 => (
-            format!("McDonald's F{:05} {city}", (r >> 8) % 40_000),
-            Some("McDonald's"),
-        ),
-        6701..=7000 => (format!("KFC #{:04} {city}", (r >> 8) % 5000), Some("KFC")),
-        7001..=7200 => (
-            format!("United Airlines {:013}", (r >> 8) % 10_000_000_000_000),
-            Some("United Airlines"),
-        ),
-        7201..=7400 => (format!("PAYPAL *{}", alnum(x, 7)), Some("PayPal")),
-        7401..=7600 => (
-            format!("Café Müller {:03}", (r >> 8) % 400),
-            Some("Café Müller"),
-        ),
-        7601..=7750 => (
-            format!("Bäckerei Schäfer Filiale {:02}", (r >> 8) % 80),
-            None,
-        ),
-        7751..=7850 => (format!("ŁÓDŹ SKLEP {:03}", (r >> 8) % 300), None),
-        7851..=7950 => (format!("東京ラーメン {:02}号店", (r >> 8) % 60), None),
-        7951..=8300 => ("Madison Bicycle Shop".into(), None),
-        8301..=8600 => ("Touchstone Climbing".into(), None),
-        8601..=8800 => ("Tectra Inc".into(), None),
-        8801..=9100 => ("INTRST PYMNT".into(), None),
-        9101..=9300 => ("CD DEPOSIT .INITIAL.".into(), None),
-        9301..=9600 => (
-            format!("CREDIT CARD {:04} PAYMENT", (r >> 8) % 10_000),
-            None,
-        ),
-        _ => ("AUTOMATIC PAYMENT - THANK".into(), None),
-    }
-}
-
-fn transaction<'a>(
-    i: u64,
-    rows: u64,
-    x: &mut u64,
-    accounts: &[i64],
-    id: &'a str,
-    name: &'a str,
-    merchant: Option<&'a str>,
-) -> store::transactions::write::NewTransaction<'a> {
-    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
-    let r = next(x);
-    let date = start + chrono::Duration::days((i * 2190 / rows.max(1)) as i64);
-    store::transactions::write::NewTransaction {
-        transaction_id: id,
-        account_rowid: accounts[(r >> 8) as usize % accounts.len()],
-        date: date.to_string(),
-        authorized_date: Some(date.to_string()),
-        amount: format!("{}.{:02}", r % 500, (r >> 20) % 100),
-        iso_currency_code: Some("USD"),
-        unofficial_currency_code: None,
-        name,
-        merchant_name: merchant,
-        pending: false,
-        pending_transaction_id: None,
-        payment_channel: Some("online"),
-        category: Some("Shops"),
-    }
-}
-
-fn setup_accounts(store: &Store) -> coffer_core::Result<Vec<i64>> {
-    store.write(|c| {
-        let link = store::links::write::insert(
-            c,
-            &store::links::write::NewLink {
-                item_id: "bench-item",
-                institution_id: None,
-                institution_name: None,
-                name: "Bench",
-                products: &[],
-            },
-        )?;
-        (0..8)
-            .map(|i| {
-                store::accounts::write::upsert(
-                    c,
-                    link,
-                    &store::accounts::write::NewAccount {
-                        account_id: &format!("acct{i}"),
-                        name: "A",
-                        official_name: None,
-                        mask: None,
-                        account_type: "depository",
-                        subtype: None,
-                    },
-                )
-            })
-            .collect()
-    })
-}
-
-/// Upserts `rows` generated transactions in one write transaction.
-fn populate(store: &Store, accounts: &[i64], rows: u64) -> coffer_core::Result<()> {
-    store.write(|c| {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for i in 0..rows {
-            let (name, merchant) = gen_name(&mut x);
-            let id = format!("t{i:09}");
-            let t = transaction(i, rows, &mut x, accounts, &id, &name, merchant);
-            store::transactions::write::upsert(c, &t)?;
-        }
-        Ok(())
-    })
-}
 
 /// The write side: 100,000 upserts into a fresh store, against a plain prepared INSERT of the
 /// same rows into the first migration's `transactions` table and indexes (no FTS, no
@@ -274,7 +51,7 @@ fn bench_writes(dir: &std::path::Path) -> coffer_core::Result<()> {
             }
             let accounts = setup_accounts(&store)?;
             let t = Instant::now();
-            populate(&store, &accounts, N)?;
+            generator::upsert_rows(&store, &accounts, N)?;
             let el = t.elapsed();
             if index {
                 with.push(el)
@@ -367,7 +144,10 @@ fn main() -> coffer_core::Result<()> {
     let dir = std::env::temp_dir().join(format!("coffer-list-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| coffer_core::AppError::Storage(e.to_string()))?;
 
-    bench_writes(&dir)?;
+    // LIST_BENCH_SKIP_WRITES=1: list shapes only.
+    if std::env::var_os("LIST_BENCH_SKIP_WRITES").is_none() {
+        bench_writes(&dir)?;
+    }
 
     let db = keep.clone().unwrap_or_else(|| dir.join("bench.db"));
     let store = Store::open(&db)?;
@@ -378,9 +158,7 @@ fn main() -> coffer_core::Result<()> {
     })? {
         0 => {
             let t0 = Instant::now();
-            let accounts = setup_accounts(&store)?;
-            populate(&store, &accounts, rows)?;
-            store.read(|c| Ok(c.execute_batch("ANALYZE")?))?;
+            let accounts = generator::populate(&store, rows)?;
             println!("inserted {rows} rows in {:.1?}", t0.elapsed());
             accounts
         }
@@ -409,58 +187,25 @@ fn main() -> coffer_core::Result<()> {
         ..Default::default()
     };
     // (label, filter, offsets cycled through)
-    let shapes: Vec<(&str, TransactionFilter, &[u64])> = vec![
-        ("no filter", TransactionFilter::default(), &[0, 50]),
-        (
-            "1 account",
-            TransactionFilter {
-                account_rowids: Some(vec![accounts[0]]),
-                ..Default::default()
-            },
-            &[0, 50],
-        ),
-        (
-            "2 accounts",
-            TransactionFilter {
-                account_rowids: Some(vec![accounts[0], accounts[1]]),
-                ..Default::default()
-            },
-            &[0, 50],
-        ),
-        (
-            "one month",
-            TransactionFilter {
-                from: d(2023, 3, 1),
-                to: d(2023, 3, 31),
-                ..Default::default()
-            },
-            &[0, 50],
-        ),
-        (
-            "account+quarter+search",
-            TransactionFilter {
-                account_rowids: Some(vec![accounts[2]]),
-                from: d(2022, 1, 1),
-                to: d(2022, 3, 31),
-                search: Some("kfc".into()),
-            },
-            &[0, 50],
-        ),
-        ("search common (uber)", search("uber"), &[0, 50]),
-        ("search rare (sparkfun)", search("sparkfun"), &[0, 50]),
-        ("search absent (xyzzy)", search("xyzzy"), &[0, 50]),
-        ("search uber, offset 500", search("uber"), &[500]),
+    // The target shapes (`cargo xtask bench` reports the same), then other paths.
+    let mut shapes = generator::shapes(&accounts);
+    shapes.extend::<Vec<(&str, TransactionFilter, &[u64])>>(vec![
         // Beyond the targets: how the other paths behave.
         ("search non-ASCII (müller)", search("müller"), &[0, 50]),
-        ("search mid-rare (chevron 1)", search("chevron 1"), &[0, 50]),
         (
-            "account+search (uber)",
-            TransactionFilter {
-                account_rowids: Some(vec![accounts[3]]),
-                search: Some("uber".into()),
-                ..Default::default()
-            },
+            "search long rare (shell oil 12)",
+            search("shell oil 12"),
             &[0, 50],
+        ),
+        (
+            "2 accounts+year+search (uber)",
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[0], accounts[5]]),
+                from: d(2021, 1, 1),
+                to: d(2021, 12, 31),
+                search: Some("uber".into()),
+            },
+            &[0, 500],
         ),
         (
             "month+search (starbucks)",
@@ -474,7 +219,7 @@ fn main() -> coffer_core::Result<()> {
         ),
         ("search 2 chars (ub)", search("ub"), &[0, 50]),
         ("search 2 chars rare (łó)", search("łó"), &[0, 50]),
-    ];
+    ]);
     println!();
     println!(
         "| {:<28} | {:>8} | {:>9} | {:>9} |",

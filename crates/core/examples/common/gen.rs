@@ -64,7 +64,8 @@ fn alnum(x: &mut u64, n: usize) -> String {
 }
 
 /// A (name, merchant) pair drawn from the distribution above.
-fn gen_name(x: &mut u64) -> (String, Option<&'static str>) {
+#[allow(dead_code)] // bench.rs only populates
+pub fn gen_name(x: &mut u64) -> (String, Option<&'static str>) {
     let pick = next(x) % 10_000;
     let r = next(x);
     let city = CITIES[(r % CITIES.len() as u64) as usize];
@@ -161,7 +162,9 @@ fn gen_name(x: &mut u64) -> (String, Option<&'static str>) {
     }
 }
 
-fn transaction<'a>(
+/// One generated transaction (`list_bench.rs`'s plain INSERT baseline shares it).
+#[allow(dead_code)] // bench.rs only populates
+pub fn transaction<'a>(
     i: u64,
     rows: u64,
     x: &mut u64,
@@ -221,20 +224,27 @@ pub fn setup_accounts(store: &Store) -> coffer_core::Result<Vec<i64>> {
     })
 }
 
-/// Fills an empty store: `rows` transactions upserted in one write transaction through the
-/// store's own path (so its indexing applies), then `ANALYZE`. Returns the account row ids.
-pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
-    let accounts = setup_accounts(store)?;
+/// Upserts `rows` generated transactions in one write transaction through the store's own
+/// path (so its indexing applies).
+pub fn upsert_rows(store: &Store, accounts: &[i64], rows: u64) -> coffer_core::Result<()> {
     store.write(|c| {
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for i in 0..rows {
             let (name, merchant) = gen_name(&mut x);
             let id = format!("t{i:09}");
-            let t = transaction(i, rows, &mut x, &accounts, &id, &name, merchant);
+            let t = transaction(i, rows, &mut x, accounts, &id, &name, merchant);
             store::transactions::write::upsert(c, &t)?;
         }
         Ok(())
-    })?;
+    })
+}
+
+/// Fills an empty store: `rows` transactions ([`upsert_rows`]), then `ANALYZE`. Returns the
+/// account row ids.
+#[allow(dead_code)] // list_bench.rs reuses a kept database
+pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
+    let accounts = setup_accounts(store)?;
+    upsert_rows(store, &accounts, rows)?;
     store.read(|c| Ok(c.execute_batch("ANALYZE")?))?;
     Ok(accounts)
 }
@@ -287,5 +297,43 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'stati
         ("search rare (sparkfun)", search("sparkfun"), &[0, 50]),
         ("search absent (xyzzy)", search("xyzzy"), &[0, 50]),
         ("search uber, offset 500", search("uber"), &[500]),
+        (
+            "1 account + common term",
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[3]]),
+                search: Some("uber".into()),
+                ..Default::default()
+            },
+            &[0, 50, 500],
+        ),
+        (
+            "1 account + rare term",
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[3]]),
+                search: Some("sparkfun".into()),
+                ..Default::default()
+            },
+            &[0, 50],
+        ),
+        (
+            "1 account + year + term",
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[3]]),
+                from: d(2023, 1, 1),
+                to: d(2023, 12, 31),
+                search: Some("starbucks".into()),
+            },
+            &[0, 500],
+        ),
+        (
+            "2 accounts + common term",
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[0], accounts[1]]),
+                search: Some("uber".into()),
+                ..Default::default()
+            },
+            &[0, 50, 500],
+        ),
+        ("long mid-frequency term", search("chevron 1"), &[0, 50]),
     ]
 }

@@ -156,4 +156,54 @@ WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text BEGIN
         SELECT new.id, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
 END;
 "#,
+    // 3: the search index also indexes each row's account, so that FTS5 intersects a term
+    // with accounts itself (`{search_text}: "uber" AND {account}: "…"`). The account column
+    // holds the account row id as exactly three characters (20 bits each, code points
+    // U+10000..U+10FFFF): the trigram tokenizer makes it exactly one token, which no other
+    // account's token contains. `transactions_fts_content` is the content the index reads
+    // (rebuild, integrity-check); `transactions::write::flush_search` writes the same form.
+    // The queue remembers the account the index holds, and a row moving to another account
+    // is queued like a text change. Rebuilt from the table (the queue is dropped with it).
+    r#"
+DROP TRIGGER transactions_fts_insert;
+DROP TRIGGER transactions_fts_delete;
+DROP TRIGGER transactions_fts_update;
+DROP TABLE transactions_fts;
+DELETE FROM transactions_fts_queue;
+ALTER TABLE transactions_fts_queue ADD COLUMN old_account INTEGER;
+
+CREATE VIEW transactions_fts_content AS
+SELECT id, search_text,
+       char(65536 + ((account_id >> 40) & 1048575), 65536 + ((account_id >> 20) & 1048575),
+            65536 + (account_id & 1048575)) AS account
+FROM transactions;
+
+CREATE VIRTUAL TABLE transactions_fts USING fts5(
+    search_text,
+    account,
+    content = 'transactions_fts_content',
+    content_rowid = 'id',
+    tokenize = 'trigram case_sensitive 1',
+    detail = 'full'
+);
+INSERT INTO transactions_fts(transactions_fts) VALUES ('rebuild');
+
+CREATE TRIGGER transactions_fts_insert AFTER INSERT ON transactions BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text, old_account)
+        SELECT new.id, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
+END;
+CREATE TRIGGER transactions_fts_delete AFTER DELETE ON transactions BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text, old_account)
+        SELECT old.id, old.search_text, old.account_id
+        WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = old.id);
+END;
+CREATE TRIGGER transactions_fts_update AFTER UPDATE OF id, search_text, account_id ON transactions
+WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text OR old.account_id IS NOT new.account_id BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text, old_account)
+        SELECT old.id, old.search_text, old.account_id
+        WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = old.id);
+    INSERT INTO transactions_fts_queue (id, old_text, old_account)
+        SELECT new.id, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
+END;
+"#,
 ];

@@ -88,7 +88,8 @@ pub struct TransactionFilter {
 /// How the search term of a filter is matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Term {
-    /// 3+ characters: the FTS5 phrase (the term in double quotes) and the term.
+    /// 3+ characters: the FTS5 query (the term in double quotes, limited to the
+    /// `search_text` column) and the term.
     Indexed { phrase: String, text: String },
     /// Shorter (or containing NUL, which the tokenizer skips): `instr` only.
     Scan { text: String },
@@ -98,7 +99,7 @@ impl Term {
     fn of(f: &TransactionFilter) -> Option<Term> {
         let text = f.search.as_ref()?.to_lowercase();
         if text.chars().count() >= 3 && !text.contains('\0') {
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            let phrase = format!("{{search_text}}: \"{}\"", text.replace('"', "\"\""));
             Some(Term::Indexed { phrase, text })
         } else {
             Some(Term::Scan { text })
@@ -228,6 +229,27 @@ fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransactionView> {
 const SELECT: &str = "SELECT t.transaction_id, a.account_id, a.link_id, t.date, t.authorized_date, t.amount, \
      t.iso_currency_code, t.unofficial_currency_code, t.name, t.merchant_name, t.pending, t.category, t.payment_channel \
      FROM transactions t JOIN accounts a ON a.id = t.account_id";
+
+/// The columns of [`view`] for the rows whose ids a JSON array (`?1`) lists, in its order.
+const SELECT_BY_IDS: &str = "SELECT t.transaction_id, a.account_id, a.link_id, t.date, t.authorized_date, t.amount, \
+     t.iso_currency_code, t.unofficial_currency_code, t.name, t.merchant_name, t.pending, t.category, t.payment_channel \
+     FROM json_each(?1) j CROSS JOIN transactions t ON t.id = j.value JOIN accounts a ON a.id = t.account_id \
+     ORDER BY j.key";
+
+/// `ids` as a JSON array (for `json_each`).
+fn json_ids(ids: &[i64]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(ids.len() * 8 + 2);
+    s.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{id}");
+    }
+    s.push(']');
+    s
+}
 
 /// Queries.
 pub mod read {
@@ -360,7 +382,373 @@ pub mod read {
 
     /// Number of matching rows.
     pub fn count(c: &Connection, f: &TransactionFilter) -> Result<u64> {
+        if let Some((total, _)) = set::list(c, f, 0, 0)? {
+            return Ok(total);
+        }
         Ok(plan(c, f)?.total)
+    }
+
+    /// Lists driven by the set of matching row ids, read once from the index.
+    ///
+    /// With accounts, the index intersects the term with them (`{search_text}: "…" AND
+    /// {account}: (…)`, see migration 3), so the set is the answer without dates. Without
+    /// accounts, only for terms that are not common (the set is read row by row). The page
+    /// then comes from walking each account's (or the date) index newest first, keeping the
+    /// set's members (a binary search per entry, index-only), or, when the set is small,
+    /// from looking its rows' dates up and sorting.
+    pub(super) mod set {
+        use rusqlite::{Connection, params, params_from_iter};
+
+        use super::super::{
+            Matching, SELECT_BY_IDS, Term, TransactionFilter, TransactionView, view, where_clause,
+        };
+        use super::{ROW, count_range, count_where, index_behind, page_with};
+        use crate::error::Result;
+
+        /// One row id read from the index into Rust (a step), microseconds.
+        const STEP: f64 = 0.1;
+        /// One entry of an index walked from Rust (a step, a copy of the date, a search).
+        const WALK: f64 = 0.12;
+        /// The sample the estimate of a term's matches reads.
+        const SAMPLE: i64 = 256;
+
+        /// The account's token in the index's `account` column (migration 3), when it has
+        /// one (row ids in `0..2^60`).
+        pub(in crate::store::transactions) fn account_token(id: i64) -> Option<String> {
+            if !(0..1_i64 << 60).contains(&id) {
+                return None;
+            }
+            [40, 20, 0]
+                .iter()
+                .map(|s| char::from_u32(0x10000 + ((id >> s) & 0xF_FFFF) as u32))
+                .collect()
+        }
+
+        /// The index query: the term, and the accounts when given.
+        fn query(phrase: &str, accounts: Option<&[i64]>) -> Option<String> {
+            let Some(ids) = accounts else {
+                return Some(phrase.to_string());
+            };
+            let tokens = ids
+                .iter()
+                .map(|i| account_token(*i).map(|t| format!("\"{t}\"")))
+                .collect::<Option<Vec<_>>>()?;
+            Some(format!(
+                "{phrase} AND {{account}}: ({})",
+                tokens.join(" OR ")
+            ))
+        }
+
+        /// Highest row id: about the number of rows.
+        fn rows_estimate(c: &Connection) -> Result<f64> {
+            let max: Option<i64> = c
+                .prepare_cached("SELECT max(id) FROM transactions")?
+                .query_row([], |r| r.get(0))?;
+            Ok(max.unwrap_or(0).max(1) as f64)
+        }
+
+        /// About how many rows contain the term: from the row id of the `SAMPLE`th match
+        /// (matches come in row id order), so it costs `SAMPLE` matches, not all of them.
+        fn matches_estimate(c: &Connection, phrase: &str, rows: f64) -> Result<f64> {
+            let nth: Option<i64> = c
+                .prepare_cached(
+                    "SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?1 LIMIT 1 OFFSET ?2",
+                )?
+                .query_row(params![phrase, SAMPLE - 1], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            Ok(match nth {
+                None => (SAMPLE - 1) as f64,
+                Some(id) => SAMPLE as f64 * rows / id.max(1) as f64,
+            })
+        }
+
+        /// How [`list_with`] answers, when forced (tests: every way gives one answer).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Via {
+            /// Scan the accounts' range with `instr` (accounts only).
+            Scan,
+            /// Read the set, look its rows' dates up and sort.
+            Fetch,
+            /// Read the set, walk the index keeping members.
+            Walk,
+        }
+
+        /// The total and page by the set, or `None` when another plan is better.
+        pub fn list(
+            c: &Connection,
+            f: &TransactionFilter,
+            limit: u32,
+            offset: u64,
+        ) -> Result<Option<(u64, Vec<TransactionView>)>> {
+            list_with(c, f, limit, offset, None)
+        }
+
+        /// [`list`], the way forced by `via` when given (and possible).
+        pub fn list_with(
+            c: &Connection,
+            f: &TransactionFilter,
+            limit: u32,
+            offset: u64,
+            via: Option<Via>,
+        ) -> Result<Option<(u64, Vec<TransactionView>)>> {
+            let Some(t) = Term::of(f) else {
+                return Ok(None);
+            };
+            let Term::Indexed { phrase, .. } = &t else {
+                return Ok(None);
+            };
+            // Each account once (the walk merges one stream per account).
+            let accounts: Option<Vec<i64>> = f.account_rowids.as_ref().map(|a| {
+                let mut a = a.clone();
+                a.sort_unstable();
+                a.dedup();
+                a
+            });
+            let accounts = accounts.as_deref();
+            let dated = f.from.is_some() || f.to.is_some();
+            if accounts.is_some_and(|a| a.is_empty()) || (accounts.is_none() && dated) {
+                // Nothing to list, or a date range: the planner's.
+                return Ok(None);
+            }
+            let Some(q) = query(phrase, accounts) else {
+                return Ok(None);
+            };
+            if index_behind(c)? {
+                return Ok(None);
+            }
+            let rows = rows_estimate(c)?;
+            let want = offset.saturating_add(u64::from(limit));
+            let share = match accounts {
+                Some(a) => {
+                    let n: i64 = c
+                        .prepare_cached("SELECT count(*) FROM accounts")?
+                        .query_row([], |r| r.get(0))?;
+                    (a.len() as f64 / n.max(1) as f64).min(1.0)
+                }
+                None => 1.0,
+            };
+            // Rows the walk goes through (all of the accounts' when dated: it counts).
+            let range = if dated {
+                count_range(c, f)? as f64
+            } else {
+                rows * share
+            };
+            if range == 0.0 {
+                return Ok(Some((0, Vec::new())));
+            }
+            let s = matches_estimate(c, phrase, rows)?;
+            let hits = (s * share).max(1.0);
+            let page_cost = |hits: f64| -> f64 {
+                let walk = if dated {
+                    range * WALK
+                } else {
+                    (want as f64).min(hits) * range / hits * WALK
+                };
+                walk.min(hits * ROW)
+            };
+            let trigrams = (t.text().chars().count().saturating_sub(2)).max(1) as f64;
+            let cost = s * super::FTS * trigrams + hits * STEP + page_cost(hits);
+            // The alternatives: the range scanned with `instr`; without accounts, the
+            // planner's count and its walk of the date index with `instr`.
+            let scan = range * ROW;
+            let planner =
+                s * super::FTS * trigrams + (want as f64).min(s) * rows / s.max(1.0) * ROW;
+            let other = if accounts.is_some() { scan } else { planner };
+            let scan_it = match via {
+                Some(v) => v == Via::Scan,
+                None => other < cost,
+            };
+            if scan_it {
+                if accounts.is_none() {
+                    return Ok(None);
+                }
+                // A range of the accounts' index small enough to read every row of.
+                let (w, p) = where_clause(f, Some(&t), Matching::Instr, false);
+                let total = count_where(c, &w, p)?;
+                let page = if limit == 0 || offset >= total {
+                    Vec::new()
+                } else {
+                    page_with(c, f, Some(&t), Matching::Instr, false, limit, offset)?
+                };
+                return Ok(Some((total, page)));
+            }
+
+            let mut ids: Vec<i64> = c
+                .prepare_cached(
+                    "SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?1",
+                )?
+                .query_map([&q], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !ids.is_sorted() {
+                ids.sort_unstable();
+            }
+            let hits = ids.len() as f64;
+            if hits == 0.0 {
+                return Ok(Some((0, Vec::new())));
+            }
+            let walk = if dated {
+                range * WALK
+            } else {
+                (want as f64).min(hits) * range / hits * WALK
+            };
+            let way = via.unwrap_or(if hits * ROW <= walk {
+                Via::Fetch
+            } else {
+                Via::Walk
+            });
+            let (total, page) = if way == Via::Fetch {
+                fetch_sorted(c, f, &ids, limit, offset)?
+            } else {
+                walk_index(c, f, accounts, &ids, dated, limit, offset)?
+            };
+            Ok(Some((total, rows_by_ids(c, &page)?)))
+        }
+
+        /// Looks up the date of each member (within the date range), sorts newest first.
+        fn fetch_sorted(
+            c: &Connection,
+            f: &TransactionFilter,
+            ids: &[i64],
+            limit: u32,
+            offset: u64,
+        ) -> Result<(u64, Vec<i64>)> {
+            let mut st = c.prepare_cached(
+                "SELECT t.date, t.id FROM json_each(?1) j CROSS JOIN transactions t ON t.id = j.value
+                 WHERE t.date >= ?2 AND t.date <= ?3",
+            )?;
+            let (from, to) = bounds(f);
+            let mut rows: Vec<(String, i64)> = st
+                .query_map(params![super::super::json_ids(ids), from, to], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            rows.sort_unstable_by(|a, b| b.cmp(a));
+            let page = rows
+                .iter()
+                .skip(offset.min(usize::MAX as u64) as usize)
+                .take(limit as usize)
+                .map(|r| r.1)
+                .collect();
+            Ok((rows.len() as u64, page))
+        }
+
+        /// Inclusive date bounds as text (every stored date is `YYYY-MM-DD`).
+        fn bounds(f: &TransactionFilter) -> (String, String) {
+            (
+                f.from
+                    .map_or_else(|| "0000-00-00".into(), |d| d.to_string()),
+                f.to.map_or_else(|| "9999-99-99".into(), |d| d.to_string()),
+            )
+        }
+
+        /// Walks each account's (date, id) index entries (or the date index), merged newest
+        /// first, keeping members of `ids`; stops at `offset + limit` unless it must count.
+        fn walk_index(
+            c: &Connection,
+            f: &TransactionFilter,
+            accounts: Option<&[i64]>,
+            ids: &[i64],
+            dated: bool,
+            limit: u32,
+            offset: u64,
+        ) -> Result<(u64, Vec<i64>)> {
+            let (from, to) = bounds(f);
+            let mut statements = Vec::new();
+            match accounts {
+                Some(accounts) => {
+                    for a in accounts {
+                        let st = c.prepare_cached(
+                            "SELECT date, id FROM transactions INDEXED BY transactions_account_date
+                             WHERE account_id = ?1 AND date >= ?2 AND date <= ?3
+                             ORDER BY date DESC, id DESC",
+                        )?;
+                        statements.push((st, Some(*a)));
+                    }
+                }
+                None => {
+                    let st = c.prepare_cached(
+                        "SELECT date, id FROM transactions INDEXED BY transactions_date
+                         WHERE ?1 IS NULL AND date >= ?2 AND date <= ?3
+                         ORDER BY date DESC, id DESC",
+                    )?;
+                    statements.push((st, None));
+                }
+            }
+            let mut streams = Vec::with_capacity(statements.len());
+            for (st, a) in statements.iter_mut() {
+                streams.push(st.query(params![*a, from, to])?);
+            }
+            // The head of each stream: (date, id).
+            let mut heads: Vec<Option<(Vec<u8>, i64)>> = Vec::with_capacity(streams.len());
+            for s in streams.iter_mut() {
+                heads.push(advance(s, None)?);
+            }
+            let want = offset.saturating_add(u64::from(limit));
+            let mut n = 0u64;
+            let mut page = Vec::new();
+            loop {
+                let mut best: Option<usize> = None;
+                for (i, h) in heads.iter().enumerate() {
+                    if let Some(h) = h
+                        && best.is_none_or(|b| heads[b].as_ref().is_some_and(|x| h > x))
+                    {
+                        best = Some(i);
+                    }
+                }
+                let Some(b) = best else { break };
+                let (date, id) = heads[b].take().expect("head");
+                if ids.binary_search(&id).is_ok() {
+                    if n >= offset && n < want {
+                        page.push(id);
+                    }
+                    n += 1;
+                    if !dated && n >= want {
+                        break;
+                    }
+                }
+                heads[b] = advance(&mut streams[b], Some(date))?;
+            }
+            let total = if dated { n } else { ids.len() as u64 };
+            Ok((total, page))
+        }
+
+        /// The next (date, id) of a stream, reusing `buf`'s allocation.
+        fn advance(
+            rows: &mut rusqlite::Rows<'_>,
+            buf: Option<Vec<u8>>,
+        ) -> Result<Option<(Vec<u8>, i64)>> {
+            let Some(r) = rows.next()? else {
+                return Ok(None);
+            };
+            let mut date = buf.unwrap_or_default();
+            date.clear();
+            date.extend_from_slice(r.get_ref(0)?.as_bytes().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?);
+            Ok(Some((date, r.get(1)?)))
+        }
+
+        /// The rows of `ids`, in that order.
+        pub(in crate::store::transactions) fn rows_by_ids(
+            c: &Connection,
+            ids: &[i64],
+        ) -> Result<Vec<TransactionView>> {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut st = c.prepare_cached(SELECT_BY_IDS)?;
+            Ok(st
+                .query_map(params_from_iter([super::super::json_ids(ids)]), view)?
+                .collect::<rusqlite::Result<Vec<_>>>()?)
+        }
     }
 
     /// One page, newest first.
@@ -380,6 +768,9 @@ pub mod read {
         limit: u32,
         offset: u64,
     ) -> Result<(u64, Vec<TransactionView>)> {
+        if let Some(answer) = set::list(c, f, limit, offset)? {
+            return Ok(answer);
+        }
         let plan = plan(c, f)?;
         if plan.total == 0 || offset >= plan.total || limit == 0 {
             return Ok((plan.total, Vec::new()));
@@ -569,15 +960,20 @@ pub mod write {
         if !queued {
             return Ok(());
         }
+        // The account token as `transactions_fts_content` spells it (migration 3).
         c.prepare_cached(
-            "INSERT INTO transactions_fts (transactions_fts, rowid, search_text)
-             SELECT 'delete', id, old_text FROM transactions_fts_queue
+            "INSERT INTO transactions_fts (transactions_fts, rowid, search_text, account)
+             SELECT 'delete', id, old_text,
+                    char(65536 + ((old_account >> 40) & 1048575), 65536 + ((old_account >> 20) & 1048575),
+                         65536 + (old_account & 1048575))
+             FROM transactions_fts_queue
              WHERE old_text IS NOT NULL ORDER BY id",
         )?
         .execute([])?;
         c.prepare_cached(
-            "INSERT INTO transactions_fts (rowid, search_text)
-             SELECT t.id, t.search_text FROM transactions_fts_queue q JOIN transactions t ON t.id = q.id
+            "INSERT INTO transactions_fts (rowid, search_text, account)
+             SELECT v.id, v.search_text, v.account
+             FROM transactions_fts_queue q JOIN transactions_fts_content v ON v.id = q.id
              ORDER BY q.id",
         )?
         .execute([])?;
@@ -606,7 +1002,7 @@ mod tests {
         assert_eq!(
             Term::of(&f("Say \"HI\"")),
             Some(Term::Indexed {
-                phrase: "\"say \"\"hi\"\"\"".into(),
+                phrase: "{search_text}: \"say \"\"hi\"\"\"".into(),
                 text: "say \"hi\"".into()
             })
         );
@@ -694,8 +1090,19 @@ mod tests {
                 to: d(9),
                 ..Default::default()
             },
+            // An account twice (the walk merges one stream per account).
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[2], accounts[0], accounts[2]]),
+                ..Default::default()
+            },
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[0]]),
+                to: d(6),
+                ..Default::default()
+            },
         ];
         let mut checked = 0;
+        let mut set_checked = 0;
         for r in &ranges {
             for term in [
                 "uber",
@@ -742,6 +1149,18 @@ mod tests {
                             }
                             let (total, rows) = read::list(c, &f, 20, offset)?;
                             assert_eq!((total, &rows), (want, &base), "{f:?}");
+                            for via in [
+                                read::set::Via::Scan,
+                                read::set::Via::Fetch,
+                                read::set::Via::Walk,
+                            ] {
+                                if let Some((total, rows)) =
+                                    read::set::list_with(c, &f, 20, offset, Some(via))?
+                                {
+                                    assert_eq!((total, &rows), (want, &base), "{f:?} {via:?}");
+                                    set_checked += 1;
+                                }
+                            }
                             checked += 1;
                         }
                         Ok(())
@@ -749,6 +1168,9 @@ mod tests {
                     .expect("plans");
             }
         }
-        assert_eq!(checked, 72);
+        assert_eq!(checked, 120);
+        // Without accounts the set answers without dates, by fetch or walk; with accounts
+        // in every way.
+        assert_eq!(set_checked, 8 * 3 * (2 + 3 + 3 + 3 + 3));
     }
 }

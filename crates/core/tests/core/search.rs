@@ -1,8 +1,10 @@
 //! `list_transactions` search against a naive filter over every row: the trigram index and
 //! the planner's choices must return exactly the rows (and total) that "lowercase name +
 //! merchant contains the lowercase term" selects, for short, non-ASCII and `%`/`_` terms,
-//! mixed with account and date filters and offsets, and after updates, deletes, pending
-//! replaced by posted, link removal and a migration from a database that already had rows.
+//! mixed with account and date filters and offsets (one account, two, one named twice, with
+//! and without dates; common, rare and absent terms; offsets 0 to 500), and after updates,
+//! deletes, rows moving to another account, pending replaced by posted, link removal and a
+//! migration from a database that already had rows.
 
 use chrono::NaiveDate;
 use coffer_core::TransactionFilter;
@@ -264,6 +266,22 @@ fn filters(db: &Db) -> Vec<TransactionFilter> {
             to: d(2023, 5, 31),
             ..Default::default()
         },
+        // Two accounts and a date range; an account named twice; only an end date.
+        TransactionFilter {
+            account_rowids: Some(vec![db.accounts[0], db.accounts[2]]),
+            from: d(2022, 2, 1),
+            to: d(2023, 9, 30),
+            ..Default::default()
+        },
+        TransactionFilter {
+            account_rowids: Some(vec![db.accounts[1], db.accounts[1]]),
+            ..Default::default()
+        },
+        TransactionFilter {
+            account_rowids: Some(vec![db.accounts[0]]),
+            to: d(2022, 12, 31),
+            ..Default::default()
+        },
     ];
     for r in &ranges {
         for t in TERMS {
@@ -375,6 +393,11 @@ fn index_follows_updates_deletes_and_pending_replacement() {
                 } else if i % 11 == 0 {
                     // Same text, other fields: nothing for the index to do.
                     row.date = "2021-12-31".into();
+                    upsert(c, &row)?;
+                } else if i % 5 == 0 {
+                    // Same text, another account: the index's account column follows.
+                    let at = db.accounts.iter().position(|a| *a == row.account);
+                    row.account = db.accounts[at.map_or(0, |p| (p + 1) % db.accounts.len())];
                     upsert(c, &row)?;
                 }
             }
@@ -490,14 +513,26 @@ fn a_write_through_a_bare_connection_is_never_served_stale() {
 
 #[test]
 fn migration_indexes_existing_rows() {
+    // From version 1 (no search index) and from version 2 (the index without accounts; the
+    // rows written through a bare connection, so still queued).
+    for version in [1, 2] {
+        migrate_from(version);
+    }
+}
+
+fn migrate_from(version: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("old.db");
     {
-        // A version-1 database with rows, as the previous release wrote it.
+        // A database with rows, as an earlier release wrote it.
         let c = rusqlite::Connection::open(&path).expect("open");
-        c.execute_batch(store::schema::MIGRATIONS[0]).expect("v1");
+        for m in &store::schema::MIGRATIONS[..version] {
+            c.execute_batch(m).expect("old schema");
+        }
+        c.pragma_update(None, "user_version", version as i64)
+            .expect("version");
         c.execute_batch(
-            "PRAGMA user_version = 1;
+            "
              INSERT INTO links (id, item_id, name, created_at, updated_at) VALUES (1, 'i', 'L', 'x', 'x');
              INSERT INTO accounts (id, link_id, account_id, name, type, created_at, updated_at)
                  VALUES (1, 1, 'acct', 'A', 'depository', 'x', 'x');",
@@ -529,5 +564,5 @@ fn migration_indexes_existing_rows() {
         link: 1,
         accounts: vec![1; 3],
     };
-    check_all(&db, "migrated");
+    check_all(&db, &format!("migrated from {version}"));
 }
