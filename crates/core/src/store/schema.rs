@@ -206,4 +206,10 @@ WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text OR old.accou
         SELECT new.id, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
 END;
 "#,
+    // 4: the account/date index carries the search text, so that a search within accounts
+    // and dates reads index entries only (no table row per entry in the range).
+    r#"
+CREATE INDEX transactions_account_text ON transactions(account_id, date DESC, id DESC, search_text);
+DROP INDEX transactions_account_date;
+"#,
 ];
