@@ -212,4 +212,26 @@ END;
 CREATE INDEX transactions_account_text ON transactions(account_id, date DESC, id DESC, search_text);
 DROP INDEX transactions_account_date;
 "#,
+    // 5: the account token becomes a virtual generated column of `transactions`,
+    // `search_account`, and the index's content is `transactions` itself again (no view):
+    // anything that copies the table's schema (the benchmark's baseline) gets an index it can
+    // rebuild. Same tokens as migration 3; rebuilt once more.
+    r#"
+DROP TABLE transactions_fts;
+DROP VIEW transactions_fts_content;
+DELETE FROM transactions_fts_queue;
+ALTER TABLE transactions ADD COLUMN search_account TEXT GENERATED ALWAYS AS (
+    char(65536 + ((account_id >> 40) & 1048575), 65536 + ((account_id >> 20) & 1048575),
+         65536 + (account_id & 1048575))) VIRTUAL;
+
+CREATE VIRTUAL TABLE transactions_fts USING fts5(
+    search_text,
+    search_account,
+    content = 'transactions',
+    content_rowid = 'id',
+    tokenize = 'trigram case_sensitive 1',
+    detail = 'full'
+);
+INSERT INTO transactions_fts(transactions_fts) VALUES ('rebuild');
+"#,
 ];

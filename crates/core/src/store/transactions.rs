@@ -14,9 +14,10 @@
 //! Terms of 3+ characters are looked up in `transactions_fts`, an FTS5 table over
 //! `search_text` with the trigram tokenizer (case-sensitive, the text being lowercase
 //! already): the term as a quoted phrase in the `search_text` column matches exactly the
-//! rows whose text contains it. A second column, `account`, holds each row's account as one
-//! trigram (migration 3, `read::set::account_token`), so that FTS5 intersects a term with
-//! accounts in C: `{search_text}: "uber" AND {account}: ("…" OR "…")`.
+//! rows whose text contains it. A second column, `search_account` (a virtual generated
+//! column of `transactions`), holds each row's account as one trigram (migrations 3 and 5,
+//! `read::set::account_token`), so that FTS5 intersects a term with accounts in C:
+//! `{search_text}: "uber" AND {search_account}: ("…" OR "…")`.
 //! The index is external-content; triggers queue every change to `search_text` or
 //! `account_id` and each write transaction applies the queue before it commits
 //! (migrations 2 and 3, [`write::flush_search`]), so no writer can leave it stale (a list
@@ -411,7 +412,7 @@ pub mod read {
     /// Lists driven by the set of matching row ids, read once from the index.
     ///
     /// With accounts, the index intersects the term with them (`{search_text}: "…" AND
-    /// {account}: (…)`, see migration 3), so the set is the answer without dates. Without
+    /// {search_account}: (…)`, see migrations 3 and 5), so the set is the answer without dates. Without
     /// accounts, only for terms that are not common (the set is read row by row). The page
     /// then comes from walking each account's (or the date) index newest first, keeping the
     /// set's members (a binary search per entry, index-only), or, when the set is small,
@@ -435,7 +436,7 @@ pub mod read {
         /// The sample the estimate of a term's matches reads.
         const SAMPLE: i64 = 256;
 
-        /// The account's token in the index's `account` column (migration 3), when it has
+        /// The account's token in the index's `search_account` column (migration 5), when it has
         /// one (row ids in `0..2^60`).
         pub(in crate::store::transactions) fn account_token(id: i64) -> Option<String> {
             if !(0..1_i64 << 60).contains(&id) {
@@ -457,7 +458,7 @@ pub mod read {
                 .map(|i| account_token(*i).map(|t| format!("\"{t}\"")))
                 .collect::<Option<Vec<_>>>()?;
             Some(format!(
-                "{phrase} AND {{account}}: ({})",
+                "{phrase} AND {{search_account}}: ({})",
                 tokens.join(" OR ")
             ))
         }
@@ -983,9 +984,9 @@ pub mod write {
         if !queued {
             return Ok(());
         }
-        // The account token as `transactions_fts_content` spells it (migration 3).
+        // The account token as `transactions.search_account` spells it (migration 5).
         c.prepare_cached(
-            "INSERT INTO transactions_fts (transactions_fts, rowid, search_text, account)
+            "INSERT INTO transactions_fts (transactions_fts, rowid, search_text, search_account)
              SELECT 'delete', id, old_text,
                     char(65536 + ((old_account >> 40) & 1048575), 65536 + ((old_account >> 20) & 1048575),
                          65536 + (old_account & 1048575))
@@ -994,9 +995,9 @@ pub mod write {
         )?
         .execute([])?;
         c.prepare_cached(
-            "INSERT INTO transactions_fts (rowid, search_text, account)
-             SELECT v.id, v.search_text, v.account
-             FROM transactions_fts_queue q JOIN transactions_fts_content v ON v.id = q.id
+            "INSERT INTO transactions_fts (rowid, search_text, search_account)
+             SELECT t.id, t.search_text, t.search_account
+             FROM transactions_fts_queue q JOIN transactions t ON t.id = q.id
              ORDER BY q.id",
         )?
         .execute([])?;

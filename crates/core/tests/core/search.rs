@@ -513,9 +513,9 @@ fn a_write_through_a_bare_connection_is_never_served_stale() {
 
 #[test]
 fn migration_indexes_existing_rows() {
-    // From version 1 (no search index) and from version 2 (the index without accounts; the
-    // rows written through a bare connection, so still queued).
-    for version in [1, 2] {
+    // From version 1 (no search index), 2 (the index without accounts) and 3 (the accounts
+    // through a view); the rows written through a bare connection, so still queued.
+    for version in [1, 2, 3] {
         migrate_from(version);
     }
 }
