@@ -67,9 +67,12 @@ fn step(name: &str) {
     eprintln!("\n==> {name}");
 }
 
-/// Runs `cmd` with inherited stdio in the workspace root; fails if it exits non-zero.
+/// Runs `cmd` with inherited stdio (in the workspace root unless `cmd` names a directory);
+/// fails if it exits non-zero.
 fn status(cmd: &mut Command) -> Result<()> {
-    cmd.current_dir(workspace_root());
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(workspace_root());
+    }
     let shown = format!("{cmd:?}");
     let status = cmd
         .status()
@@ -211,8 +214,10 @@ fn run(args: &[String]) -> Result<()> {
     // On a desktop the session bus and its keychain are already there. Headless (no session
     // bus), start a private bus with gnome-keyring so the keychain works; its keyring file
     // lives in the usual place, so tokens persist between runs.
+    // Relative paths the user gives (`export --out file.csv`) mean where they ran the command.
+    let here = env::current_dir().context("no current directory")?;
     if env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() || !have("dbus-run-session") {
-        status(cargo().args(&cargo_args))
+        status(cargo().args(&cargo_args).current_dir(&here))
     } else {
         // gnome-keyring cannot create or unlock a keyring with an empty password without a
         // GUI prompt, so a headless run needs one.
@@ -228,7 +233,8 @@ fn run(args: &[String]) -> Result<()> {
         let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new("dbus-run-session");
         cmd.args(["--", "bash", "-c", script, "bash", &cargo_bin])
-            .args(&cargo_args);
+            .args(&cargo_args)
+            .current_dir(&here);
         status(&mut cmd)
     }
 }
