@@ -5,7 +5,8 @@
 //! Prints p50/p95 of a 50-row page (plus its total) per filter shape as a table. With
 //! `DB_PATH`, the synthetic database is kept there and reused by later runs (same data every
 //! run: names come from a fixed xorshift sequence). `LIST_BENCH_SKIP_WRITES=1` skips the
-//! write side. (The project benchmark lives in `cargo xtask bench`; both take the data and
+//! write side; `LIST_BENCH_NO_COUNTERS=1` measures it without the per-account counters'
+//! triggers (migration 6). (The project benchmark lives in `cargo xtask bench`; both take the data and
 //! the target shapes from `examples/common/gen.rs`.)
 //!
 //! The names look like real bank data: a few dozen merchants, most with store numbers,
@@ -46,6 +47,16 @@ fn bench_writes(dir: &std::path::Path) -> coffer_core::Result<()> {
                         "DROP TRIGGER transactions_fts_insert;
                          DROP TRIGGER transactions_fts_delete;
                          DROP TRIGGER transactions_fts_update;",
+                    )?)
+                })?;
+            }
+            if std::env::var_os("LIST_BENCH_NO_COUNTERS").is_some() {
+                // The per-account counters' triggers (migration 6) off: what they cost.
+                store.write(|c| {
+                    Ok(c.execute_batch(
+                        "DROP TRIGGER transactions_count_insert;
+                         DROP TRIGGER transactions_count_delete;
+                         DROP TRIGGER transactions_count_move;",
                     )?)
                 })?;
             }

@@ -111,6 +111,20 @@ pub mod read {
             .optional()?)
     }
 
+    /// Number of transactions of the given accounts, each counted once however often it is
+    /// named: the sum of `accounts.txn_count`, which triggers keep exact (migration 6).
+    pub fn transaction_count(c: &Connection, rowids: &[i64]) -> Result<u64> {
+        let mut ids = rowids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut st = c.prepare_cached(
+            "SELECT coalesce(sum(txn_count), 0) FROM accounts WHERE id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+        let n: i64 = st.query_row(params![json], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Number of balance snapshots of an account.
     pub fn balance_count(c: &Connection, rowid: i64) -> Result<i64> {
         Ok(c.query_row(

@@ -234,4 +234,26 @@ CREATE VIRTUAL TABLE transactions_fts USING fts5(
 );
 INSERT INTO transactions_fts(transactions_fts) VALUES ('rebuild');
 "#,
+    // 6: each account's number of transactions, `accounts.txn_count`, kept exact by triggers
+    // (any connection's writes), so that the total of a list filtered by accounts only is a
+    // sum over a few rows instead of a count over their index entries. An upsert's
+    // ON CONFLICT DO UPDATE fires UPDATE triggers (not INSERT ones): a row changing account
+    // moves its count; a cascade from a removed link or account fires the DELETE trigger
+    // (its UPDATE of the account being deleted then touches nothing). Backfilled here.
+    r#"
+ALTER TABLE accounts ADD COLUMN txn_count INTEGER NOT NULL DEFAULT 0;
+UPDATE accounts SET txn_count = (SELECT count(*) FROM transactions t WHERE t.account_id = accounts.id);
+
+CREATE TRIGGER transactions_count_insert AFTER INSERT ON transactions BEGIN
+    UPDATE accounts SET txn_count = txn_count + 1 WHERE id = new.account_id;
+END;
+CREATE TRIGGER transactions_count_delete AFTER DELETE ON transactions BEGIN
+    UPDATE accounts SET txn_count = txn_count - 1 WHERE id = old.account_id;
+END;
+CREATE TRIGGER transactions_count_move AFTER UPDATE OF account_id ON transactions
+WHEN old.account_id IS NOT new.account_id BEGIN
+    UPDATE accounts SET txn_count = txn_count - 1 WHERE id = old.account_id;
+    UPDATE accounts SET txn_count = txn_count + 1 WHERE id = new.account_id;
+END;
+"#,
 ];

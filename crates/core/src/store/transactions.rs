@@ -3,6 +3,9 @@
 //! Listing is ordered by `(date DESC, id DESC)` and served by two indexes: `(date, id)` for
 //! unfiltered or date-filtered pages and `(account_id, date, id, search_text)` when accounts
 //! are given (the text makes a search within an account's dates index-only, migration 4).
+//! The total of a list filtered by accounts only is the sum of their `accounts.txn_count`,
+//! which triggers keep exact (migration 6); the set planner takes the accounts' share of
+//! the rows from the same counters.
 //!
 //! ## Search
 //!
@@ -299,8 +302,15 @@ pub mod read {
         Ok(st.query_row(params_from_iter(p), |r| r.get::<_, i64>(0))? as u64)
     }
 
-    /// Rows the account/date filters select (search ignored): an index-only count.
+    /// Rows the account/date filters select (search ignored): with accounts and no dates,
+    /// the sum of their counters (migration 6); else an index-only count.
     fn count_range(c: &Connection, f: &TransactionFilter) -> Result<u64> {
+        if let Some(ids) = &f.account_rowids
+            && f.from.is_none()
+            && f.to.is_none()
+        {
+            return crate::store::accounts::read::transaction_count(c, ids);
+        }
         let (w, p) = where_clause(f, None, Matching::None, false);
         count_where(c, &w, p)
     }
@@ -546,20 +556,17 @@ pub mod read {
             }
             let rows = rows_estimate(c)?;
             let want = offset.saturating_add(u64::from(limit));
-            let share = match accounts {
-                Some(a) => {
-                    let n: i64 = c
-                        .prepare_cached("SELECT count(*) FROM accounts")?
-                        .query_row([], |r| r.get(0))?;
-                    (a.len() as f64 / n.max(1) as f64).min(1.0)
-                }
-                None => 1.0,
+            // The accounts' rows, exactly (their counters, migration 6), and their share.
+            let in_accounts = match accounts {
+                Some(a) => Some(crate::store::accounts::read::transaction_count(c, a)? as f64),
+                None => None,
             };
+            let share = in_accounts.map_or(1.0, |n| (n / rows).min(1.0));
             // Rows the walk goes through (all of the accounts' when dated: it counts).
             let range = if dated {
                 count_range(c, f)? as f64
             } else {
-                rows * share
+                in_accounts.unwrap_or(rows)
             };
             if range == 0.0 {
                 return Ok(Some((0, Vec::new())));
@@ -1196,5 +1203,69 @@ mod tests {
         // Without accounts the set answers without dates, by fetch or walk; with accounts
         // in every way.
         assert_eq!(set_checked, 8 * 3 * (2 + 3 + 3 + 3 + 3));
+    }
+}
+
+/// Times each plan of a filter on a kept benchmark database (`COFFER_PLAN_DB`, from
+/// `examples/list_bench.rs`): `cargo test -p coffer-core --release --lib -- --ignored plan_timings --nocapture`.
+#[cfg(test)]
+mod timings {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn plan_timings() {
+        let Some(path) = std::env::var_os("COFFER_PLAN_DB") else {
+            return;
+        };
+        let store = crate::store::Store::open(std::path::PathBuf::from(path)).expect("open");
+        store
+            .read(|c| {
+                plan_timings_on(c);
+                Ok(())
+            })
+            .expect("read");
+    }
+
+    fn plan_timings_on(c: &rusqlite::Connection) {
+        let uber = TransactionFilter {
+            search: Some("uber".into()),
+            ..Default::default()
+        };
+        let time = |label: &str, f: &mut dyn FnMut() -> u64| {
+            let mut v: Vec<f64> = (0..22)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    std::hint::black_box(f());
+                    t.elapsed().as_secs_f64() * 1000.0
+                })
+                .skip(2)
+                .collect();
+            v.sort_by(f64::total_cmp);
+            println!("{label:<40} p50 {:6.2} ms  max {:6.2} ms", v[10], v[19]);
+        };
+        for offset in [0u64, 50, 500] {
+            for via in [read::set::Via::Fetch, read::set::Via::Walk] {
+                time(&format!("set {via:?} offset {offset}"), &mut || {
+                    read::set::list_with(c, &uber, 50, offset, Some(via))
+                        .expect("l")
+                        .map_or(0, |r| r.0)
+                });
+            }
+            time(&format!("auto (list) offset {offset}"), &mut || {
+                read::list(c, &uber, 50, offset).expect("l").0
+            });
+            let t = Term::of(&uber).expect("t");
+            time(&format!("page Instr walk offset {offset}"), &mut || {
+                read::page_with(c, &uber, Some(&t), Matching::Instr, false, 50, offset)
+                    .expect("p")
+                    .len() as u64
+            });
+            time(&format!("page FromIndex offset {offset}"), &mut || {
+                read::page_with(c, &uber, Some(&t), Matching::FromIndex, false, 50, offset)
+                    .expect("p")
+                    .len() as u64
+            });
+        }
     }
 }
