@@ -256,4 +256,47 @@ WHEN old.account_id IS NOT new.account_id BEGIN
     UPDATE accounts SET txn_count = txn_count + 1 WHERE id = new.account_id;
 END;
 "#,
+    // 7: row ids clustered by account: a transaction's id is `(account_id << 40) + n`, `n`
+    // counting from 1 within the account (`transactions::write::upsert` takes the account's
+    // highest id + 1, and a row moving to another account gets a new id there), so an
+    // account's rows are one row id range and the search index can seek a term's matches
+    // within accounts (`rowid BETWEEN …`) instead of checking the phrase on every match.
+    // Writes through other connections (a plain INSERT takes the highest id + 1, an UPDATE
+    // of `account_id` keeps the id) are put in their account's range by triggers, which do
+    // nothing for the upsert's rows (their WHEN is false); each first queues what the index
+    // holds for the row (its renumbering fires the queue's triggers with the row's new
+    // account already, and may run before them). Existing rows are renumbered in
+    // their id order and the index rebuilt (the id changes would otherwise all be queued).
+    // Counters are untouched (no row changes account).
+    r#"
+UPDATE transactions SET id = r.new
+FROM (SELECT id AS old,
+             (account_id << 40) + row_number() OVER (PARTITION BY account_id ORDER BY id) AS new
+      FROM transactions) AS r
+WHERE transactions.id = r.old;
+DELETE FROM transactions_fts_queue;
+INSERT INTO transactions_fts(transactions_fts) VALUES ('rebuild');
+
+CREATE TRIGGER transactions_cluster_insert AFTER INSERT ON transactions
+WHEN new.id >> 40 IS NOT new.account_id BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text, old_account)
+        SELECT new.id, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = new.id);
+    UPDATE transactions SET id = coalesce(
+        (SELECT id FROM transactions
+         WHERE id BETWEEN new.account_id << 40 AND (new.account_id << 40) + 1099511627775
+         ORDER BY id DESC LIMIT 1), new.account_id << 40) + 1
+    WHERE id = new.id;
+END;
+CREATE TRIGGER transactions_cluster_update AFTER UPDATE OF id, account_id ON transactions
+WHEN new.id >> 40 IS NOT new.account_id BEGIN
+    INSERT INTO transactions_fts_queue (id, old_text, old_account)
+        SELECT old.id, old.search_text, old.account_id
+        WHERE NOT EXISTS (SELECT 1 FROM transactions_fts_queue WHERE id = old.id);
+    UPDATE transactions SET id = coalesce(
+        (SELECT id FROM transactions
+         WHERE id BETWEEN new.account_id << 40 AND (new.account_id << 40) + 1099511627775
+         ORDER BY id DESC LIMIT 1), new.account_id << 40) + 1
+    WHERE id = new.id;
+END;
+"#,
 ];

@@ -340,6 +340,13 @@ fn assert_index_in_step(store: &Store) {
             let queued: i64 =
                 c.query_row("SELECT count(*) FROM transactions_fts_queue", [], |r| r.get(0))?;
             assert_eq!(queued, 0, "changes left queued");
+            // Every row is in its account's row id range (migration 7).
+            let outside: i64 = c.query_row(
+                "SELECT count(*) FROM transactions WHERE id >> 40 != account_id",
+                [],
+                |r| r.get(0),
+            )?;
+            assert_eq!(outside, 0, "rows outside their account's id range");
             Ok(())
         })
         .expect("integrity-check");
