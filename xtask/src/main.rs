@@ -83,8 +83,13 @@ fn status(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// The cargo that runs xtask (so the same toolchain builds everything).
+fn cargo_bin() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 fn cargo() -> Command {
-    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    Command::new(cargo_bin())
 }
 
 fn have(program: &str) -> bool {
@@ -142,29 +147,43 @@ fn ensure_system_packages() -> Result<()> {
     apt(&install)
 }
 
-/// A private D-Bus session with an unlocked gnome-keyring (Secret Service), in a throwaway
-/// XDG directory, wrapping `inner`. The keyring and the bus vanish with the command.
-fn in_keyring_session(inner: &[&str]) -> Result<Command> {
-    let scratch = env::temp_dir().join(format!("coffer-xtask-{}", std::process::id()));
-    let data = scratch.join("data");
-    let runtime = scratch.join("run");
-    std::fs::create_dir_all(&data)?;
-    std::fs::create_dir_all(&runtime)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))?;
-    }
+/// `inner` inside a private D-Bus session with gnome-keyring's Secret Service unlocked with
+/// `password` (gnome-keyring cannot create or unlock a keyring with an empty password without
+/// a GUI prompt). The bus goes away with the command; the keyring file stays in
+/// `$XDG_DATA_HOME/keyrings`.
+fn in_keyring_session(password: &str, inner: &[&str]) -> Command {
     let script = "set -e\n\
-        printf '%s' coffer-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+        printf '%s' \"$COFFER_KEYRING_UNLOCK\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
         exec \"$@\"";
     let mut cmd = Command::new("dbus-run-session");
     cmd.args(["--", "bash", "-c", script, "bash"])
         .args(inner)
-        .env("XDG_DATA_HOME", &data)
-        .env("XDG_RUNTIME_DIR", &runtime)
+        .env("COFFER_KEYRING_UNLOCK", password)
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
-    Ok(cmd)
+    cmd
+}
+
+/// A throwaway `XDG_DATA_HOME` / `XDG_RUNTIME_DIR` for the tests' keyring, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Self> {
+        let root = env::temp_dir().join(format!("coffer-xtask-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("data"))?;
+        std::fs::create_dir_all(root.join("run"))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(root.join("run"), std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(Scratch(root))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn test() -> Result<()> {
@@ -186,13 +205,16 @@ fn test() -> Result<()> {
     ]))?;
 
     step("cargo test (real Secret Service in a private D-Bus session)");
-    let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    status(&mut in_keyring_session(&[
-        &cargo_bin,
-        "test",
-        "--workspace",
-        "--locked",
-    ])?)?;
+    let scratch = Scratch::new()?;
+    let cargo = cargo_bin();
+    status(
+        in_keyring_session(
+            "coffer-test-keyring",
+            &[&cargo, "test", "--workspace", "--locked"],
+        )
+        .env("XDG_DATA_HOME", scratch.0.join("data"))
+        .env("XDG_RUNTIME_DIR", scratch.0.join("run")),
+    )?;
 
     eprintln!("\nxtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())
@@ -211,35 +233,29 @@ fn run(args: &[String]) -> Result<()> {
     } else {
         cargo_args.extend(args);
     }
-    // On a desktop the session bus and its keychain are already there. Headless (no session
-    // bus), start a private bus with gnome-keyring so the keychain works; its keyring file
-    // lives in the usual place, so tokens persist between runs.
     // Relative paths the user gives (`export --out file.csv`) mean where they ran the command.
     let here = env::current_dir().context("no current directory")?;
+    // On a desktop the session bus and its keychain are already there.
     if env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() || !have("dbus-run-session") {
-        status(cargo().args(&cargo_args).current_dir(&here))
-    } else {
-        // gnome-keyring cannot create or unlock a keyring with an empty password without a
-        // GUI prompt, so a headless run needs one.
-        if env::var_os("COFFER_KEYRING_PASSWORD").is_none() {
-            eprintln!(
-                "xtask: no D-Bus session found; starting a private one with gnome-keyring. \
-                 Its keyring (~/.local/share/keyrings) is unlocked with COFFER_KEYRING_PASSWORD, \
-                 default \"{HEADLESS_KEYRING_DEFAULT}\": set your own before linking real banks."
-            );
-        }
-        let script = "printf '%s' \"${COFFER_KEYRING_PASSWORD:-coffer}\" | \
-            gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"";
-        let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new("dbus-run-session");
-        cmd.args(["--", "bash", "-c", script, "bash", &cargo_bin])
-            .args(&cargo_args)
-            .current_dir(&here);
-        status(&mut cmd)
+        return status(cargo().args(&cargo_args).current_dir(&here));
     }
+    // Headless: a private bus with gnome-keyring; its keyring file lives in the usual place
+    // (~/.local/share/keyrings), so tokens persist between runs.
+    let password = env::var("COFFER_KEYRING_PASSWORD").unwrap_or_else(|_| {
+        eprintln!(
+            "xtask: no D-Bus session found; starting a private one with gnome-keyring. \
+             Its keyring (~/.local/share/keyrings) is unlocked with COFFER_KEYRING_PASSWORD, \
+             default \"{HEADLESS_KEYRING_DEFAULT}\": set your own before linking real banks."
+        );
+        HEADLESS_KEYRING_DEFAULT.to_string()
+    });
+    let cargo = cargo_bin();
+    let mut inner = vec![cargo.as_str()];
+    inner.extend(&cargo_args);
+    status(in_keyring_session(&password, &inner).current_dir(&here))
 }
 
-/// The headless keyring password when `COFFER_KEYRING_PASSWORD` is unset (also in the script).
+/// The headless keyring password when `COFFER_KEYRING_PASSWORD` is unset.
 const HEADLESS_KEYRING_DEFAULT: &str = "coffer";
 
 fn bench(args: &[String]) -> Result<()> {
