@@ -4,7 +4,7 @@
 //! lifetimes, the Sandbox institutions and `user_good` accounts, deterministic transactions,
 //! `/transactions/sync` cursors, Plaid's validation and error bodies), plus a few non-Plaid paths
 //! for tests: `POST/DELETE /_faults` (fault injection), `POST /_link/sessions` (a user finishing
-//! Link) and `GET /` (health). See `/work/shared/plaid/CONTRACT.md` for the behaviour emulated.
+//! Link) and `GET /` (health). See `../shared/plaid/CONTRACT.md` (from the project root) for the behaviour emulated.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -17,7 +17,9 @@
 //!
 //! ## Layout
 //! - [`config`], [`clock`]: configuration and the injectable clock used for every expiry.
-//! - `state`: Items, tokens and each Item's transaction change log (persisted as JSON).
+//! - `state`: Items, token hashes and each Item's transaction change log (persisted as JSON).
+//! - `state_file`: the state file that several processes' sandboxes share (one transaction per
+//!   request under a file lock).
 //! - `data`: institutions, default accounts, the deterministic transaction generator.
 //! - `api`: the dispatcher shared by every endpoint and one module per endpoint group.
 //! - `validate`: per-endpoint fields; `plaid_error`: Plaid error bodies and code → status/type.
@@ -30,7 +32,8 @@
 //! 2. Write the handler `fn(&App, &Map<String, Value>) -> Result<Value, ApiError>` in the
 //!    matching `api/` module; return the 200 body without `request_id` (the dispatcher adds it)
 //!    and make every key the spec's response schema requires present. Call `app.touch()` after
-//!    changing state so it is persisted.
+//!    changing state so it is persisted. The dispatcher runs handlers inside `App::transact`
+//!    on a blocking thread; any other route that reads or writes the state must do the same.
 //! 3. Register `(path, fields, Handler::Json(handler))` in `api::ENDPOINTS` and cover it in
 //!    `tests/`. (`Handler::Body` handlers serialize the whole body themselves from typed
 //!    structs, `request_id` included; `/transactions/sync` is one, as its pages are large.)
@@ -47,11 +50,12 @@ mod ids;
 mod link;
 mod plaid_error;
 mod state;
+mod state_file;
 mod validate;
 
 use std::io;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -67,6 +71,7 @@ pub use faults::FaultSpec;
 use api::App;
 use conn::{ConnHandle, KillableListener};
 use state::State;
+use state_file::StateFile;
 
 /// One recorded request/response pair (when `record_exchanges` is on). The request's `secret`
 /// field, if any, is replaced by `"***"`.
@@ -86,53 +91,6 @@ pub struct Sandbox {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
-    writer: Option<JoinHandle<()>>,
-}
-
-fn load_state(path: &Path) -> Result<State> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::StateFile {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(State::default()),
-        Err(e) => Err(Error::Io(e)),
-    }
-}
-
-fn write_state(app: &App, path: &Path) -> io::Result<()> {
-    let bytes = {
-        let st = app.state();
-        serde_json::to_vec(&*st).map_err(io::Error::other)?
-    };
-    let tmp: PathBuf = {
-        let mut name = path
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
-        name.push(".tmp");
-        path.with_file_name(name)
-    };
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-async fn run_writer(app: Arc<App>, path: PathBuf, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = app.changed.notified() => {
-                // Debounce: coalesce the changes of a burst of requests into one write.
-                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-                if let Err(e) = write_state(&app, &path) {
-                    tracing::warn!("writing sandbox state failed: {e}");
-                }
-            }
-            _ = stop.changed() => break,
-        }
-    }
-    if let Err(e) = write_state(&app, &path) {
-        tracing::warn!("writing sandbox state failed: {e}");
-    }
 }
 
 impl Sandbox {
@@ -145,23 +103,28 @@ impl Sandbox {
         if !bind.ip().is_loopback() {
             return Err(Error::NotLoopback(bind));
         }
-        let state = match &config.state_path {
-            Some(p) => load_state(p)?,
-            None => State::default(),
+        let (file, state) = match &config.state_path {
+            Some(p) => {
+                let p = p.clone();
+                let (file, state) = tokio::task::spawn_blocking(move || StateFile::open(&p))
+                    .await
+                    .map_err(io::Error::other)??;
+                (Some(file), state)
+            }
+            None => (None, State::default()),
         };
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
-        let state_path = config.state_path.clone();
         let app = Arc::new(App {
             config,
             state: Mutex::new(state),
+            file: Mutex::new(file),
+            dirty: AtomicBool::new(false),
             faults: faults::Faults::default(),
             exchanges: Mutex::new(Vec::new()),
             url: format!("http://{addr}"),
-            changed: Arc::new(tokio::sync::Notify::new()),
         });
-        let (stop, stop_rx) = watch::channel(false);
-        let mut server_stop = stop_rx.clone();
+        let (stop, mut server_stop) = watch::channel(false);
         let service = api::router(app.clone()).into_make_service_with_connect_info::<ConnHandle>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(KillableListener(listener), service).with_graceful_shutdown(
@@ -173,13 +136,11 @@ impl Sandbox {
                 tracing::warn!("sandbox server stopped: {e}");
             }
         });
-        let writer = state_path.map(|p| tokio::spawn(run_writer(app.clone(), p, stop_rx)));
         Ok(Sandbox {
             app,
             addr,
             stop,
             server,
-            writer,
         })
     }
 
@@ -208,19 +169,38 @@ impl Sandbox {
     }
 
     /// The sandbox's truth for an Item: every transaction currently visible (in log order).
-    /// Empty for unknown or removed Items.
+    /// Empty for unknown or removed Items. With a state file, as every process left it.
     pub fn transactions_of_item(&self, item_id: &str) -> Vec<Value> {
-        let st = self.app.state();
-        st.items
-            .get(item_id)
-            .filter(|i| !i.removed)
-            .map(|i| i.truth())
-            .unwrap_or_default()
+        self.read(|st| {
+            st.items
+                .get(item_id)
+                .filter(|i| !i.removed)
+                .map(|i| i.truth())
+                .unwrap_or_default()
+        })
     }
 
     /// Ids of the Items the sandbox holds (removed ones included).
     pub fn item_ids(&self) -> Vec<String> {
-        self.app.state().items.keys().cloned().collect()
+        self.read(|st| st.items.keys().cloned().collect())
+    }
+
+    /// Ids of the Items not removed.
+    pub fn live_item_ids(&self) -> Vec<String> {
+        self.read(|st| {
+            st.items
+                .values()
+                .filter(|i| !i.removed)
+                .map(|i| i.item_id.clone())
+                .collect()
+        })
+    }
+
+    /// Reads the state in a transaction (blocking: a test or tool helper, not for a server).
+    fn read<T: Default>(&self, f: impl FnOnce(&State) -> T) -> T {
+        self.app
+            .transact(|app| Ok(f(&app.state())))
+            .unwrap_or_default()
     }
 
     /// Arms a fault (same as `POST /_faults`).
@@ -230,12 +210,9 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Stops the server and writes the state file one last time.
+    /// Stops the server (every change is already in the state file).
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.server).await;
-        if let Some(w) = self.writer {
-            let _ = w.await;
-        }
     }
 }

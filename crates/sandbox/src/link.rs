@@ -52,7 +52,13 @@ fn event(name: &str, at: &str, metadata: Value) -> Value {
 /// `POST /_link/sessions`.
 pub(crate) async fn finish_session(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let request_id = ids::request_id();
-    match finish(&app, &body, &request_id) {
+    let result = {
+        let request_id = request_id.clone();
+        tokio::task::spawn_blocking(move || app.transact(|app| finish(app, &body, &request_id)))
+            .await
+            .unwrap_or_else(|_| Err(ApiError::code("INTERNAL_SERVER_ERROR")))
+    };
+    match result {
         Ok(v) => json_response(200, &v),
         Err(e) => json_response(e.status, &e.to_json(Some(&request_id), false)),
     }

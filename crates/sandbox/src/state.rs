@@ -48,8 +48,6 @@ pub struct PendingTxn {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Item {
     pub item_id: String,
-    /// Never printed (see the `Debug` impl).
-    pub access_token: String,
     pub institution_id: String,
     pub username: String,
     /// `user_transactions_dynamic`: refresh and `/sandbox/transactions/create` add transactions.
@@ -455,12 +453,21 @@ pub struct LinkToken {
     pub sessions: Vec<Value>,
 }
 
-/// Everything the sandbox remembers (this is the state file's content).
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The state file's format: 1 keys tokens by their hash (0 kept the tokens themselves).
+const STATE_VERSION: u32 = 1;
+
+/// Everything the sandbox remembers (this is the state file's content). Access and public
+/// tokens are kept only as [`token_hash`]es: the sandbox has to recognise a token, never to
+/// say it again, so the file holds nothing a caller could use.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct State {
+    /// Absent in files from before versions (0).
+    #[serde(default)]
+    pub version: u32,
     pub items: BTreeMap<String, Item>,
-    /// access token → item id.
+    /// [`token_hash`] of an access token → item id.
     pub access_tokens: HashMap<String, String>,
+    /// [`token_hash`] of a public token → what it stands for.
     pub public_tokens: HashMap<String, PublicToken>,
     pub link_tokens: HashMap<String, LinkToken>,
     /// Items created so far (feeds the deterministic seeds).
@@ -473,7 +480,7 @@ impl State {
     pub fn item_mut(&mut self, access_token: &str) -> Result<&mut Item, ApiError> {
         let id = self
             .access_tokens
-            .get(access_token)
+            .get(&token_hash(access_token))
             .ok_or_else(|| ApiError::code("INVALID_ACCESS_TOKEN"))?;
         let item = self
             .items
@@ -484,6 +491,43 @@ impl State {
         }
         Ok(item)
     }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            version: STATE_VERSION,
+            items: BTreeMap::new(),
+            access_tokens: HashMap::new(),
+            public_tokens: HashMap::new(),
+            link_tokens: HashMap::new(),
+            item_counter: 0,
+        }
+    }
+}
+
+impl State {
+    /// Brings a state file written by an older version up to [`STATE_VERSION`].
+    pub fn upgrade(&mut self) {
+        if self.version < 1 {
+            self.access_tokens = std::mem::take(&mut self.access_tokens)
+                .into_iter()
+                .map(|(token, item)| (token_hash(&token), item))
+                .collect();
+            self.public_tokens = std::mem::take(&mut self.public_tokens)
+                .into_iter()
+                .map(|(token, pt)| (token_hash(&token), pt))
+                .collect();
+        }
+        self.version = STATE_VERSION;
+    }
+}
+
+/// What the state keeps of a token: its SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// RFC 3339 with a `Z` suffix and whole seconds.

@@ -8,7 +8,7 @@ use super::{App, str_field};
 use crate::data::{self, Health, Institution};
 use crate::ids;
 use crate::plaid_error::{ApiError, canonical_message, classify};
-use crate::state::{Item, PublicToken, State, rfc3339};
+use crate::state::{Item, PublicToken, State, rfc3339, token_hash};
 
 /// Public tokens live this long.
 pub const PUBLIC_TOKEN_MINUTES: i64 = 30;
@@ -85,7 +85,7 @@ pub(crate) struct NewItem {
     pub via_link: bool,
 }
 
-/// Creates an Item (with its access token) and returns its id.
+/// Creates an Item and returns its id (its access token is made by the exchange).
 pub(crate) fn create_item(
     app: &App,
     st: &mut State,
@@ -105,10 +105,8 @@ pub(crate) fn create_item(
     // Random, as Plaid's: item ids key keychain entries, so they must never repeat across
     // sandboxes, whatever the seed.
     let item_id = ids::random_base62(37);
-    let access_token = ids::token("access");
     let item = Item {
         item_id: item_id.clone(),
-        access_token: access_token.clone(),
         institution_id: ins.id.to_string(),
         username: login.username.clone(),
         dynamic: login.dynamic,
@@ -131,7 +129,6 @@ pub(crate) fn create_item(
         last_successful_update: Some(now),
         last_webhook: None,
     };
-    st.access_tokens.insert(access_token, item_id.clone());
     st.items.insert(item_id.clone(), item);
     item_id
 }
@@ -140,7 +137,7 @@ pub(crate) fn create_item(
 pub(crate) fn issue_public_token(st: &mut State, item_id: &str, now: DateTime<Utc>) -> String {
     let token = ids::token("public");
     st.public_tokens.insert(
-        token.clone(),
+        token_hash(&token),
         PublicToken {
             item_id: item_id.to_string(),
             expires_at: now + chrono::Duration::minutes(PUBLIC_TOKEN_MINUTES),
@@ -157,7 +154,7 @@ pub(super) fn exchange(app: &App, body: &Map<String, Value>) -> Result<Value, Ap
     let mut st = app.state();
     let pt = st
         .public_tokens
-        .get_mut(token)
+        .get_mut(&token_hash(token))
         .ok_or_else(|| ApiError::code("INVALID_PUBLIC_TOKEN"))?;
     if pt.used || now >= pt.expires_at {
         return Err(ApiError::code("INVALID_PUBLIC_TOKEN"));
@@ -169,7 +166,11 @@ pub(super) fn exchange(app: &App, body: &Map<String, Value>) -> Result<Value, Ap
         .get(&item_id)
         .filter(|i| !i.removed)
         .ok_or_else(|| ApiError::code("INVALID_PUBLIC_TOKEN"))?;
-    let out = json!({ "access_token": item.access_token, "item_id": item.item_id });
+    // The access token is made here and only its hash is kept. Exchanging the public token of
+    // an update-mode session (never needed) gives the Item a second token.
+    let access_token = ids::token("access");
+    let out = json!({ "access_token": access_token, "item_id": item.item_id });
+    st.access_tokens.insert(token_hash(&access_token), item_id);
     drop(st);
     app.touch();
     Ok(out)

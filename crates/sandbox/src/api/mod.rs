@@ -9,6 +9,7 @@ mod link_tokens;
 mod sandbox;
 mod transactions;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
@@ -26,6 +27,7 @@ use crate::conn::ConnHandle;
 use crate::faults::{FaultSpec, Faults};
 use crate::plaid_error::ApiError;
 use crate::state::State as SandboxState;
+use crate::state_file::StateFile;
 use crate::validate::{self, Field};
 use crate::{ids, link};
 
@@ -38,12 +40,15 @@ pub(crate) use items::{
 pub(crate) struct App {
     pub config: SandboxConfig,
     pub state: Mutex<SandboxState>,
+    /// The state file shared with other processes (`None`: memory only). Its mutex also
+    /// serializes this process's transactions.
+    pub file: Mutex<Option<StateFile>>,
+    /// Set by [`App::touch`] during a transaction.
+    pub dirty: AtomicBool,
     pub faults: Faults,
     pub exchanges: Mutex<Vec<Exchange>>,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
-    /// Wakes the state writer after a change.
-    pub changed: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for App {
@@ -60,14 +65,40 @@ impl App {
         self.config.clock.now()
     }
 
+    /// The state. Only inside [`App::transact`]: outside one, it may be stale or not yet saved.
     pub fn state(&self) -> MutexGuard<'_, SandboxState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records that the state changed (persisted soon after when a state file is configured).
+    /// Records that the state changed: the transaction writes it to the state file.
     pub fn touch(&self) {
-        self.changed.notify_one();
+        self.dirty.store(true, Ordering::Relaxed);
     }
+
+    /// Runs `f` as one transaction on the state: with a state file, under its lock, on the
+    /// state as the last process to change it left it, and saved before the lock is released
+    /// if `f` touched it (see `state_file`). Blocking: call it from a blocking thread.
+    pub fn transact<T>(&self, f: impl FnOnce(&App) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(file) = file.as_mut() else {
+            return f(self);
+        };
+        let mut locked = file.begin(&mut self.state()).map_err(state_file_error)?;
+        self.dirty.store(false, Ordering::Relaxed);
+        let out = f(self);
+        if self.dirty.swap(false, Ordering::Relaxed) {
+            locked.commit(&self.state()).map_err(state_file_error)?;
+        }
+        out
+    }
+}
+
+fn state_file_error(e: crate::Error) -> ApiError {
+    tracing::warn!("sandbox state file: {e}");
+    ApiError::with_message(
+        "INTERNAL_SERVER_ERROR",
+        format!("the sandbox could not read or write its state file: {e}"),
+    )
 }
 
 /// A handler returning the 200 body as a `Value` without `request_id` (the dispatcher adds it).
@@ -276,7 +307,15 @@ async fn dispatch(
             return json_response(e.status, &out);
         }
     }
-    let (status, out) = match handle(&app, fields, handler, &headers, &body, &request_id) {
+    let result = {
+        let (app, request_id, body) = (app.clone(), request_id.clone(), body.clone());
+        tokio::task::spawn_blocking(move || {
+            handle(&app, fields, handler, &headers, &body, &request_id)
+        })
+        .await
+        .unwrap_or_else(|_| Err(ApiError::code("INTERNAL_SERVER_ERROR")))
+    };
+    let (status, out) = match result {
         Ok(Reply::Json(mut v)) => {
             if let Some(o) = v.as_object_mut() {
                 o.insert("request_id".into(), json!(request_id));
@@ -359,10 +398,10 @@ fn handle(
     };
     check_credentials(app, headers, &obj)?;
     validate::check(&obj, fields)?;
-    match handler {
+    app.transact(|app| match handler {
         Handler::Json(f) => f(app, &obj).map(Reply::Json),
         Handler::Body(f) => f(app, &obj, request_id).map(Reply::Body),
-    }
+    })
 }
 
 fn credential(

@@ -6,5 +6,6 @@ mod common;
 mod contract;
 mod faults;
 mod item_life;
+mod shared_state;
 mod sync;
 mod validation;
