@@ -1,8 +1,8 @@
 //! Output: the stable JSON form (`--json`) or human tables, and one-line errors.
 
 use coffer_core::{
-    AppError, LinkTokenView, LinkView, SettingsView, StatusView, SyncReport, SyncStatus,
-    TransactionPage, TransactionView,
+    AppError, LinkHealth, LinkTokenView, LinkView, SettingsView, StatusView, SyncReport,
+    SyncStatus, TransactionPage, TransactionView,
 };
 use serde::Serialize;
 
@@ -83,13 +83,8 @@ pub fn status(w: &mut String, s: &StatusView) {
     out!(w, "data       {}", s.data_dir);
     out!(w, "database   {} (schema {})", s.database, s.schema_version);
     out!(w, "links      {}", s.links);
-    if !s.needs_attention.is_empty() {
-        let ids: Vec<String> = s.needs_attention.iter().map(i64::to_string).collect();
-        out!(
-            w,
-            "attention  links {} need you (see `links`)",
-            ids.join(", ")
-        );
+    for a in &s.attention {
+        out!(w, "attention  [{}] {}: {}", a.link_id, a.name, a.remedy);
     }
     for issue in &s.reconcile {
         out!(
@@ -128,15 +123,13 @@ pub fn status(w: &mut String, s: &StatusView) {
     }
 }
 
-fn status_word(l: &LinkView) -> String {
-    let s = serde_json::to_value(l.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    match s.as_str() {
-        "LOGIN_REQUIRED" => "needs reconnect".into(),
-        "KEYCHAIN_MISSING" => "keychain entry missing".into(),
-        other => other.to_ascii_lowercase(),
+fn status_word(l: &LinkView) -> &'static str {
+    match l.health {
+        LinkHealth::Healthy => "healthy",
+        LinkHealth::NeedsReconnect => "needs reconnect",
+        LinkHealth::Broken => "broken",
+        LinkHealth::Error => "error",
+        LinkHealth::Archived => "archived",
     }
 }
 
@@ -203,18 +196,38 @@ pub fn balances(w: &mut String, links: &[LinkView]) {
     }
 }
 
-/// `reconnect-check`.
+/// `reconnect-check`: a link is called healthy only if Plaid's last answer about it was good.
 pub fn reconnect(w: &mut String, links: &[LinkView]) {
-    let mut any = false;
-    for l in links {
-        let word = status_word(l);
-        if word != "active" && word != "archived" {
-            any = true;
-            out!(w, "[{}] {}: {}", l.id, l.name, word);
+    let live: Vec<&LinkView> = links
+        .iter()
+        .filter(|l| l.health != LinkHealth::Archived)
+        .collect();
+    let mut healthy = 0;
+    for l in &live {
+        match &l.remedy {
+            None => healthy += 1,
+            Some(remedy) => {
+                let code = l
+                    .last_error
+                    .as_ref()
+                    .map(|e| format!(" [{}]", e.code))
+                    .unwrap_or_default();
+                out!(
+                    w,
+                    "[{}] {}: {}{code}. {remedy}",
+                    l.id,
+                    l.name,
+                    status_word(l)
+                );
+            }
         }
     }
-    if !any {
-        out!(w, "All {} links are healthy.", links.len());
+    if live.is_empty() {
+        out!(w, "No links to check.");
+    } else if healthy == live.len() {
+        out!(w, "All {} links are healthy.", live.len());
+    } else if healthy > 0 {
+        out!(w, "{healthy} of {} links are healthy.", live.len());
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use coffer_plaid::{Credentials, PlaidClient, Secret};
 
 use crate::error::{AppError, Result};
+use crate::locks::FileLock;
 use crate::mode::Mode;
 use crate::paths::{Paths, default_home};
 use crate::settings::{EnvConfig, Settings, SettingsInput, SettingsView};
@@ -14,7 +15,7 @@ use crate::store::events::NewEvent;
 use crate::store::links::{LinkRow, LinkStatus};
 use crate::store::{self, Store};
 use crate::vault::{self, KeyringVault, Vault};
-use crate::views::{ReconcileIssue, StatusView};
+use crate::views::{AttentionView, LinkHealth, ReconcileIssue, StatusView};
 
 /// Client id of the embedded offline sandbox (a fixed local pair, not a Plaid credential).
 pub const OFFLINE_CLIENT_ID: &str = "coffer-offline";
@@ -55,7 +56,6 @@ pub(crate) struct Inner {
     pub(crate) settings: RwLock<Settings>,
     pub(crate) env: EnvConfig,
     pub(crate) sync_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
-    pub(crate) exchange_lock: tokio::sync::Mutex<()>,
     pub(crate) reconcile: Mutex<Vec<ReconcileIssue>>,
     pub(crate) notes: Vec<String>,
     pub(crate) sandbox: Mutex<Option<coffer_sandbox::Sandbox>>,
@@ -225,7 +225,6 @@ impl Coffer {
                 settings: RwLock::new(settings),
                 env,
                 sync_locks: Mutex::new(HashMap::new()),
-                exchange_lock: tokio::sync::Mutex::new(()),
                 reconcile: Mutex::new(Vec::new()),
                 notes,
                 sandbox: Mutex::new(None),
@@ -263,7 +262,27 @@ impl Coffer {
 
     // ---- helpers shared by the command modules ----
 
+    /// The settings as on disk now (another process may have saved since this one opened);
+    /// the last good copy if the file cannot be read.
     pub(crate) fn settings(&self) -> Settings {
+        match Settings::read(&self.inner.paths) {
+            Ok(fresh) if !fresh.client_user_id.is_empty() => {
+                *self
+                    .inner
+                    .settings
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+                fresh
+            }
+            Ok(_) => self.cached_settings(),
+            Err(e) => {
+                tracing::warn!(error = %e, "settings file unreadable; using the last good copy");
+                self.cached_settings()
+            }
+        }
+    }
+
+    fn cached_settings(&self) -> Settings {
         self.inner
             .settings
             .read()
@@ -340,7 +359,9 @@ impl Coffer {
         }
     }
 
-    /// Records a failed Plaid call on a link: LOGIN_REQUIRED moves it to needs-reconnect.
+    /// Records a failed Plaid call on a link: a login problem moves it to needs-reconnect, a
+    /// dead access token to broken (see [`LinkStatus::after_plaid_error`]); anything else
+    /// leaves the status and shows as the link's last error.
     pub(crate) fn record_failure(&self, link: &LinkRow, kind: &str, err: &AppError) {
         let code = err.plaid_code().map(str::to_string).unwrap_or_else(|| {
             serde_json::to_value(err.code())
@@ -349,10 +370,13 @@ impl Coffer {
                 .unwrap_or_default()
         });
         let request_id = err.plaid().and_then(|p| p.request_id.clone());
-        let login = matches!(err, AppError::LoginRequired { .. });
+        let status = err
+            .plaid_code()
+            .and_then(LinkStatus::after_plaid_error)
+            .filter(|_| link.status != LinkStatus::Archived);
         let res = self.inner.store.write(|c| {
-            if login {
-                store::links::write::set_status(c, link.id, LinkStatus::LoginRequired)?;
+            if let Some(status) = status {
+                store::links::write::set_status(c, link.id, status)?;
             }
             store::links::write::set_error(c, link.id, &code, request_id.as_deref())
         });
@@ -373,7 +397,16 @@ impl Coffer {
     /// Compares the keychain index, the links and the vault. Reports (status + events) and
     /// repairs: an entry without link is removed at Plaid (best effort) and deleted; a link
     /// without entry is marked KEYCHAIN_MISSING.
+    ///
+    /// It runs under the vault lock, and only if nobody holds it: an exchange or removal in
+    /// flight in another process would look like an orphan or a missing entry. It then waits
+    /// for the next open.
     pub(crate) async fn reconcile(&self) -> Result<Vec<ReconcileIssue>> {
+        let Some(_vault) = FileLock::try_acquire(&self.inner.paths.vault_lock(self.inner.mode))?
+        else {
+            tracing::info!("reconcile skipped: another process is changing keychain entries");
+            return Ok(Vec::new());
+        };
         let store = &self.inner.store;
         let index = store.read(store::vault_entries::read::list)?;
         let links = store.read(store::links::read::list)?;
@@ -504,6 +537,24 @@ impl Coffer {
     /// `get_status`.
     pub async fn get_status(&self) -> Result<StatusView> {
         let links = self.inner.store.read(store::links::read::list)?;
+        let attention: Vec<AttentionView> = links
+            .iter()
+            .filter(|l| {
+                matches!(
+                    l.status,
+                    LinkStatus::LoginRequired | LinkStatus::KeychainMissing | LinkStatus::Broken
+                )
+            })
+            .filter_map(|l| {
+                let (health, remedy) = LinkHealth::of(l.status, l.last_error_code.as_deref());
+                Some(AttentionView {
+                    link_id: l.id,
+                    name: l.name.clone(),
+                    health,
+                    remedy: remedy?,
+                })
+            })
+            .collect();
         let events = self
             .inner
             .store
@@ -515,16 +566,8 @@ impl Coffer {
             database: self.inner.store.path().display().to_string(),
             schema_version: store::schema_version(),
             links: links.len() as u32,
-            needs_attention: links
-                .iter()
-                .filter(|l| {
-                    matches!(
-                        l.status,
-                        LinkStatus::LoginRequired | LinkStatus::KeychainMissing
-                    )
-                })
-                .map(|l| l.id)
-                .collect(),
+            needs_attention: attention.iter().map(|a| a.link_id).collect(),
+            attention,
             reconcile: self
                 .inner
                 .reconcile
@@ -566,16 +609,21 @@ impl Coffer {
     /// environment), the rest to `settings.json`. A mode change takes effect at next open.
     pub async fn save_settings(&self, input: SettingsInput) -> Result<SettingsView> {
         input.validate()?;
-        let mut next = self.settings();
-        next.apply(&input)?;
+        // Checked on the current file first, so a refused secret changes nothing.
+        let mut preview = self.settings();
+        preview.apply(&input)?;
         if let Some(secret) = &input.secret {
-            let env = next.environment.ok_or_else(|| {
+            let env = preview.environment.ok_or_else(|| {
                 AppError::invalid("choose an environment (sandbox or production) to save a secret")
             })?;
             self.vault_store(vault::secret_key(env), Secret::new(secret.clone()))
                 .await?;
         }
-        next.save(&self.inner.paths)?;
+        let with_secret = input.secret.is_some();
+        let paths = self.inner.paths.clone();
+        let next =
+            tokio::task::spawn_blocking(move || Settings::update(&paths, |s| s.apply(&input)))
+                .await??;
         *self
             .inner
             .settings
@@ -583,7 +631,7 @@ impl Coffer {
             .unwrap_or_else(|p| p.into_inner()) = next;
         self.event(NewEvent {
             kind: "settings_saved",
-            detail: if input.secret.is_some() {
+            detail: if with_secret {
                 "settings saved (secret stored in keychain)"
             } else {
                 "settings saved"
@@ -593,13 +641,35 @@ impl Coffer {
         self.get_settings().await
     }
 
-    /// The per-link sync lock (one sync per link at a time).
-    pub(crate) fn sync_lock(&self, link_id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self
-            .inner
-            .sync_locks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        map.entry(link_id).or_default().clone()
+    /// The per-link lock (one sync, or removal, of a link at a time, across processes): this
+    /// process's tasks queue on a mutex first, so only one of them waits on the file lock.
+    pub(crate) async fn lock_link(&self, link_id: i64) -> Result<LinkLock> {
+        let mutex = {
+            let mut map = self
+                .inner
+                .sync_locks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            map.entry(link_id).or_default().clone()
+        };
+        let local = mutex.lock_owned().await;
+        let file = FileLock::acquire(self.inner.paths.sync_lock(self.inner.mode, link_id)).await?;
+        Ok(LinkLock {
+            _file: file,
+            _local: local,
+        })
     }
+
+    /// The lock under which keychain entries, their index rows and their links change
+    /// together (exchange, removal): reconcile never sees one half done.
+    pub(crate) async fn lock_vault(&self) -> Result<FileLock> {
+        FileLock::acquire(self.inner.paths.vault_lock(self.inner.mode)).await
+    }
+}
+
+/// Held while a link syncs or is removed (see [`Coffer::lock_link`]).
+#[derive(Debug)]
+pub(crate) struct LinkLock {
+    _file: FileLock,
+    _local: tokio::sync::OwnedMutexGuard<()>,
 }

@@ -45,6 +45,7 @@ mod coffer;
 pub mod error;
 mod export;
 mod links;
+mod locks;
 pub mod mode;
 pub mod paths;
 pub mod settings;

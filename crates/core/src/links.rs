@@ -16,7 +16,7 @@ use crate::store::{self, now};
 use crate::validate;
 use crate::views::{
     AccountView, CreateLinkTokenInput, ExchangeInput, ExchangeOutput, HostedLinkPoll,
-    HostedLinkState, LinkErrorView, LinkTokenView, LinkView,
+    HostedLinkState, LinkErrorView, LinkHealth, LinkTokenView, LinkView,
 };
 
 /// Name shown in Link.
@@ -257,7 +257,9 @@ impl Coffer {
         account_ids: Option<&[String]>,
     ) -> Result<ExchangeOutput> {
         const CONTEXT: &str = "failed to exchange token";
-        let _guard = self.inner.exchange_lock.lock().await;
+        // Across processes: the same public token is exchanged once, and reconcile never sees
+        // this exchange half done.
+        let _vault = self.lock_vault().await?;
         let hash = public_token_hash(public_token);
         if let Some(link_id) = self
             .inner
@@ -611,8 +613,10 @@ impl Coffer {
     /// (`keep_data`: the link stays, archived, with its accounts and transactions).
     pub async fn remove_link(&self, link_id: i64, keep_data: bool) -> Result<()> {
         let link = self.link(link_id)?;
-        let lock = self.sync_lock(link.id);
-        let _g = lock.lock().await;
+        let _link_lock = self.lock_link(link.id).await?;
+        let _vault = self.lock_vault().await?;
+        // Another process may have removed it while this one waited.
+        let link = self.link(link.id)?;
         let key = self.item_key(&link.item_id);
         let mut request_id = None;
         let mut detail = String::from("removed");
@@ -731,7 +735,9 @@ impl Coffer {
     }
 
     /// `reconnect_check`: `/item/get` on every live link; `item.error` ITEM_LOGIN_REQUIRED marks
-    /// the link LOGIN_REQUIRED, a clean item clears a previous login error.
+    /// the link LOGIN_REQUIRED, a dead access token BROKEN, a failed call records its error;
+    /// only a clean answer from Plaid clears a previous error (then the link is healthy).
+    /// Broken links are not asked again: a dead token does not come back.
     pub async fn reconnect_check(&self) -> Result<Vec<LinkView>> {
         let links: Vec<LinkRow> = self
             .inner
@@ -762,10 +768,15 @@ impl Coffer {
                         );
                         self.record_failure(link, "item_error", &err);
                     }
-                    None if link.status == LinkStatus::LoginRequired => {
+                    None if link.status == LinkStatus::LoginRequired
+                        || link.last_error_code.is_some() =>
+                    {
                         self.inner
                             .store
                             .write(|c| store::links::write::clear_error(c, link.id))?;
+                        if link.status != LinkStatus::LoginRequired {
+                            continue;
+                        }
                         self.event(NewEvent {
                             link_id: Some(link.id),
                             item_id: Some(&link.item_id),
@@ -895,6 +906,7 @@ fn view_of(c: &rusqlite::Connection, l: LinkRow) -> Result<LinkView> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let (health, remedy) = LinkHealth::of(l.status, l.last_error_code.as_deref());
     Ok(LinkView {
         id: l.id,
         name: l.name,
@@ -902,6 +914,8 @@ fn view_of(c: &rusqlite::Connection, l: LinkRow) -> Result<LinkView> {
         institution_id: l.institution_id,
         institution_name: l.institution_name,
         status: l.status,
+        health,
+        remedy,
         products: l.products,
         accounts,
         last_sync_at: l.last_sync_at,

@@ -4,6 +4,8 @@
 //! <home>/settings.json            settings shared by all modes (no secret in it)
 //! <home>/<mode>/coffer.db         one database per mode (+ -wal, -shm)
 //! <home>/offline/sandbox.json     state of the embedded sandbox (offline mode only)
+//! <home>/settings.lock, <home>/<mode>/vault.lock, <home>/<mode>/locks/
+//!                                 cross-process locks (see `locks`)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -57,6 +59,20 @@ impl Paths {
     /// The embedded sandbox's state file.
     pub fn sandbox_state(&self) -> PathBuf {
         self.mode_dir(Mode::Offline).join("sandbox.json")
+    }
+    /// Lock of `settings.json`'s read-modify-write.
+    pub fn settings_lock(&self) -> PathBuf {
+        self.home.join("settings.lock")
+    }
+    /// Lock of the keychain entries of one mode and their index.
+    pub fn vault_lock(&self, mode: Mode) -> PathBuf {
+        self.mode_dir(mode).join("vault.lock")
+    }
+    /// Lock of one link's sync.
+    pub fn sync_lock(&self, mode: Mode, link_id: i64) -> PathBuf {
+        self.mode_dir(mode)
+            .join("locks")
+            .join(format!("sync-{link_id}.lock"))
     }
     /// Creates the directory of `mode` (and the home) if missing.
     pub fn ensure(&self, mode: Mode) -> Result<()> {

@@ -51,8 +51,39 @@ impl Default for Settings {
 impl Settings {
     /// Loads the settings file (defaults when missing), creating the install id once.
     pub fn load(paths: &Paths) -> Result<Settings> {
+        let settings = Self::read(paths)?;
+        if !settings.client_user_id.is_empty() {
+            return Ok(settings);
+        }
+        // First start: make the stable client_user_id once, whoever else starts now.
+        Self::update(paths, |_| Ok(()))
+    }
+
+    /// Changes the settings file with `change`, under the settings lock, starting from what is
+    /// on disk now: two processes saving at once never tear the file or revert each other's
+    /// fields. Returns what was written.
+    pub fn update(
+        paths: &Paths,
+        change: impl FnOnce(&mut Settings) -> Result<()>,
+    ) -> Result<Settings> {
+        std::fs::create_dir_all(paths.home()).map_err(|e| AppError::Io {
+            context: "failed to save settings",
+            detail: e.to_string(),
+        })?;
+        let _lock = crate::locks::FileLock::acquire_blocking(&paths.settings_lock())?;
+        let mut settings = Self::read(paths)?;
+        if settings.client_user_id.is_empty() {
+            settings.client_user_id = format!("coffer-{}", uuid::Uuid::new_v4().simple());
+        }
+        change(&mut settings)?;
+        settings.save(paths)?;
+        Ok(settings)
+    }
+
+    /// The settings file as it is on disk (defaults if there is none).
+    pub fn read(paths: &Paths) -> Result<Settings> {
         let path = paths.settings();
-        let mut settings = match std::fs::read(&path) {
+        let settings = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice::<Settings>(&bytes).map_err(|e| AppError::Io {
                 context: "failed to read settings",
                 detail: format!("{}: {e}", path.display()),
@@ -65,15 +96,12 @@ impl Settings {
                 });
             }
         };
-        if settings.client_user_id.is_empty() {
-            settings.client_user_id = format!("coffer-{}", uuid::Uuid::new_v4().simple());
-            settings.save(paths)?;
-        }
         Ok(settings)
     }
 
-    /// Writes the settings file atomically.
-    pub fn save(&self, paths: &Paths) -> Result<()> {
+    /// Writes the settings file atomically (callers hold the settings lock: see
+    /// [`Settings::update`]).
+    fn save(&self, paths: &Paths) -> Result<()> {
         std::fs::create_dir_all(paths.home()).map_err(|e| AppError::Io {
             context: "failed to save settings",
             detail: e.to_string(),

@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use coffer_plaid::{Secret, Transaction, TransactionsSyncRequest, TransactionsSyncResponse};
-use tokio::sync::OwnedMutexGuard;
 
 use crate::coffer::Coffer;
+use crate::coffer::LinkLock;
 use crate::error::{AppError, Result};
 use crate::store::events::NewEvent;
 use crate::store::links::{LinkRow, LinkStatus};
@@ -136,6 +136,11 @@ impl Coffer {
             .into_iter()
             .filter(|l| l.status != LinkStatus::Archived)
         {
+            if link.status == LinkStatus::Broken {
+                // Plaid said the token is dead: asking again only repeats that.
+                reports.push(SyncReport::skipped(link.id));
+                continue;
+            }
             let report = match self.sync_link(link.id, progress.clone()).await {
                 Ok(r) => r,
                 Err(e) => SyncReport {
@@ -169,11 +174,10 @@ impl Coffer {
         link_id: i64,
         progress: Option<ProgressFn>,
     ) -> Result<SyncReport> {
-        let lock = self.sync_lock(crate::validate::link_id(link_id)?);
-        // Owned and shared with the blocking tasks of the run: if this future is dropped
-        // mid-page, the lock is released only after that task has dropped (rolled back) its
-        // transaction.
-        let guard = Arc::new(lock.lock_owned().await);
+        // Held across processes, and shared with the blocking tasks of the run: if this future
+        // is dropped mid-page, the lock is released only after that task has dropped (rolled
+        // back) its transaction.
+        let guard = Arc::new(self.lock_link(crate::validate::link_id(link_id)?).await?);
         let link = self.link(link_id)?;
         let token = self.access_token(&link).await?;
 
@@ -295,7 +299,7 @@ impl Coffer {
         &self,
         link: &LinkRow,
         token: &Secret,
-        guard: &Arc<OwnedMutexGuard<()>>,
+        guard: &Arc<LinkLock>,
         restarts: u32,
         progress: Option<&ProgressFn>,
     ) -> Result<(Counts, String)> {

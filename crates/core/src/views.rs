@@ -119,8 +119,12 @@ pub struct LinkView {
     pub institution_id: Option<String>,
     /// Institution name.
     pub institution_name: Option<String>,
-    /// Health.
+    /// Stored status.
     pub status: LinkStatus,
+    /// What the user should make of it (status and last error together).
+    pub health: LinkHealth,
+    /// What to do about it, in the user's words; `None` when healthy.
+    pub remedy: Option<String>,
     /// Products.
     pub products: Vec<String>,
     /// Accounts with balances.
@@ -133,6 +137,65 @@ pub struct LinkView {
     pub last_error: Option<LinkErrorView>,
     /// Created.
     pub created_at: String,
+}
+
+/// A link that needs the user, in `get_status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttentionView {
+    /// Link.
+    pub link_id: i64,
+    /// Its display name.
+    pub name: String,
+    /// Its health.
+    pub health: LinkHealth,
+    /// What to do.
+    pub remedy: String,
+}
+
+/// A link's health as the UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LinkHealth {
+    /// Plaid's last answer about this link was good.
+    Healthy,
+    /// The bank needs the user to log in again: Reconnect (Link update mode).
+    NeedsReconnect,
+    /// The access token is dead or gone: remove the link and link the bank again.
+    Broken,
+    /// The last call failed for another reason (network, the bank is down, ...).
+    Error,
+    /// Removed at Plaid, data kept.
+    Archived,
+}
+
+impl LinkHealth {
+    /// Health and remedy of a link with `status` whose last call failed with `last_error`.
+    pub fn of(status: LinkStatus, last_error: Option<&str>) -> (LinkHealth, Option<String>) {
+        let (health, remedy) = match (status, last_error) {
+            (LinkStatus::Archived, _) => (LinkHealth::Archived, None),
+            (LinkStatus::LoginRequired, _) => (
+                LinkHealth::NeedsReconnect,
+                Some("The bank needs you to log in again: choose Reconnect."),
+            ),
+            (LinkStatus::Broken, _) => (
+                LinkHealth::Broken,
+                Some("Plaid no longer accepts this link: remove it and link the bank again."),
+            ),
+            (LinkStatus::KeychainMissing, _) => (
+                LinkHealth::Broken,
+                Some(
+                    "The access token is missing from the keychain: remove this link and link the bank again.",
+                ),
+            ),
+            (LinkStatus::Active, None) => (LinkHealth::Healthy, None),
+            (LinkStatus::Active, Some(_)) => (
+                LinkHealth::Error,
+                Some("The last update failed; it is retried at the next sync."),
+            ),
+        };
+        (health, remedy.map(str::to_string))
+    }
 }
 
 /// `poll_hosted_link` state.
@@ -223,6 +286,23 @@ pub struct SyncReport {
     /// Error, when `status` is FAILED or LOGIN_REQUIRED.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorView>,
+}
+
+impl SyncReport {
+    /// A link not synced (its token is known to be dead or missing).
+    pub fn skipped(link_id: i64) -> SyncReport {
+        SyncReport {
+            link_id,
+            status: SyncStatus::Skipped,
+            update_status: None,
+            added: 0,
+            modified: 0,
+            removed: 0,
+            pages: 0,
+            restarts: 0,
+            error: None,
+        }
+    }
 }
 
 /// Progress of a sync run, for a bar.
@@ -335,8 +415,10 @@ pub struct StatusView {
     pub schema_version: i64,
     /// Number of links (archived included).
     pub links: u32,
-    /// Links that need the user (LOGIN_REQUIRED, KEYCHAIN_MISSING).
+    /// Links that need the user (LOGIN_REQUIRED, KEYCHAIN_MISSING, BROKEN).
     pub needs_attention: Vec<i64>,
+    /// The same links with what to do about each.
+    pub attention: Vec<AttentionView>,
     /// Issues found by reconcile at open.
     pub reconcile: Vec<ReconcileIssue>,
     /// Notes about the configuration (e.g. a client id without a secret).

@@ -12,17 +12,50 @@ pub enum LinkStatus {
     LoginRequired,
     /// The keychain entry with the access token is gone: remove and link again.
     KeychainMissing,
+    /// Plaid said the access token is dead (`INVALID_ACCESS_TOKEN`, `ITEM_NOT_FOUND`, ...):
+    /// remove and link again.
+    Broken,
     /// Removed at Plaid, data kept (`remove_link { keepData: true }`).
     Archived,
 }
 
+/// Plaid error codes that mean the user must log in again through Link's update mode
+/// (CONTRACT.md §2.2: the access token stays valid).
+pub const RECONNECT_CODES: &[&str] = &[
+    "ITEM_LOGIN_REQUIRED",
+    "ACCESS_NOT_GRANTED",
+    "ADDITIONAL_CONSENT_REQUIRED",
+];
+
+/// Plaid error codes that mean the access token is dead for good: only removing the link and
+/// linking the bank again helps.
+pub const DEAD_TOKEN_CODES: &[&str] = &[
+    "INVALID_ACCESS_TOKEN",
+    "ITEM_NOT_FOUND",
+    "ITEM_NO_LONGER_AVAILABLE",
+    "USER_PERMISSION_REVOKED",
+    "ITEM_CONCURRENTLY_DELETED",
+];
+
 impl LinkStatus {
+    /// The status a Plaid error code moves a live link to, if it says anything about the link.
+    pub fn after_plaid_error(code: &str) -> Option<LinkStatus> {
+        if RECONNECT_CODES.contains(&code) {
+            Some(LinkStatus::LoginRequired)
+        } else if DEAD_TOKEN_CODES.contains(&code) {
+            Some(LinkStatus::Broken)
+        } else {
+            None
+        }
+    }
+
     /// Stored text.
     pub fn as_str(self) -> &'static str {
         match self {
             LinkStatus::Active => "ACTIVE",
             LinkStatus::LoginRequired => "LOGIN_REQUIRED",
             LinkStatus::KeychainMissing => "KEYCHAIN_MISSING",
+            LinkStatus::Broken => "BROKEN",
             LinkStatus::Archived => "ARCHIVED",
         }
     }
@@ -30,6 +63,7 @@ impl LinkStatus {
         match s {
             "LOGIN_REQUIRED" => LinkStatus::LoginRequired,
             "KEYCHAIN_MISSING" => LinkStatus::KeychainMissing,
+            "BROKEN" => LinkStatus::Broken,
             "ARCHIVED" => LinkStatus::Archived,
             _ => LinkStatus::Active,
         }
