@@ -143,6 +143,8 @@ impl Coffer {
             }
             let report = match self.sync_link(link.id, progress.clone()).await {
                 Ok(r) => r,
+                // Removed by another process since the list was read.
+                Err(AppError::LinkNotFound(_)) => continue,
                 Err(e) => SyncReport {
                     link_id: link.id,
                     status: match &e {

@@ -114,3 +114,31 @@ async fn two_instances_saving_settings_keep_both_changes() {
     let view = env.coffer.get_settings().await.expect("settings");
     assert_eq!((view.days_requested, view.link_limit), (45, 7));
 }
+
+/// Two instances (no memory shared, as two processes) syncing one link at once: the second
+/// waits for the first, then finds nothing new, so nothing is fetched or applied twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_instance_waits_for_a_sync_in_progress() {
+    let mut config = sandbox_config();
+    config.not_ready_on_link = false;
+    config.history = 1200;
+    let env = start_with("sync-two-instances", config).await;
+    let id = env.link_bank().await;
+    let other = open(env.dir.path(), &env.sandbox.url(), env.vault.clone()).await;
+    env.fault(serde_json::json!({"path": "/transactions/sync", "delay_ms": 150, "times": 3}))
+        .await;
+    let first = {
+        let c = env.coffer.clone();
+        tokio::spawn(async move { c.sync_link(id, None).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    let second = other.sync_link(id, None).await.expect("second sync");
+    let first = first.await.expect("join").expect("first sync");
+    assert_eq!(first.added, 1200);
+    assert_eq!(
+        (second.added, second.pages),
+        (0, 1),
+        "the second waited and found nothing new"
+    );
+    assert_eq!(env.stored(id), env.truth(id));
+}

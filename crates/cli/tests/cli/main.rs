@@ -9,6 +9,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod many;
+
 struct Home {
     dir: tempfile::TempDir,
 }

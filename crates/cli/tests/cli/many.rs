@@ -1,0 +1,314 @@
+//! Many `coffer-cli` processes on one data directory at once (DESIGN.md §6a), in offline mode
+//! with the real keychain: links, syncs, removals, renames, settings and status interleaved,
+//! with and without processes killed at random points. Afterwards every link syncs, its rows
+//! equal the sandbox's truth, and the keychain holds exactly one entry per link.
+
+use std::collections::BTreeSet;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use coffer_core::sandbox::{Sandbox, SandboxConfig};
+use coffer_core::{KeyringVault, Store, Vault};
+use serde_json::Value;
+
+use super::Home;
+
+/// A small deterministic generator (xorshift), seeded per run and printed, so a failure can
+/// be replayed with COFFER_STRESS_SEED.
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let seed = std::env::var("COFFER_STRESS_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+                    | 1
+            });
+        eprintln!("stress seed {seed} (set COFFER_STRESS_SEED to replay)");
+        Rng(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn link_ids(home: &Home) -> Vec<i64> {
+    home.json(&["links"])
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| l["id"].as_i64().expect("id"))
+        .collect()
+}
+
+/// One round's commands for `n` processes: at least two new links, the rest a mix.
+fn round(rng: &mut Rng, n: usize, links: &[i64], r: usize) -> Vec<Vec<String>> {
+    let mut cmds: Vec<Vec<String>> = vec![
+        vec!["link".into(), "--sandbox".into(), "ins_109508".into()],
+        vec!["link".into(), "--sandbox".into(), "ins_109508".into()],
+    ];
+    // Distinct targets for rename and remove, so each must succeed.
+    let mut targets: Vec<i64> = links.to_vec();
+    while cmds.len() < n {
+        let cmd: Vec<String> = match rng.below(7) {
+            0 | 1 => vec!["sync".into()],
+            2 if !targets.is_empty() => {
+                let id = targets.remove(rng.below(targets.len() as u64) as usize);
+                vec!["rename".into(), id.to_string(), format!("Bank {r}-{id}")]
+            }
+            3 if targets.len() > 1 => {
+                let id = targets.remove(rng.below(targets.len() as u64) as usize);
+                vec!["remove".into(), id.to_string()]
+            }
+            4 => vec![
+                "settings".into(),
+                "set".into(),
+                "--link-limit".into(),
+                (50 + rng.below(50)).to_string(),
+            ],
+            5 => vec![
+                "settings".into(),
+                "set".into(),
+                "--country".into(),
+                "US".into(),
+                "--country".into(),
+                "CA".into(),
+            ],
+            _ => vec![["status", "links", "reconnect-check"][rng.below(3) as usize].into()],
+        };
+        cmds.push(cmd);
+    }
+    cmds
+}
+
+fn spawn(home: &Home, args: &[String]) -> Child {
+    let mut all = vec!["--json".to_string()];
+    all.extend_from_slice(args);
+    home.cmd(&all.iter().map(String::as_str).collect::<Vec<_>>())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn coffer-cli")
+}
+
+/// Runs rounds of `n` processes at once; with `kill`, one process of each round is killed
+/// after a random delay. Returns how many processes ran.
+fn stress(home: &Home, rounds: usize, n: usize, kill: bool) -> usize {
+    let mut rng = Rng::new();
+    home.json(&["settings", "set", "--link-limit", "100"]);
+    let mut ran = 0;
+    for r in 0..rounds {
+        let links = link_ids(home);
+        let cmds = round(&mut rng, n, &links, r);
+        let victim = kill.then(|| rng.below(n as u64) as usize);
+        let delay = Duration::from_millis(rng.below(400));
+        let started = Instant::now();
+        let mut children: Vec<(Vec<String>, Child)> = cmds
+            .into_iter()
+            .map(|c| (c.clone(), spawn(home, &c)))
+            .collect();
+        if let Some(v) = victim {
+            std::thread::sleep(delay.saturating_sub(started.elapsed()));
+            let _ = children[v].1.kill();
+        }
+        for (i, (cmd, child)) in children.iter_mut().enumerate() {
+            let out = std::mem::replace(child, spawn_noop()).wait_with_output();
+            let out = out.expect("wait");
+            ran += 1;
+            if Some(i) == victim {
+                continue;
+            }
+            assert!(
+                out.status.success(),
+                "round {r}: coffer-cli {cmd:?} failed: {}\n{}",
+                String::from_utf8_lossy(&out.stderr),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+    ran
+}
+
+/// A finished placeholder to swap in for a child being waited on.
+fn spawn_noop() -> Child {
+    std::process::Command::new("true")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("true")
+}
+
+/// What must hold after any mix of processes: every live link syncs and equals the sandbox's
+/// truth, each has its keychain entry, and no keychain entry is left without a link.
+fn check_consistent(home: &Home) -> Vec<Value> {
+    // Open once more (reconcile runs at open), then sync everything.
+    home.json(&["status"]);
+    let reports = home.json(&["sync"]);
+    for r in reports.as_array().expect("reports") {
+        assert!(
+            r["status"] == "UPDATED" || r["status"] == "NOT_READY",
+            "every link syncs: {r}"
+        );
+    }
+    let links = home.json(&["links"]);
+    let links = links.as_array().expect("links").clone();
+    assert!(!links.is_empty());
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sandbox = runtime.block_on(async {
+        Sandbox::start(
+            "127.0.0.1:0".parse().expect("addr"),
+            SandboxConfig {
+                state_path: Some(home.path().join("offline").join("sandbox.json")),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("sandbox on the same state")
+    });
+    let store = Store::open(home.path().join("offline").join("coffer.db")).expect("store");
+    let vault = KeyringVault::new(coffer_core::vault::SERVICE);
+    let linked: BTreeSet<String> = links
+        .iter()
+        .map(|l| l["itemId"].as_str().expect("item").to_string())
+        .collect();
+    assert_eq!(linked.len(), links.len(), "one link per item");
+    for l in &links {
+        let id = l["id"].as_i64().expect("id");
+        let item = l["itemId"].as_str().expect("item");
+        assert_eq!(l["health"], "HEALTHY", "{l}");
+        let mut truth: Vec<(String, String)> = sandbox
+            .transactions_of_item(item)
+            .into_iter()
+            .map(|t| {
+                (
+                    t["transaction_id"].as_str().expect("id").to_string(),
+                    decimal(&t["amount"].to_string()),
+                )
+            })
+            .collect();
+        truth.sort();
+        let mut stored: Vec<(String, String)> = store
+            .read(|c| coffer_core::store::transactions::read::ids_of_link(c, id))
+            .expect("rows")
+            .into_iter()
+            .map(|(tid, amount, _)| (tid, decimal(&amount)))
+            .collect();
+        stored.sort();
+        assert!(!truth.is_empty());
+        assert_eq!(stored, truth, "link {id}: rows equal the sandbox's truth");
+    }
+    // Every item the sandbox ever made: a keychain entry exactly when a link holds it.
+    for item in sandbox.item_ids() {
+        let entry = vault
+            .load(&format!("offline/item/{item}"))
+            .expect("keychain");
+        assert_eq!(
+            entry.is_some(),
+            linked.contains(&item),
+            "item {item}: keychain entry iff linked"
+        );
+    }
+    let index = store
+        .read(coffer_core::store::vault_entries::read::list)
+        .expect("index");
+    let indexed: BTreeSet<String> = index.into_iter().map(|(_, item)| item).collect();
+    assert_eq!(
+        indexed, linked,
+        "the keychain index lists exactly the links"
+    );
+    runtime.block_on(sandbox.shutdown());
+    links
+}
+
+fn decimal(s: &str) -> String {
+    let d: rust_decimal::Decimal = s.trim_matches('"').parse().expect("decimal");
+    d.normalize().to_string()
+}
+
+fn events(home: &Home) -> Vec<(String, String)> {
+    let store = Store::open(home.path().join("offline").join("coffer.db")).expect("store");
+    store
+        .read(|c| coffer_core::store::events::read::recent(c, None, 100_000))
+        .expect("events")
+        .into_iter()
+        .map(|e| (e.kind, e.detail))
+        .collect()
+}
+
+#[test]
+fn many_processes_at_once_lose_nothing() {
+    let home = Home::new();
+    let ran = stress(&home, 4, 6, false);
+    assert_eq!(ran, 24);
+    check_consistent(&home);
+    let orphans: Vec<_> = events(&home)
+        .into_iter()
+        .filter(|(kind, _)| kind.contains("orphan") || kind.contains("missing"))
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "no process took another's work for an orphan: {orphans:?}"
+    );
+    // Both kinds of settings writes survived each other.
+    let settings = home.json(&["settings"]);
+    assert!(
+        settings["linkLimit"].as_u64().expect("limit") >= 50,
+        "{settings}"
+    );
+}
+
+#[test]
+fn processes_killed_at_random_points_leave_a_consistent_directory() {
+    let home = Home::new();
+    stress(&home, 4, 5, true);
+    check_consistent(&home);
+}
+
+/// Two processes syncing the same link at once: the second waits, then finds nothing new;
+/// together they store exactly the rows one sync would.
+#[test]
+fn two_processes_syncing_one_link_store_it_once() {
+    let home = Home::new();
+    home.json(&["link", "--sandbox", "ins_109508"]);
+    let a = spawn(&home, &["sync".into()]);
+    let b = spawn(&home, &["sync".into()]);
+    let mut added = 0;
+    for child in [a, b] {
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let reports: Value = serde_json::from_slice(&out.stdout).expect("json");
+        added += reports[0]["added"].as_u64().expect("added");
+    }
+    let links = check_consistent(&home);
+    let store = Store::open(home.path().join("offline").join("coffer.db")).expect("store");
+    let rows = store
+        .read(|c| {
+            coffer_core::store::transactions::read::ids_of_link(
+                c,
+                links[0]["id"].as_i64().expect("id"),
+            )
+        })
+        .expect("rows")
+        .len() as u64;
+    assert_eq!(added, rows, "no row added twice");
+}
