@@ -224,6 +224,25 @@ fn check_consistent(home: &Home) -> Vec<Value> {
             "item {item}: keychain entry iff linked"
         );
     }
+    // No access token rests in any file of the data directory (the embedded sandbox's state
+    // file included: it keeps hashes).
+    let files = files_under(home.path());
+    assert!(files.iter().any(|(p, _)| p.ends_with("sandbox.json")));
+    for item in &linked {
+        let token = vault
+            .load(&format!("offline/item/{item}"))
+            .expect("keychain")
+            .expect("token");
+        for (path, bytes) in &files {
+            assert!(
+                !bytes
+                    .windows(token.expose().len())
+                    .any(|w| w == token.expose().as_bytes()),
+                "an access token rests in {}",
+                path.display()
+            );
+        }
+    }
     let index = store
         .read(coffer_core::store::vault_entries::read::list)
         .expect("index");
@@ -234,6 +253,19 @@ fn check_consistent(home: &Home) -> Vec<Value> {
     );
     runtime.block_on(sandbox.shutdown());
     links
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
 }
 
 fn decimal(s: &str) -> String {

@@ -1,5 +1,6 @@
-//! After a full lifecycle, no access token and no Plaid secret in the database bytes (and
-//! -wal), the TRACE log, the events, or any value the core returned.
+//! After a full lifecycle, no access token and no Plaid secret in any file of the data
+//! directory (database, -wal, settings, locks), the TRACE log, the events, or any value the
+//! core returned.
 
 use coffer_core::{CreateLinkTokenInput, ListTransactionsInput, vault};
 
@@ -107,8 +108,11 @@ async fn no_secret_anywhere() {
     env.coffer.remove_link(id2, false).await.expect("remove");
 
     let needles = [access.as_str(), token2.as_str(), SECRET];
-    let db = std::fs::read(env.db_path()).expect("db");
-    let wal = std::fs::read(env.db_path().with_extension("db-wal")).unwrap_or_default();
+    let files = files_under(env.dir.path());
+    assert!(
+        files.iter().any(|(p, _)| p.ends_with("coffer.db")),
+        "the walk sees the database"
+    );
     let events = env
         .coffer
         .store()
@@ -118,8 +122,13 @@ async fn no_secret_anywhere() {
     let log = String::from_utf8_lossy(&logs.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
     assert!(!log.is_empty(), "the TRACE subscriber captured something");
     for n in needles {
-        assert!(!contains(&db, n.as_bytes()), "secret in database file");
-        assert!(!contains(&wal, n.as_bytes()), "secret in -wal file");
+        for (path, bytes) in &files {
+            assert!(
+                !contains(bytes, n.as_bytes()),
+                "secret in {}",
+                path.display()
+            );
+        }
         assert!(!events.contains(n), "secret in events");
         assert!(!log.contains(n), "secret in logs");
         for r in &returned {
@@ -128,7 +137,27 @@ async fn no_secret_anywhere() {
     }
     // The public token is not stored either (only its hash).
     let public = success["public_token"].as_str().expect("public token");
-    assert!(!contains(&db, public.as_bytes()) && !contains(&wal, public.as_bytes()));
+    for (path, bytes) in &files {
+        assert!(
+            !contains(bytes, public.as_bytes()),
+            "public token in {}",
+            path.display()
+        );
+    }
+}
+
+/// Every file in the data directory (database, -wal, settings, locks, ...), with its bytes.
+pub fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
