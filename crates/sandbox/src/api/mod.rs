@@ -307,13 +307,16 @@ async fn dispatch(
             return json_response(e.status, &out);
         }
     }
-    let result = {
+    let result = if app.config.state_path.is_some() {
+        // A transaction may wait for another process's lock: off the async workers.
         let (app, request_id, body) = (app.clone(), request_id.clone(), body.clone());
         tokio::task::spawn_blocking(move || {
             handle(&app, fields, handler, &headers, &body, &request_id)
         })
         .await
         .unwrap_or_else(|_| Err(ApiError::code("INTERNAL_SERVER_ERROR")))
+    } else {
+        handle(&app, fields, handler, &headers, &body, &request_id)
     };
     let (status, out) = match result {
         Ok(Reply::Json(mut v)) => {
