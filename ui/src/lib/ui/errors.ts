@@ -11,6 +11,8 @@ export interface ErrorDisplay {
   requestId: string | null;
   /** What to branch on in the UI. */
   code: BackendError['code'];
+  /** Plaid's `error_code`, when Plaid answered. */
+  plaidCode?: string | null;
 }
 
 const PLAID_CODES: Record<string, string> = {
@@ -30,7 +32,7 @@ export function describeError(e: unknown): ErrorDisplay {
   const err = toBackendError(e);
   const requestId = err.plaid?.requestId ?? null;
   const display = err.plaid?.displayMessage?.trim();
-  const out = (text: string): ErrorDisplay => ({ text, requestId, code: err.code });
+  const out = (text: string): ErrorDisplay => ({ text, requestId, code: err.code, plaidCode: err.plaid?.errorCode ?? null });
   if (display) return out(display);
   switch (err.code) {
     case 'LINK_LIMIT_REACHED':
