@@ -89,3 +89,24 @@ describe('dates', () => {
     expect(formatRelative('2024-03-04T12:00:00Z', now, 'en-US')).toBe('yesterday');
   });
 });
+
+describe('minor units and account kinds', () => {
+  it('round-trips exactly', async () => {
+    const { fromMinorUnits, accountKind } = await import('./format');
+    expect(fromMinorUnits(-41001)).toBe('-410.01');
+    expect(fromMinorUnits(5)).toBe('0.05');
+    expect(fromMinorUnits(0)).toBe('0.00');
+    expect(accountKind('credit', 'credit card')).toBe('Credit card');
+    expect(accountKind('loan', null)).toBe('Loan');
+  });
+});
+
+describe('chart labels', () => {
+  it('shortens axis amounts', async () => {
+    const { formatAxisMoney, formatChartMoney } = await import('./format');
+    expect(formatAxisMoney(12500, 'USD', 'en-US')).toBe('$13K');
+    expect(formatAxisMoney(950, 'USD', 'en-US')).toBe('$950');
+    expect(formatAxisMoney(-2.5, 'USD', 'en-US')).toBe('-$2.50');
+    expect(formatChartMoney(1234.5, 'USD', 'en-US')).toBe('$1,234.50');
+  });
+});

@@ -226,3 +226,35 @@ export function todayIso(now: Date = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
+
+/** Minor units back to an exact decimal string: `-41001` -> `"-410.01"`. */
+export function fromMinorUnits(minor: number, digits = 2): Decimal {
+  const neg = minor < 0;
+  const s = String(Math.abs(Math.round(minor))).padStart(digits + 1, '0');
+  return `${neg ? '-' : ''}${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
+
+/** An account's kind as people say it: `credit card`, `checking`, `mortgage`. */
+export function accountKind(type: string, subtype: string | null): string {
+  const k = (subtype ?? type).replace(/_/g, ' ');
+  return k.charAt(0).toUpperCase() + k.slice(1);
+}
+
+/** Chart axis labels: a short amount (`$12K`, `$950`) from a plotted number. */
+export function formatAxisMoney(v: number, currency: string | null, locale = defaultLocale()): string {
+  const abs = Math.abs(v);
+  const opts: Intl.NumberFormatOptions = {
+    notation: abs >= 10_000 ? 'compact' : 'standard',
+    maximumFractionDigits: abs >= 100 ? 0 : 2,
+  };
+  try {
+    return new Intl.NumberFormat(locale, currency ? { ...opts, style: 'currency', currency } : opts).format(v);
+  } catch {
+    return new Intl.NumberFormat(locale, opts).format(v);
+  }
+}
+
+/** A plotted number shown as money (chart legends): rounded to cents, then formatted. */
+export function formatChartMoney(v: number, currency: string | null, locale?: string): string {
+  return formatMoney(v.toFixed(2), currency, locale ? { locale } : {});
+}

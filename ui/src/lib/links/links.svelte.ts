@@ -6,6 +6,7 @@ import * as cmd from '../backend/commands';
 import type { LinkView, SyncReport } from '../backend/types';
 import { describeError, type ErrorDisplay } from '../ui/errors';
 import { linkHealth, type Health } from './health';
+import { currencyOf, netWorthContribution } from '../format/format';
 
 export interface SyncState {
   pages: number;
@@ -84,6 +85,32 @@ export class LinksStore {
   /** All accounts of all links, for filters and pickers. */
   get accounts() {
     return this.links.flatMap((l) => l.accounts.map((a) => ({ ...a, linkId: l.id, linkName: l.name })));
+  }
+
+  /**
+   * Totals over the latest balances in the most used currency (minor units): what is owned,
+   * what is owed, and the difference. Archived links are left out.
+   */
+  get summary(): { currency: string | null; assets: number; debts: number; net: number; accounts: number } | null {
+    const accounts = this.links.filter((l) => l.status !== 'ARCHIVED').flatMap((l) => l.accounts).filter((a) => a.balance?.current != null);
+    if (accounts.length === 0) return null;
+    const counts = new Map<string, number>();
+    for (const a of accounts) {
+      const c = currencyOf(a.balance!) ?? '';
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    const currency = [...counts.entries()].sort((x, y) => y[1] - x[1])[0]![0];
+    let assets = 0;
+    let debts = 0;
+    let n = 0;
+    for (const a of accounts) {
+      if ((currencyOf(a.balance!) ?? '') !== currency) continue;
+      const v = netWorthContribution(a.balance!.current!, a.type);
+      if (v >= 0) assets += v;
+      else debts -= v;
+      n++;
+    }
+    return { currency: currency || null, assets, debts, net: assets - debts, accounts: n };
   }
 
   /** Links needing the user (reconnect or broken). */

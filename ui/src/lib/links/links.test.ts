@@ -129,3 +129,15 @@ describe('LinksStore', () => {
     expect(s.links).toEqual([]);
   });
 });
+
+describe('LinksStore.summary', () => {
+  it('sums what is owned and owed in the main currency, exactly', async () => {
+    const card = { accountId: 'c', name: 'Card', officialName: null, mask: '3333', type: 'credit', subtype: 'credit card',
+      balance: { available: null, current: '410.10', limit: null, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, fetchedAt: '', source: '' } };
+    const eur = { ...card, accountId: 'e', type: 'depository', balance: { ...card.balance, current: '5', isoCurrencyCode: 'EUR' } };
+    mockCommands({ list_links: () => [link({ accounts: [...link().accounts, card, eur] }), link({ id: 2, status: 'ARCHIVED' })] });
+    const s = new LinksStore();
+    await s.load();
+    expect(s.summary).toEqual({ currency: 'USD', assets: 11000, debts: 41010, net: -30010, accounts: 2 });
+  });
+});
