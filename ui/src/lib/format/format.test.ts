@@ -5,6 +5,7 @@ import {
   formatDate,
   formatMoney,
   formatMonth,
+  formatMonthShort,
   formatRelative,
   formatTransactionAmount,
   negateDecimal,
@@ -81,6 +82,9 @@ describe('dates', () => {
   });
   it('formats months', () => {
     expect(formatMonth('2024-03', 'en-US')).toBe('Mar 2024');
+    expect(formatMonthShort('2024-03', false, 'en-US')).toBe('Mar');
+    expect(formatMonthShort('2024-01', false, 'en-US')).toBe('Jan');
+    expect(formatMonthShort('2024-03', true, 'en-US')).toBe('Mar 2024');
   });
   it('says how long ago', () => {
     const now = new Date('2024-03-05T12:00:00Z');
@@ -107,6 +111,7 @@ describe('chart labels', () => {
     expect(formatAxisMoney(12500, 'USD', 'en-US')).toBe('$13K');
     expect(formatAxisMoney(950, 'USD', 'en-US')).toBe('$950');
     expect(formatAxisMoney(-2.5, 'USD', 'en-US')).toBe('-$2.50');
+    expect(formatAxisMoney(0, 'USD', 'en-US')).toBe('$0');
     expect(formatChartMoney(1234.5, 'USD', 'en-US')).toBe('$1,234.50');
   });
 });

@@ -177,6 +177,14 @@ function dateFormat(locale: string, key: string, options: Intl.DateTimeFormatOpt
   return f;
 }
 
+/** Short month for chart axes: `Jan` (or `Jan 2025` when asked). */
+export function formatMonthShort(month: string, withYear = false, locale = defaultLocale()): string {
+  const d = new Date(`${month.slice(0, 7)}-01T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return month;
+  const year = withYear;
+  return dateFormat(locale, year ? 'month' : 'monthshort', year ? { year: 'numeric', month: 'short', timeZone: 'UTC' } : { month: 'short', timeZone: 'UTC' }).format(d);
+}
+
 /** `2024-03-05` -> `Mar 5, 2024` (a calendar date: no time zone shift). */
 export function formatDate(date: string, locale = defaultLocale()): string {
   const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
@@ -245,7 +253,7 @@ export function formatAxisMoney(v: number, currency: string | null, locale = def
   const abs = Math.abs(v);
   const opts: Intl.NumberFormatOptions = {
     notation: abs >= 10_000 ? 'compact' : 'standard',
-    maximumFractionDigits: abs >= 100 ? 0 : 2,
+    maximumFractionDigits: abs >= 100 || Number.isInteger(v) ? 0 : 2,
   };
   try {
     return new Intl.NumberFormat(locale, currency ? { ...opts, style: 'currency', currency } : opts).format(v);
