@@ -28,27 +28,29 @@ export class SandboxStore {
   running = $state<Tool | null>(null);
   results = $state<Partial<Record<Tool, ToolResult>>>({});
 
-  async #run(tool: Tool, ok: string, f: () => Promise<unknown>): Promise<boolean> {
+  async #run<T>(tool: Tool, ok: string, f: () => Promise<T>): Promise<T | undefined> {
     this.running = tool;
     delete this.results[tool];
     try {
-      await f();
+      const out = await f();
       this.results[tool] = { ok: true, text: ok };
-      return true;
+      return out;
     } catch (e) {
       const d = describeError(e);
       this.results[tool] = { ok: false, text: d.text, requestId: d.requestId };
-      return false;
+      return undefined;
     } finally {
       this.running = null;
     }
   }
 
-  quickLink(institutionId: string, username: string, password: string) {
+  /** Links without Link; resolves to the new link's id (undefined on failure). */
+  async quickLink(institutionId: string, username: string, password: string): Promise<number | undefined> {
     const name = SANDBOX_INSTITUTIONS.find((i) => i.id === institutionId)?.name ?? institutionId;
-    return this.#run('quickLink', `Linked ${name} without Link.`, () =>
+    const out = await this.#run('quickLink', `Linked ${name} without Link. Fetching its transactions…`, () =>
       cmd.sandboxQuickLink({ institutionId, ...(username ? { username } : {}), ...(password ? { password } : {}) }),
     );
+    return out?.linkId;
   }
   resetLogin(linkId: number) {
     return this.#run('resetLogin', 'Login reset: the link will show "Needs reconnect" at its next check or sync.', () => cmd.sandboxResetLogin({ linkId }));

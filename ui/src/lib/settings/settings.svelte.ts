@@ -118,10 +118,15 @@ export class SettingsStore {
     return p;
   }
 
-  /** What `save_settings` receives: the secret only when one was typed. */
+  /**
+   * What `save_settings` receives: the secret only when one was typed; `products` only when
+   * changed (the core's `SettingsInput` does not take it yet).
+   */
   input(): SettingsInput {
+    const saved = this.view?.products ?? [];
+    const productsChanged = saved.length !== this.products.length || this.products.some((p) => !saved.includes(p));
     const common = {
-      products: [...this.products],
+      ...(productsChanged ? { products: [...this.products] } : {}),
       countryCodes: [...this.countryCodes],
       daysRequested: this.daysRequested,
       linkLimit: this.linkLimit,

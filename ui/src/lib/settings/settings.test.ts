@@ -44,8 +44,19 @@ describe('SettingsStore', () => {
     s.environment = 'offline';
     expect(s.problems).toEqual({});
     await s.save();
-    expect(ipc.callsTo('save_settings')[0]).toEqual({ clientId: '', products: ['transactions'], countryCodes: ['US'], daysRequested: 730, linkLimit: 10 });
+    expect(ipc.callsTo('save_settings')[0]).toEqual({ clientId: '', countryCodes: ['US'], daysRequested: 730, linkLimit: 10 });
     expect(s.restartNeeded).toBe(true);
+  });
+
+  it('sends products only when they changed', async () => {
+    const ipc = mockCommands({ get_settings: () => view(), save_settings: (i) => ({ ...view(), products: (i?.products as string[]) ?? ['transactions'] }) });
+    const s = new SettingsStore();
+    await s.load();
+    await s.save();
+    expect(ipc.callsTo('save_settings')[0]).not.toHaveProperty('products');
+    s.products = ['transactions', 'liabilities'];
+    await s.save();
+    expect(ipc.callsTo('save_settings')[1]).toMatchObject({ products: ['transactions', 'liabilities'] });
   });
 
   it('validates ranges before calling Rust', async () => {
