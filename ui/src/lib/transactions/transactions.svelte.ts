@@ -57,6 +57,7 @@ export class TransactionsStore {
   #window = { first: 0, count: 30 };
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #fetchTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastFetch = 0;
 
   /** The filter sent to Rust (list and export alike). */
   get filter(): TransactionFilter {
@@ -120,15 +121,24 @@ export class TransactionsStore {
     this.#restart(false);
   }
 
-  /** Where the list is; fetches what is missing around it (throttled). */
+  /**
+   * Where the list is; fetches what is missing around it. Throttled with a leading edge: a
+   * single jump fetches at once, a drag through the scrollbar at most every 40 ms.
+   */
   setWindow(first: number, count: number): void {
     this.#window = { first, count };
-    if (this.#fetchTimer === undefined) {
-      this.#fetchTimer = setTimeout(() => {
-        this.#fetchTimer = undefined;
-        this.#fetchWindow();
-      }, FETCH_THROTTLE_MS);
+    if (this.#fetchTimer !== undefined) return;
+    const wait = FETCH_THROTTLE_MS - (Date.now() - this.#lastFetch);
+    if (wait <= 0) {
+      this.#lastFetch = Date.now();
+      this.#fetchWindow();
+      return;
     }
+    this.#fetchTimer = setTimeout(() => {
+      this.#fetchTimer = undefined;
+      this.#lastFetch = Date.now();
+      this.#fetchWindow();
+    }, wait);
   }
 
   /** First load; refetches when a sync changes data or links change. */

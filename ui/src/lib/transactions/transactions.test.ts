@@ -73,7 +73,8 @@ describe('paging', () => {
 
     const before = ipc.callsTo('list_transactions').length;
     s.setWindow(500_000, 20);
-    s.setWindow(500_010, 20); // grouped into one fetch round
+    s.setWindow(500_010, 20); // within the throttle: one trailing round, nothing fetched twice
+    s.setWindow(500_020, 20);
     await vi.advanceTimersByTimeAsync(100);
     const offsets = ipc.callsTo('list_transactions').slice(before).map((c) => c!.offset);
     // rows 499,970..500,070 (+/- overscan) live in pages 4999 and 5000
