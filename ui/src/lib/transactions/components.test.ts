@@ -39,3 +39,29 @@ describe('TransactionList', () => {
     store.dispose();
   });
 });
+
+describe('AccountFilter', () => {
+  it('picks several accounts, and All clears them', async () => {
+    const { default: AccountFilter } = await import('./AccountFilter.svelte');
+    const { link } = await import('../testing/ipc');
+    const two = link({
+      accounts: [
+        ...link().accounts,
+        { accountId: 'acc-2', name: 'Plaid Saving', officialName: null, mask: '1111', type: 'depository', subtype: 'savings', balance: null },
+      ],
+    });
+    let selected: string[] = [];
+    const r = render(AccountFilter, { links: [two], selected, onchange: (ids: string[]) => (selected = ids) });
+    const trigger = screen.getByRole('button', { name: /All accounts/ });
+    await fireEvent.click(trigger);
+    await fireEvent.click(screen.getByRole('checkbox', { name: /Plaid Checking/ }));
+    expect(selected).toEqual(['acc-1']);
+    await r.rerender({ links: [two], selected, onchange: (ids: string[]) => (selected = ids) });
+    await fireEvent.click(screen.getByRole('checkbox', { name: /Plaid Saving/ }));
+    expect(selected).toEqual(['acc-1', 'acc-2']);
+    await r.rerender({ links: [two], selected, onchange: (ids: string[]) => (selected = ids) });
+    expect(screen.getByRole('button', { name: /2 accounts/ })).toBeTruthy();
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'All accounts' }));
+    expect(selected).toEqual([]);
+  });
+});
