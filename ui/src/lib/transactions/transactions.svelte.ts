@@ -39,6 +39,8 @@ export class TransactionsStore {
   accountIds = $state<string[]>([]);
   from = $state('');
   to = $state('');
+  /** Why the typed dates were not applied, if they were not. */
+  dateProblem = $state<string | null>(null);
 
   /** Matching rows in all; null until the first answer. */
   total = $state<number | null>(null);
@@ -100,9 +102,23 @@ export class TransactionsStore {
     this.#restart(true);
   }
 
+  /**
+   * Sets the date range. Where a date input degrades to a text field (older WebKitGTK), a
+   * value that is not `YYYY-MM-DD` is not sent: `dateProblem` says why.
+   */
   setDates(from: string, to: string): void {
-    this.from = from;
-    this.to = to;
+    const ok = (d: string) => d === '' || (/^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
+    if (!ok(from.trim()) || !ok(to.trim())) {
+      this.dateProblem = 'Dates are written YYYY-MM-DD.';
+      return;
+    }
+    if (from && to && from.trim() > to.trim()) {
+      this.dateProblem = 'The start date is after the end date.';
+      return;
+    }
+    this.dateProblem = null;
+    this.from = from.trim();
+    this.to = to.trim();
     this.#restart(true);
   }
 
@@ -113,6 +129,7 @@ export class TransactionsStore {
     this.accountIds = [];
     this.from = '';
     this.to = '';
+    this.dateProblem = null;
     this.#restart(true);
   }
 

@@ -129,6 +129,24 @@ describe('filters', () => {
     expect(ipc.callsTo('list_transactions').at(-1)).toEqual({ limit: PAGE_SIZE, offset: 0 });
   });
 
+  it('does not send dates that are not YYYY-MM-DD or that run backwards', async () => {
+    const ipc = table(5);
+    const s = new TransactionsStore();
+    await s.start();
+    await flush();
+    const n = ipc.callsTo('list_transactions').length;
+    s.setDates('3/1/2024', '');
+    expect(s.dateProblem).toContain('YYYY-MM-DD');
+    s.setDates('2024-03-02', '2024-03-01');
+    expect(s.dateProblem).toContain('after');
+    await flush();
+    expect(ipc.callsTo('list_transactions')).toHaveLength(n);
+    s.setDates('2024-03-01', '');
+    await flush();
+    expect(s.dateProblem).toBeNull();
+    expect(ipc.callsTo('list_transactions').at(-1)).toMatchObject({ from: '2024-03-01' });
+  });
+
   it('reloads after a sync that changed rows', async () => {
     const ipc = table(5);
     const s = new TransactionsStore();
