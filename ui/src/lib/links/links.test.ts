@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { LinksStore } from './links.svelte';
+import { linkHealth } from './health';
+import { appError, emitEvent, flush, link, mockCommands } from '../testing/ipc';
+
+describe('linkHealth', () => {
+  it('maps statuses and errors to what the person must do', () => {
+    expect(linkHealth(link(), false).kind).toBe('healthy');
+    expect(linkHealth(link(), true).kind).toBe('syncing');
+    expect(linkHealth(link({ status: 'LOGIN_REQUIRED' }), false).kind).toBe('reconnect');
+    // A sync running does not hide that the bank needs the user.
+    expect(linkHealth(link({ status: 'LOGIN_REQUIRED' }), true).kind).toBe('reconnect');
+    expect(linkHealth(link({ status: 'KEYCHAIN_MISSING' }), false).kind).toBe('broken');
+    expect(linkHealth(link({ lastError: { code: 'ITEM_NOT_FOUND', requestId: 'r', at: null } }), false).kind).toBe('broken');
+    expect(linkHealth(link({ lastError: { code: 'INVALID_ACCESS_TOKEN', requestId: 'r', at: null } }), false).kind).toBe('broken');
+    expect(linkHealth(link({ lastError: { code: 'ITEM_LOGIN_REQUIRED', requestId: 'r', at: null } }), false).kind).toBe('reconnect');
+    const e = linkHealth(link({ lastError: { code: 'INSTITUTION_DOWN', requestId: 'r', at: null } }), false);
+    expect(e.kind).toBe('error');
+    expect(e.hint).toContain('INSTITUTION_DOWN');
+    expect(linkHealth(link({ status: 'ARCHIVED' }), false).kind).toBe('archived');
+  });
+});
+
+describe('LinksStore', () => {
+  it('follows sync progress events and reloads when a run finishes', async () => {
+    let listed = 0;
+    mockCommands({ list_links: () => (listed++, [link()]) });
+    const s = new LinksStore();
+    await s.start();
+    expect(s.loaded).toBe(true);
+    expect(s.health(s.links[0]!).kind).toBe('healthy');
+
+    await emitEvent('sync:started', { linkId: 1 });
+    expect(s.syncing[1]).toEqual({ pages: 0, rows: 0 });
+    expect(s.health(s.links[0]!).kind).toBe('syncing');
+    await emitEvent('sync:progress', { linkId: 1, pages: 2, rows: 812, restarts: 0, hasMore: true });
+    expect(s.syncing[1]).toEqual({ pages: 2, rows: 812 });
+
+    const before = listed;
+    await emitEvent('sync:finished', { linkId: 1, status: 'UPDATED', updateStatus: null, added: 812, modified: 0, removed: 0, pages: 3, restarts: 0 });
+    await flush();
+    expect(s.syncing[1]).toBeUndefined();
+    expect(listed).toBeGreaterThan(before);
+    s.dispose();
+  });
+
+  it('reloads when links change elsewhere (another process)', async () => {
+    let links = [link()];
+    mockCommands({ list_links: () => links });
+    const s = new LinksStore();
+    await s.start();
+    links = [link(), link({ id: 2, name: 'Tartan Bank' })];
+    await emitEvent('links:changed', { linkIds: [2] });
+    await flush();
+    expect(s.links.map((l) => l.name)).toEqual(['First Platypus Bank', 'Tartan Bank']);
+    s.dispose();
+  });
+
+  it("shows Plaid's display message for a failed sync, and branches on the code otherwise", async () => {
+    mockCommands({
+      list_links: () => [link()],
+      sync_transactions: () =>
+        appError('LOGIN_REQUIRED', 'failed to sync transactions: the bank needs you to log in again (reconnect this link)', {
+          errorType: 'ITEM_ERROR',
+          errorCode: 'ITEM_LOGIN_REQUIRED',
+          displayMessage: 'Please sign in to First Platypus again',
+          requestId: 'req-9',
+        }),
+    });
+    const s = new LinksStore();
+    await s.start();
+    await s.sync(1);
+    expect(s.notices[1]).toEqual({ kind: 'error', text: 'Please sign in to First Platypus again', requestId: 'req-9' });
+    expect(s.syncing[1]).toBeUndefined();
+    expect(s.busy[1]).toBeUndefined();
+  });
+
+  it('describes errors by code when Plaid sent no display message', async () => {
+    mockCommands({
+      list_links: () => [link()],
+      sync_transactions: () => appError('NETWORK', 'failed to sync transactions: connection refused'),
+      rename_link: () => appError('KEYCHAIN_UNAVAILABLE', 'anything at all'),
+    });
+    const s = new LinksStore();
+    await s.start();
+    await s.sync(1);
+    expect(s.notices[1]?.text).toBe('Could not reach Plaid. Check your internet connection and try again.');
+    await s.rename(1, 'New');
+    expect(s.notices[1]?.text).toBe('The system keychain is locked or not available. Unlock it and try again.');
+  });
+
+  it('notes per-link outcomes of a sync report', async () => {
+    mockCommands({
+      list_links: () => [link()],
+      sync_transactions: () => [
+        { linkId: 1, status: 'NOT_READY', updateStatus: 'NOT_READY', added: 0, modified: 0, removed: 0, pages: 1, restarts: 0 },
+      ],
+    });
+    const s = new LinksStore();
+    await s.start();
+    await s.sync(1);
+    expect(s.notices[1]?.kind).toBe('info');
+  });
+
+  it('renames with a trimmed name and refuses an empty one without calling Rust', async () => {
+    const ipc = mockCommands({
+      list_links: () => [link()],
+      rename_link: (i) => link({ name: String(i?.name) }),
+    });
+    const s = new LinksStore();
+    await s.start();
+    expect(await s.rename(1, '   ')).toBe(false);
+    expect(ipc.callsTo('rename_link')).toHaveLength(0);
+    expect(await s.rename(1, '  Joint account ')).toBe(true);
+    expect(ipc.callsTo('rename_link')).toEqual([{ linkId: 1, name: 'Joint account' }]);
+    expect(s.links[0]?.name).toBe('Joint account');
+  });
+
+  it('removes with keepData as chosen and reloads', async () => {
+    let links = [link()];
+    const ipc = mockCommands({
+      list_links: () => links,
+      remove_link: () => ((links = []), null),
+    });
+    const s = new LinksStore();
+    await s.start();
+    expect(await s.remove(1, true)).toBe(true);
+    expect(ipc.callsTo('remove_link')).toEqual([{ linkId: 1, keepData: true }]);
+    expect(s.links).toEqual([]);
+  });
+});
+
+describe('LinksStore.summary', () => {
+  it('sums what is owned and owed in the main currency, exactly', async () => {
+    const card = { accountId: 'c', name: 'Card', officialName: null, mask: '3333', type: 'credit', subtype: 'credit card',
+      balance: { available: null, current: '410.10', limit: null, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, fetchedAt: '', source: '' } };
+    const eur = { ...card, accountId: 'e', type: 'depository', balance: { ...card.balance, current: '5', isoCurrencyCode: 'EUR' } };
+    mockCommands({ list_links: () => [link({ accounts: [...link().accounts, card, eur] }), link({ id: 2, status: 'ARCHIVED' })] });
+    const s = new LinksStore();
+    await s.load();
+    expect(s.summary).toEqual({ currency: 'USD', assets: 11000, debts: 41010, net: -30010, accounts: 2 });
+  });
+});

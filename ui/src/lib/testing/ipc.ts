@@ -1,0 +1,69 @@
+/** Test helpers over Tauri's `mockIPC`: a command table and a call log. */
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import type { BackendEventName, BackendEvents, LinkView } from '../backend/types';
+
+export type Handler = (input: Record<string, unknown> | undefined) => unknown;
+
+export interface Ipc {
+  calls: { cmd: string; input: Record<string, unknown> | undefined }[];
+  callsTo(cmd: string): (Record<string, unknown> | undefined)[];
+}
+
+/** Installs handlers; an unknown command rejects like a missing Tauri command. */
+export function mockCommands(handlers: Record<string, Handler>): Ipc {
+  const calls: Ipc['calls'] = [];
+  mockIPC(
+    (cmd, payload) => {
+      const input = (payload as { input?: Record<string, unknown> } | undefined)?.input;
+      calls.push({ cmd, input });
+      const h = handlers[cmd];
+      if (!h) return Promise.reject(`command ${cmd} not found`);
+      return h(input);
+    },
+    { shouldMockEvents: true },
+  );
+  return { calls, callsTo: (c) => calls.filter((x) => x.cmd === c).map((x) => x.input) };
+}
+
+export function emitEvent<K extends BackendEventName>(name: K, payload: BackendEvents[K]): Promise<void> {
+  return emit(name, payload);
+}
+
+/** An AppError as the shell rejects with. */
+export function appError(code: string, message: string, plaid?: Record<string, unknown>) {
+  return Promise.reject(plaid ? { code, message, plaid } : { code, message });
+}
+
+export function link(over: Partial<LinkView> = {}): LinkView {
+  return {
+    id: 1,
+    name: 'First Platypus Bank',
+    itemId: 'item-1',
+    institutionId: 'ins_109508',
+    institutionName: 'First Platypus Bank',
+    status: 'ACTIVE',
+    products: ['transactions'],
+    accounts: [
+      {
+        accountId: 'acc-1',
+        name: 'Plaid Checking',
+        officialName: null,
+        mask: '0000',
+        type: 'depository',
+        subtype: 'checking',
+        balance: { available: '100', current: '110', limit: null, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, fetchedAt: '2024-03-05T12:00:00Z', source: 'accounts_get' },
+      },
+    ],
+    lastSyncAt: '2024-03-05T12:00:00Z',
+    lastSyncStatus: 'HISTORICAL_UPDATE_COMPLETE',
+    lastError: null,
+    createdAt: '2024-03-01T12:00:00Z',
+    ...over,
+  };
+}
+
+/** Lets pending promise callbacks run. */
+export async function flush(times = 5): Promise<void> {
+  for (let i = 0; i < times; i++) await new Promise<void>((r) => setTimeout(r, 0));
+}
