@@ -48,6 +48,7 @@ mod link;
 mod plaid_error;
 mod state;
 mod validate;
+pub mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;
@@ -63,6 +64,7 @@ pub use clock::Clock;
 pub use config::{DEFAULT_HISTORY, SandboxConfig};
 pub use error::{Error, Result};
 pub use faults::FaultSpec;
+pub use webhooks::{Delivery, Outcome as DeliveryOutcome, RetryPolicy};
 
 use api::App;
 use conn::{ConnHandle, KillableListener};
@@ -152,6 +154,13 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let state_path = config.state_path.clone();
+        let (stop, stop_rx) = watch::channel(false);
+        let webhooks = Arc::new(webhooks::Webhooks::new(
+            config.webhook_retry.clone(),
+            config.webhook_allow.clone(),
+            config.clock.clone(),
+            stop_rx.clone(),
+        ));
         let app = Arc::new(App {
             config,
             state: Mutex::new(state),
@@ -159,8 +168,8 @@ impl Sandbox {
             exchanges: Mutex::new(Vec::new()),
             url: format!("http://{addr}"),
             changed: Arc::new(tokio::sync::Notify::new()),
+            webhooks,
         });
-        let (stop, stop_rx) = watch::channel(false);
         let mut server_stop = stop_rx.clone();
         let service = api::router(app.clone()).into_make_service_with_connect_info::<ConnHandle>();
         let server = tokio::spawn(async move {
@@ -221,6 +230,16 @@ impl Sandbox {
     /// Ids of the Items the sandbox holds (removed ones included).
     pub fn item_ids(&self) -> Vec<String> {
         self.app.state().items.keys().cloned().collect()
+    }
+
+    /// Every webhook sent (or refused) so far, oldest first, with its delivery outcome.
+    pub fn webhook_deliveries(&self) -> Vec<Delivery> {
+        self.app.webhooks.deliveries()
+    }
+
+    /// The `kid` of the key webhooks are signed with.
+    pub fn webhook_key_id(&self) -> String {
+        self.app.webhooks.key.kid().to_string()
     }
 
     /// Arms a fault (same as `POST /_faults`).
