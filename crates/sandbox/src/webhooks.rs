@@ -1,5 +1,19 @@
 //! Webhook delivery, signed as Plaid signs them.
 //!
+//! What is sent (bodies in the shapes of the spec's webhook schemas, `environment: "sandbox"`):
+//!
+//! | when | `webhook_type` `webhook_code` |
+//! | --- | --- |
+//! | an Item is created (Link or `/sandbox/public_token/create`), with `transactions` | `TRANSACTIONS` `SYNC_UPDATES_AVAILABLE` (initial done), then again (historical done) |
+//! | `/transactions/refresh` or `/sandbox/transactions/create` adds transactions | `TRANSACTIONS` `SYNC_UPDATES_AVAILABLE` |
+//! | `/sandbox/item/reset_login`, or the 30-day Sandbox login lapses (seen at the next call) | `ITEM` `ERROR` with `ITEM_LOGIN_REQUIRED` (once per error) |
+//! | update mode through Link repairs an Item in error | `ITEM` `LOGIN_REPAIRED` |
+//! | a consent-based Item (OAuth, UK/EU) is within 7 days of its consent expiry | `ITEM` `PENDING_EXPIRATION` (UK/EU) or `PENDING_DISCONNECT` `INSTITUTION_TOKEN_EXPIRATION` (US/CA) |
+//! | `/sandbox/item/fire_webhook` | `DEFAULT_UPDATE`, `SYNC_UPDATES_AVAILABLE`, `NEW_ACCOUNTS_AVAILABLE`, `LOGIN_REPAIRED`, `ERROR`, `USER_PERMISSION_REVOKED`, `USER_ACCOUNT_REVOKED`, `PENDING_DISCONNECT` |
+//!
+//! Each is recorded in `/item/get`'s `status.last_webhook` when sent (whatever the receiver
+//! does, as at Plaid); delivery results are in [`crate::Sandbox::webhook_deliveries`].
+//!
 //! Handlers decide *what* to send while they hold the state (the URL and the bodies, built
 //! here) and hand it to [`Webhooks::send`] after releasing it; a spawned task then POSTs each
 //! body, so no API call ever waits for a receiver.
