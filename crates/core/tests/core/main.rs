@@ -8,6 +8,7 @@ mod bad_input;
 mod common;
 mod crash;
 mod faults;
+mod history;
 mod lifecycle;
 mod modes;
 mod search;
