@@ -4,7 +4,7 @@
 //!
 //! | when | `webhook_type` `webhook_code` |
 //! | --- | --- |
-//! | an Item is created (Link or `/sandbox/public_token/create`), with `transactions` | `TRANSACTIONS` `SYNC_UPDATES_AVAILABLE` (initial done), then again (historical done) |
+//! | an Item is created (Link or `/sandbox/public_token/create`), with `transactions` | `TRANSACTIONS` `SYNC_UPDATES_AVAILABLE` (initial done), then again (historical done); such an Item skips `NOT_READY`, so its data is there when the webhook says so |
 //! | `/transactions/refresh` or `/sandbox/transactions/create` adds transactions | `TRANSACTIONS` `SYNC_UPDATES_AVAILABLE` |
 //! | `/sandbox/item/reset_login`, or the 30-day Sandbox login lapses (seen at the next call) | `ITEM` `ERROR` with `ITEM_LOGIN_REQUIRED` (once per error) |
 //! | update mode through Link repairs an Item in error | `ITEM` `LOGIN_REPAIRED` |

@@ -110,6 +110,11 @@ pub(crate) fn create_item(
     // sandboxes, whatever the seed.
     let item_id = ids::random_base62(37);
     let access_token = ids::token("access");
+    // An Item whose webhook hears "initial and historical pulls complete" at creation (see
+    // `linked_webhooks`) has its data ready: no NOT_READY first page for it, so a backend that
+    // waits for the webhook before syncing gets what the webhook announced.
+    let announced = webhook.as_deref().is_some_and(|w| !w.is_empty())
+        && products.iter().any(|p| p == "transactions");
     let item = Item {
         item_id: item_id.clone(),
         access_token: access_token.clone(),
@@ -127,8 +132,8 @@ pub(crate) fn create_item(
         login_valid_from: now,
         removed: false,
         via_link,
-        not_ready_pending: via_link && app.config.not_ready_on_link,
-        historical_served: !via_link,
+        not_ready_pending: via_link && app.config.not_ready_on_link && !announced,
+        historical_served: !via_link || announced,
         log: Vec::new(),
         base_pending_settled: false,
         open_pending: Vec::new(),

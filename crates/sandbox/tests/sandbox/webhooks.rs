@@ -477,3 +477,37 @@ async fn webhook_key_is_served_only_for_its_kid() {
     other.shutdown().await;
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_item_with_a_webhook_has_what_the_webhook_announced() {
+    let inbox = Arc::new(Inbox::default());
+    let url = receiver(inbox.clone()).await;
+    let (sandbox, api) = start(manual_config(30)).await;
+    let mut request = link_token_request();
+    request["webhook"] = json!(url);
+    let lt = api.ok("/link/token/create", request).await;
+    let (status, success) =
+        link_session(&api, lt["link_token"].as_str().expect("lt"), json!({})).await;
+    assert_eq!(status, 200, "{success}");
+    let got = wait_for(&inbox, 2).await;
+    assert_eq!(got[1].json()["historical_update_complete"], json!(true));
+    let ex = api
+        .ok(
+            "/item/public_token/exchange",
+            json!({"public_token": success["public_token"]}),
+        )
+        .await;
+    // No NOT_READY first: the data the webhook announced is there.
+    let page = api
+        .ok(
+            "/transactions/sync",
+            json!({"access_token": ex["access_token"], "count": 500}),
+        )
+        .await;
+    assert_eq!(
+        page["transactions_update_status"],
+        "HISTORICAL_UPDATE_COMPLETE"
+    );
+    assert_eq!(page["added"].as_array().map(Vec::len), Some(30));
+    sandbox.shutdown().await;
+}
