@@ -43,7 +43,11 @@ async fn history_days_bound_the_stored_transactions() {
             limit: 10,
             ..Default::default()
         };
-        let all = env.coffer.list_transactions(list(None)).await.expect("list");
+        let all = env
+            .coffer
+            .list_transactions(list(None))
+            .await
+            .expect("list");
         assert_eq!(
             all.total as usize,
             env.truth(link_id).len(),
