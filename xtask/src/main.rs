@@ -33,6 +33,9 @@ const APT_PACKAGES: &[&str] = &[
     "dbus-user-session",
     "gnome-keyring",
     "libsecret-tools",
+    // The sandbox's official-client contract test runs plaid-python in a virtualenv.
+    "python3",
+    "python3-venv",
 ];
 
 fn main() -> ExitCode {

@@ -822,14 +822,15 @@ impl Coffer {
             ));
         }
         self.check_link_limit()?;
-        let products = self
-            .settings()
+        let settings = self.settings();
+        let products = settings
             .products
             .iter()
             .map(|p| Product::from(p.as_str()))
             .collect();
         let req = SandboxPublicTokenCreateRequest::new(institution_id, products)
-            .with_user(username, password);
+            .with_user(username, password)
+            .with_days_requested(settings.days_requested);
         let resp = self
             .inner
             .plaid

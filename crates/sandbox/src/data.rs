@@ -388,6 +388,8 @@ pub const PRODUCTS: &[&str] = &[
     "cra_partner_insights",
     "cra_network_insights",
     "cra_cashflow_insights",
+    "cra_home_lending",
+    "cra_qualify",
     "layer",
     "pay_by_bank",
     "protect_linked_bank",
@@ -651,8 +653,12 @@ pub fn account_json(seed: u64, slot: usize) -> AccountJson {
     }
 }
 
-/// Days of history the base transactions cover.
-pub const SPAN_DAYS: u64 = 730;
+/// Days of history an Item's base transactions cover when nothing asked otherwise (Plaid's
+/// `days_requested` default).
+pub const DEFAULT_DAYS_REQUESTED: u64 = 90;
+/// Largest `days_requested` Plaid accepts (and the span of Items from state files written before
+/// `days_requested` was honoured).
+pub const MAX_DAYS_REQUESTED: u64 = 730;
 /// Base transactions dated within this many days of the Item's creation are pending.
 pub const PENDING_DAYS: u64 = 2;
 
@@ -1181,14 +1187,23 @@ pub struct Generator {
     pub seed: u64,
     pub history: u64,
     pub created: NaiveDate,
+    /// Days the base transactions are spread over, ending on `created` (1..=730).
+    pub span_days: u64,
     /// `(slot, cumulative weight)` of the Item's accounts that carry transactions.
     slots: Vec<(usize, u32)>,
     total_weight: u32,
 }
 
 impl Generator {
-    /// A generator for an Item with these account slots.
-    pub fn new(seed: u64, history: u64, created: NaiveDate, account_slots: &[usize]) -> Self {
+    /// A generator for an Item with these account slots: `history` transactions spread evenly
+    /// over the `span_days` days ending on `created` (clamped to 1..=730).
+    pub fn new(
+        seed: u64,
+        history: u64,
+        created: NaiveDate,
+        span_days: u64,
+        account_slots: &[usize],
+    ) -> Self {
         let mut slots = Vec::new();
         let mut total = 0;
         for &s in account_slots {
@@ -1201,6 +1216,7 @@ impl Generator {
             seed,
             history: if slots.is_empty() { 0 } else { history },
             created,
+            span_days: span_days.clamp(1, MAX_DAYS_REQUESTED),
             slots,
             total_weight: total,
         }
@@ -1208,13 +1224,13 @@ impl Generator {
 
     fn start(&self) -> NaiveDate {
         self.created
-            .checked_sub_days(Days::new(SPAN_DAYS - 1))
+            .checked_sub_days(Days::new(self.span_days - 1))
             .unwrap_or(self.created)
     }
 
     /// Date of base transaction `i` (ascending in `i`).
     pub fn date_of(&self, i: u64) -> NaiveDate {
-        let offset = (i as u128 * SPAN_DAYS as u128 / self.history.max(1) as u128) as u64;
+        let offset = (i as u128 * self.span_days as u128 / self.history.max(1) as u128) as u64;
         self.start()
             .checked_add_days(Days::new(offset))
             .unwrap_or(self.created)
@@ -1224,8 +1240,9 @@ impl Generator {
     pub fn first_pending(&self) -> u64 {
         // date_of(i) >= created - (PENDING_DAYS - 1)  <=>  i * SPAN >= (SPAN - PENDING) * n
         let n = self.history as u128;
-        let need = (SPAN_DAYS - PENDING_DAYS) as u128 * n;
-        need.div_ceil(SPAN_DAYS as u128) as u64
+        let span = self.span_days as u128;
+        let need = span.saturating_sub(PENDING_DAYS as u128) * n;
+        need.div_ceil(span) as u64
     }
 
     /// Id of base transaction `i`.
@@ -1680,7 +1697,7 @@ mod tests {
     #[test]
     fn generation_is_deterministic_and_ascending() {
         let all: Vec<usize> = (0..12).collect();
-        let g = Generator::new(42, 1500, day("2025-06-01"), &all);
+        let g = Generator::new(42, 1500, day("2025-06-01"), 730, &all);
         assert_eq!(g.base(7), g.base(7));
         let mut last = g.date_of(0);
         for i in 0..1500 {
@@ -1699,9 +1716,30 @@ mod tests {
     }
 
     #[test]
+    fn history_spreads_over_the_days_requested() {
+        let all: Vec<usize> = (0..12).collect();
+        for (days, first) in [(30, "2025-05-03"), (90, "2025-03-04"), (1, "2025-06-01")] {
+            let g = Generator::new(42, 1500, day("2025-06-01"), days, &all);
+            assert_eq!(g.date_of(0), day(first), "{days} days");
+            assert_eq!(g.date_of(1499), day("2025-06-01"));
+            let fp = g.first_pending();
+            assert!(fp <= 1500 && g.date_of(fp.min(1499)) >= day("2025-05-31"));
+            assert!(
+                fp == 0 || g.date_of(fp - 1) < day("2025-05-31"),
+                "{days}: {fp}"
+            );
+        }
+        // A single day: everything is within the pending window.
+        assert_eq!(
+            Generator::new(1, 10, day("2025-06-01"), 1, &all).first_pending(),
+            0
+        );
+    }
+
+    #[test]
     fn transactions_only_on_depository_credit_and_student_loan() {
         let all: Vec<usize> = (0..12).collect();
-        let g = Generator::new(9, 5000, day("2025-06-01"), &all);
+        let g = Generator::new(9, 5000, day("2025-06-01"), 730, &all);
         let allowed: Vec<String> = (0..12)
             .filter(|&s| has_transactions(s))
             .map(|s| account_id(9, s))
@@ -1826,7 +1864,7 @@ mod tests {
     #[test]
     fn typed_transactions_serialize_like_the_value_builder() {
         let all: Vec<usize> = (0..12).collect();
-        let g = Generator::new(0x5EED, 1000, day("2025-06-01"), &all);
+        let g = Generator::new(0x5EED, 1000, day("2025-06-01"), 730, &all);
         let fp = g.first_pending();
         assert!(fp < 1000);
         let (mut pending, mut posted, mut negative, mut with_place, mut no_merchant) =
@@ -1911,7 +1949,7 @@ mod tests {
 
     #[test]
     fn a_million_history_is_cheap_to_index() {
-        let g = Generator::new(1, 1_000_000, day("2025-06-01"), &[0, 3]);
+        let g = Generator::new(1, 1_000_000, day("2025-06-01"), 730, &[0, 3]);
         let t = g.base(999_999);
         assert_eq!(t["date"], "2025-06-01");
         assert_eq!(t["transaction_id"].as_str().map(str::len), Some(37));

@@ -15,6 +15,55 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## API version
+//!
+//! Every endpoint follows Plaid API `2020-09-14_1.778.0`, the version Plaid's newest client
+//! library (plaid-python 46.0.0) is generated from: requests valid in that version are accepted
+//! and answers satisfy its schemas (checked strictly against `coffer_spec::Spec::current`,
+//! which is the official `2020-09-14_1.697.4` copy plus the changes listed in coffer-spec's
+//! `current.rs`), and still satisfy `1.697.4`, so older clients read them too. Tests also run
+//! plaid-python 46.0.0 itself through an Item's life.
+//!
+//! | endpoint | follows | what 1.778.0 changed, and what the sandbox does about it |
+//! | --- | --- | --- |
+//! | `/link/token/create` | 1.778.0 | accepts `cra_report_parameter`, `institution_data.institution_id`, products `cra_home_lending`/`cra_qualify` |
+//! | `/link/token/get` | 1.778.0 | `session_group_id` (optional) not sent |
+//! | `/item/public_token/exchange` | 1.778.0 | nothing |
+//! | `/item/get` | 1.778.0 | `paired_item_id` (optional) not sent; webhooks now show in `status.last_webhook` |
+//! | `/item/remove` | 1.778.0 | nothing |
+//! | `/accounts/get`, `/accounts/balance/get` | 1.778.0 | `apy`, `paired_account_id` (optional) not sent; new subtypes unused |
+//! | `/transactions/sync` | 1.778.0 | `merchant_category_code`, `running_balance` (optional) not sent; fields 1.778.0 no longer requires are still sent |
+//! | `/transactions/refresh` | 1.778.0 | nothing |
+//! | `/institutions/get_by_id` | 1.778.0 | **`connection_availability` required**: sent (`SUPPORTED`, `NOT_SUPPORTED` for unsupported institutions) |
+//! | `/sandbox/public_token/create` | 1.778.0 | nothing (`options.transactions.days_requested` is now honoured) |
+//! | `/sandbox/item/reset_login` | 1.778.0 | nothing |
+//! | `/sandbox/item/fire_webhook` | 1.778.0 | accepts `options.new_transactions` and `webhook_type` `IDENTITY` |
+//! | `/sandbox/transactions/create` | 1.778.0 | accepts a transaction's `account_id` |
+//! | `/webhook_verification_key/get` | 1.778.0 | new here; unchanged in 1.778.0 |
+//!
+//! ## History: `days_requested` and `--history`
+//!
+//! An Item's transactions span its `days_requested` days ending on its creation day: Link's
+//! `transactions.days_requested` from `/link/token/create`, or `options.transactions.
+//! days_requested` (else the days since `options.transactions.start_date`) of
+//! `/sandbox/public_token/create`; Plaid's default of 90 when absent; outside 1–730 the request
+//! is `INVALID_FIELD`, as at Plaid. `--history N` ([`SandboxConfig::history`]) stays the number
+//! of base transactions, spread evenly over those days (so a benchmark's N rows stay N, only
+//! denser or sparser). Items in state files written before this keep their 730 days.
+//!
+//! ## Webhooks
+//!
+//! An Item with a `webhook` gets Plaid's webhook bodies, POSTed in the background with a
+//! `Plaid-Verification` ES256 JWT that `/webhook_verification_key/get`'s key verifies; retried
+//! on Plaid's schedule; only to loopback URLs and [`SandboxConfig::webhook_allow`] hosts. What
+//! is sent when, the key's lifetime and the retry policy: the [`webhooks`] module.
+//!
+//! ## Explicit `null` in requests
+//!
+//! `null` for a field the spec marks `nullable` means absent; for any other optional field it
+//! is `INVALID_FIELD`, as Plaid answered when a client sent `options.account_ids: null`
+//! (reasoning in `validate.rs`). A required field sent as `null` is `MISSING_FIELDS`.
+//!
 //! ## Layout
 //! - [`config`], [`clock`]: configuration and the injectable clock used for every expiry.
 //! - `state`: Items, token hashes and each Item's transaction change log (persisted as JSON).
@@ -25,6 +74,7 @@
 //! - `validate`: per-endpoint fields; `plaid_error`: Plaid error bodies and code → status/type.
 //! - `faults`, `conn`: fault injection, including dropping a connection without a response.
 //! - `link`: `/_link/sessions` (and, later, the offline Link stand-in).
+//! - [`webhooks`]: webhook bodies, signing (`Plaid-Verification`), delivery with retries.
 //!
 //! ## How to add an endpoint
 //! 1. Add its request fields to `validate.rs` (read the request schema in the official spec:
@@ -52,6 +102,7 @@ mod plaid_error;
 mod state;
 mod state_file;
 mod validate;
+pub mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;
@@ -67,6 +118,7 @@ pub use clock::Clock;
 pub use config::{DEFAULT_HISTORY, SandboxConfig};
 pub use error::{Error, Result};
 pub use faults::FaultSpec;
+pub use webhooks::{Delivery, Outcome as DeliveryOutcome, RetryPolicy};
 
 use api::App;
 use conn::{ConnHandle, KillableListener};
@@ -115,6 +167,13 @@ impl Sandbox {
         };
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
+        let (stop, stop_rx) = watch::channel(false);
+        let webhooks = Arc::new(webhooks::Webhooks::new(
+            config.webhook_retry.clone(),
+            config.webhook_allow.clone(),
+            config.clock.clone(),
+            stop_rx.clone(),
+        ));
         let app = Arc::new(App {
             config,
             state: Mutex::new(state),
@@ -123,8 +182,9 @@ impl Sandbox {
             faults: faults::Faults::default(),
             exchanges: Mutex::new(Vec::new()),
             url: format!("http://{addr}"),
+            webhooks,
         });
-        let (stop, mut server_stop) = watch::channel(false);
+        let mut server_stop = stop_rx;
         let service = api::router(app.clone()).into_make_service_with_connect_info::<ConnHandle>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(KillableListener(listener), service).with_graceful_shutdown(
@@ -201,6 +261,16 @@ impl Sandbox {
         self.app
             .transact(|app| Ok(f(&app.state())))
             .unwrap_or_default()
+    }
+
+    /// Every webhook sent (or refused) so far, oldest first, with its delivery outcome.
+    pub fn webhook_deliveries(&self) -> Vec<Delivery> {
+        self.app.webhooks.deliveries()
+    }
+
+    /// The `kid` of the key webhooks are signed with.
+    pub fn webhook_key_id(&self) -> String {
+        self.app.webhooks.key.kid().to_string()
     }
 
     /// Arms a fault (same as `POST /_faults`).

@@ -92,6 +92,7 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
     let update_item = lt.update_item_id.clone();
     let products = lt.products.clone();
     let webhook = lt.webhook.clone();
+    let days_requested = lt.days_requested.unwrap_or(data::DEFAULT_DAYS_REQUESTED);
     let institution_id = match &update_item {
         Some(id) => st.items.get(id).map(|i| i.institution_id.clone()),
         None => s("institution_id"),
@@ -179,16 +180,27 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
                 .collect()
         })
         .unwrap_or_default();
-    let (item_id, seed, slots) = match update_item {
+    let (item_id, seed, slots, hooks) = match update_item {
         Some(id) => {
             let item = st
                 .items
                 .get_mut(&id)
                 .filter(|i| !i.removed)
                 .ok_or_else(|| ApiError::code("ITEM_NOT_FOUND"))?;
+            let repaired = item.current_error(now).is_some();
             item.login_required = false;
             item.login_valid_from = now;
-            (id, item.seed, item.account_slots.clone())
+            item.error_notified = false;
+            item.expiry_warned = false;
+            // The issue asks for LOGIN_REPAIRED after update mode; Plaid documents it for an
+            // Item repaired outside the app's own Link flow, which this stand-in also is.
+            let hooks = if repaired {
+                let body = crate::webhooks::body::login_repaired(&id);
+                crate::api::Outgoing::for_item(item, now, vec![body])
+            } else {
+                None
+            };
+            (id, item.seed, item.account_slots.clone(), hooks)
         }
         None => {
             // A new Item: account_ids cannot be known yet, so masks ("0000") select accounts too.
@@ -211,11 +223,13 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
             let new = NewItem {
                 products,
                 webhook,
+                days_requested,
                 account_slots: slots.clone(),
                 via_link: true,
             };
             let id = create_item(app, &mut st, ins, &login, new);
-            (id, seed_preview, slots)
+            let hooks = crate::api::linked_webhooks(&mut st, &id, now);
+            (id, seed_preview, slots, hooks)
         }
     };
     let public_token = crate::api::items_issue_public_token(&mut st, &item_id, now);
@@ -268,5 +282,6 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
     }
     drop(st);
     app.touch();
+    app.send_webhooks(hooks);
     Ok(json!({ "public_token": public_token, "metadata": metadata }))
 }

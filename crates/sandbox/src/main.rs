@@ -1,6 +1,7 @@
 //! `plaid-sandbox`: run the offline Plaid Sandbox.
 //!
-//! `plaid-sandbox --bind 127.0.0.1:PORT [--client-id ID --secret SECRET] [--history N] [--state FILE]`
+//! `plaid-sandbox --bind 127.0.0.1:PORT [--client-id ID --secret SECRET] [--history N] [--state FILE]
+//! [--webhook-allow HOST]...`
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,9 +28,13 @@ struct Args {
         hide_env_values = true
     )]
     secret: Option<String>,
-    /// Transactions per new Item (default: about two years of activity).
+    /// Transactions per new Item, dated evenly over its days_requested (Link's or
+    /// /sandbox/public_token/create's `transactions.days_requested`, default 90 days).
     #[arg(long, default_value_t = coffer_sandbox::DEFAULT_HISTORY)]
     history: usize,
+    /// Also deliver webhooks to this host (loopback hosts always are); repeatable.
+    #[arg(long = "webhook-allow", value_name = "HOST")]
+    webhook_allow: Vec<String>,
     /// Persist state to this JSON file (loaded at start).
     #[arg(long)]
     state: Option<PathBuf>,
@@ -48,6 +53,7 @@ async fn main() -> ExitCode {
     let mut config = SandboxConfig {
         history: args.history,
         state_path: args.state,
+        webhook_allow: args.webhook_allow,
         ..SandboxConfig::default()
     };
     if let Some(seed) = args.seed {

@@ -19,6 +19,8 @@ use crate::plaid_error::ApiError;
 pub const LOGIN_LIFETIME_DAYS: i64 = 30;
 /// Pending base transactions post this long after the Item was created.
 pub const PENDING_SETTLE_DAYS: i64 = 2;
+/// Consent-based Items are warned this long before their consent expires.
+pub const CONSENT_WARNING_DAYS: i64 = 7;
 
 /// One mutation appended to an Item's history.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -54,6 +56,10 @@ pub struct Item {
     pub dynamic: bool,
     pub seed: u64,
     pub history: u64,
+    /// `days_requested`: the base transactions span this many days ending at creation. Items
+    /// of state files written before it existed had 730.
+    #[serde(default = "legacy_days_requested")]
+    pub days_requested: u64,
     pub created_at: DateTime<Utc>,
     pub products: Vec<String>,
     pub webhook: Option<String>,
@@ -70,6 +76,17 @@ pub struct Item {
     pub dyn_counter: u64,
     pub last_successful_update: Option<DateTime<Utc>>,
     pub last_webhook: Option<(DateTime<Utc>, String)>,
+    /// An `ITEM` `ERROR` webhook told about the current error (cleared by update mode).
+    #[serde(default)]
+    pub error_notified: bool,
+    /// The consent-expiry warning (`PENDING_EXPIRATION` / `PENDING_DISCONNECT`) was sent for
+    /// the current login (cleared by update mode).
+    #[serde(default)]
+    pub expiry_warned: bool,
+}
+
+fn legacy_days_requested() -> u64 {
+    data::MAX_DAYS_REQUESTED
 }
 
 impl std::fmt::Debug for Item {
@@ -184,6 +201,7 @@ impl Item {
             self.seed,
             self.history,
             self.created_at.date_naive(),
+            self.days_requested,
             &self.account_slots,
         )
     }
@@ -221,6 +239,58 @@ impl Item {
         None
     }
 
+    /// When the current login lapses into `ITEM_LOGIN_REQUIRED`.
+    pub fn login_expires_at(&self) -> DateTime<Utc> {
+        self.login_valid_from + chrono::Duration::days(LOGIN_LIFETIME_DAYS)
+    }
+
+    /// Consent-based Items (OAuth institutions and every UK/EU one) report the login lapse as
+    /// their `consent_expiration_time`; others have none, as at Plaid.
+    pub fn consent_expiration(&self) -> Option<DateTime<Utc>> {
+        let ins = data::institution(&self.institution_id)?;
+        let european = !ins.country_codes.iter().any(|c| *c == "US" || *c == "CA");
+        (ins.oauth || european).then(|| self.login_expires_at())
+    }
+
+    /// Webhooks the passage of time (or a reset login) owes this Item, marking them sent: an
+    /// `ITEM` `ERROR` once per error, and for consent-based Items a warning
+    /// [`CONSENT_WARNING_DAYS`] before the consent expires (`PENDING_EXPIRATION` for UK/EU
+    /// institutions, `PENDING_DISCONNECT` with `INSTITUTION_TOKEN_EXPIRATION` for US/CA ones).
+    pub fn due_webhooks(&mut self, now: DateTime<Utc>) -> Vec<Value> {
+        let mut out = Vec::new();
+        if let Some(expires) = self.consent_expiration()
+            && !self.expiry_warned
+            && !self.login_required
+            && now >= expires - chrono::Duration::days(CONSENT_WARNING_DAYS)
+            && now < expires
+        {
+            self.expiry_warned = true;
+            let at = rfc3339(expires);
+            let us = data::institution(&self.institution_id)
+                .is_some_and(|i| i.country_codes.iter().any(|c| *c == "US" || *c == "CA"));
+            out.push(if us {
+                crate::webhooks::body::pending_disconnect(
+                    &self.item_id,
+                    "INSTITUTION_TOKEN_EXPIRATION",
+                    &at,
+                )
+            } else {
+                crate::webhooks::body::pending_expiration(&self.item_id, &at)
+            });
+        }
+        match self.current_error(now) {
+            Some(e) if !self.error_notified => {
+                self.error_notified = true;
+                out.push(crate::webhooks::body::item_error(
+                    &self.item_id,
+                    e.to_json(None, true),
+                ));
+            }
+            _ => {}
+        }
+        out
+    }
+
     /// Gate for data calls: institution health, then the Item's error.
     pub fn check_data_access(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
         if data::institution(&self.institution_id).map(|i| i.health) == Some(Health::Down) {
@@ -254,7 +324,7 @@ impl Item {
             "billed_products": billed,
             "products": billed,
             "consented_products": billed,
-            "consent_expiration_time": null,
+            "consent_expiration_time": self.consent_expiration().map(rfc3339),
             "update_type": "background",
         });
         if with_created_at && let Some(o) = v.as_object_mut() {
@@ -445,6 +515,9 @@ pub struct LinkToken {
     pub country_codes: Vec<String>,
     pub products: Vec<String>,
     pub webhook: Option<String>,
+    /// `transactions.days_requested` (absent in state files written before it was honoured).
+    #[serde(default)]
+    pub days_requested: Option<u64>,
     pub redirect_uri: Option<String>,
     /// Update mode: the Item this token repairs.
     pub update_item_id: Option<String>,

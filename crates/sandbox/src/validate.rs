@@ -3,8 +3,14 @@
 //! (`MISSING_FIELDS`) and wrong types or values (`INVALID_FIELD`). `client_id`/`secret` are
 //! handled before (credentials) and accepted at the top level of every body.
 //!
-//! An explicit `null` counts as absent (the contract leaves Plaid's behaviour for explicit nulls
-//! unverified; being lenient here never rejects a valid client).
+//! Explicit `null`: for a field the spec marks `nullable` (constructor [`opt_null`]) it means
+//! absent; for any other field it is a wrong type, `INVALID_FIELD` (a required one stays
+//! `MISSING_FIELDS`). Plaid documents `null` only where a schema says `nullable: true`, its
+//! official clients refuse to send `None` for other fields, and a Plaid answer on record
+//! rejected exactly this: plaid-python 7 sent `options.account_ids: null` and got
+//! `INVALID_FIELD` "options.account_ids must be a non-empty array of valid account ids"
+//! (frappe/erpnext#23376). Rejecting it also keeps a client from learning a habit Production
+//! would punish.
 
 use serde_json::{Map, Value};
 
@@ -45,6 +51,8 @@ pub struct Field {
     pub name: &'static str,
     pub ty: Ty,
     pub required: bool,
+    /// The spec marks it `nullable`: an explicit `null` means absent.
+    pub nullable: bool,
 }
 
 /// A required field.
@@ -53,15 +61,27 @@ pub const fn req(name: &'static str, ty: Ty) -> Field {
         name,
         ty,
         required: true,
+        nullable: false,
     }
 }
 
-/// An optional field.
+/// An optional field (an explicit `null` is `INVALID_FIELD`).
 pub const fn opt(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
         ty,
         required: false,
+        nullable: false,
+    }
+}
+
+/// An optional field the spec marks `nullable` (an explicit `null` means absent).
+pub const fn opt_null(name: &'static str, ty: Ty) -> Field {
+    Field {
+        name,
+        ty,
+        required: false,
+        nullable: true,
     }
 }
 
@@ -96,11 +116,20 @@ fn check_object(
     }
     for fd in fields {
         match obj.get(fd.name) {
-            None | Some(Value::Null) => {
+            None => {
                 if fd.required {
                     f.missing.push(join(prefix, fd.name));
                 }
             }
+            Some(Value::Null) if fd.required => f.missing.push(join(prefix, fd.name)),
+            Some(Value::Null) if fd.nullable => {}
+            Some(Value::Null) => invalid(
+                f,
+                format!(
+                    "{} must not be null (omit it instead)",
+                    join(prefix, fd.name)
+                ),
+            ),
             Some(v) => check_value(v, &fd.ty, &join(prefix, fd.name), f),
         }
     }
@@ -225,27 +254,27 @@ pub static LINK_TOKEN_CREATE: &[Field] = &[
         Ty::Obj(&[
             req("client_user_id", Ty::NonEmpty),
             opt("legal_name", Ty::Str),
-            opt("name", Ty::AnyObj),
+            opt_null("name", Ty::AnyObj),
             opt("phone_number", Ty::Str),
-            opt("phone_number_verified_time", Ty::Any),
+            opt_null("phone_number_verified_time", Ty::Any),
             opt("email_address", Ty::Str),
-            opt("email_address_verified_time", Ty::Any),
+            opt_null("email_address_verified_time", Ty::Any),
             opt("ssn", Ty::Str),
-            opt("date_of_birth", Ty::Date),
-            opt("address", Ty::AnyObj),
-            opt("id_number", Ty::AnyObj),
+            opt_null("date_of_birth", Ty::Date),
+            opt_null("address", Ty::AnyObj),
+            opt_null("id_number", Ty::AnyObj),
         ]),
     ),
     opt("user_id", Ty::Str),
-    opt("products", STR_ARR),
-    opt("required_if_supported_products", STR_ARR),
-    opt("optional_products", STR_ARR),
-    opt("additional_consented_products", STR_ARR),
+    opt_null("products", STR_ARR),
+    opt_null("required_if_supported_products", STR_ARR),
+    opt_null("optional_products", STR_ARR),
+    opt_null("additional_consented_products", STR_ARR),
     opt("webhook", Ty::Str),
-    opt("access_token", Ty::NonEmpty),
+    opt_null("access_token", Ty::NonEmpty),
     opt("access_tokens", STR_ARR),
     opt("link_customization_name", Ty::Str),
-    opt("appearance_mode", Ty::Str),
+    opt_null("appearance_mode", Ty::Str),
     opt("redirect_uri", Ty::Str),
     opt("android_package_name", Ty::Str),
     opt("institution_data", Ty::AnyObj),
@@ -269,7 +298,7 @@ pub static LINK_TOKEN_CREATE: &[Field] = &[
             opt("account_selection_enabled", Ty::Bool),
             opt("reauthorization_enabled", Ty::Bool),
             opt("user", Ty::Bool),
-            opt("item_ids", STR_ARR),
+            opt_null("item_ids", STR_ARR),
         ]),
     ),
     opt("identity_verification", Ty::AnyObj),
@@ -297,6 +326,7 @@ pub static LINK_TOKEN_CREATE: &[Field] = &[
         Ty::Obj(&[opt("days_requested", Ty::Int { min: 1, max: 730 })]),
     ),
     opt("cashflow_report", Ty::AnyObj),
+    opt("cra_report_parameter", Ty::AnyObj),
     opt("cra_enabled", Ty::Bool),
     opt("identity", Ty::AnyObj),
     opt("financekit_supported", Ty::Bool),
@@ -313,7 +343,7 @@ pub static ACCESS_TOKEN_ONLY: &[Field] = &[req("access_token", Ty::NonEmpty)];
 /// `/item/remove`.
 pub static ITEM_REMOVE: &[Field] = &[
     req("access_token", Ty::NonEmpty),
-    opt(
+    opt_null(
         "reason_code",
         Ty::Enum(&[
             "FRAUD_FIRST_PARTY",
@@ -324,7 +354,7 @@ pub static ITEM_REMOVE: &[Field] = &[
             "OTHER",
         ]),
     ),
-    opt("reason_note", Ty::Str),
+    opt_null("reason_note", Ty::Str),
 ];
 /// `/accounts/get`.
 pub static ACCOUNTS_GET: &[Field] = &[
@@ -356,7 +386,7 @@ pub static TRANSACTIONS_SYNC: &[Field] = &[
     opt(
         "options",
         Ty::Obj(&[
-            opt("include_original_description", Ty::Bool),
+            opt_null("include_original_description", Ty::Bool),
             opt("include_personal_finance_category", Ty::Bool),
             opt("include_logo_and_counterparty_beta", Ty::Bool),
             opt("personal_finance_category_version", Ty::Enum(&["v1", "v2"])),
@@ -387,9 +417,9 @@ pub static SANDBOX_PUBLIC_TOKEN_CREATE: &[Field] = &[
         "options",
         Ty::Obj(&[
             opt("webhook", Ty::Str),
-            opt("override_username", Ty::Str),
-            opt("override_password", Ty::Str),
-            opt(
+            opt_null("override_username", Ty::Str),
+            opt_null("override_password", Ty::Str),
+            opt_null(
                 "transactions",
                 Ty::Obj(&[
                     opt("start_date", Ty::Date),
@@ -397,7 +427,7 @@ pub static SANDBOX_PUBLIC_TOKEN_CREATE: &[Field] = &[
                     opt("days_requested", Ty::Int { min: 1, max: 730 }),
                 ]),
             ),
-            opt("statements", Ty::AnyObj),
+            opt_null("statements", Ty::AnyObj),
             opt("income_verification", Ty::AnyObj),
         ]),
     ),
@@ -432,10 +462,23 @@ pub static SANDBOX_FIRE_WEBHOOK: &[Field] = &[
             "LIABILITIES",
             "TRANSACTIONS",
             "ASSETS",
+            "IDENTITY",
         ]),
     ),
     req("webhook_code", Ty::Enum(WEBHOOK_CODES)),
+    opt(
+        "options",
+        Ty::Obj(&[opt(
+            "new_transactions",
+            Ty::Int {
+                min: 0,
+                max: i64::MAX,
+            },
+        )]),
+    ),
 ];
+/// `/webhook_verification_key/get`.
+pub static WEBHOOK_VERIFICATION_KEY_GET: &[Field] = &[req("key_id", Ty::NonEmpty)];
 /// `/sandbox/transactions/create`.
 pub static SANDBOX_TRANSACTIONS_CREATE: &[Field] = &[
     req("access_token", Ty::NonEmpty),
@@ -447,6 +490,7 @@ pub static SANDBOX_TRANSACTIONS_CREATE: &[Field] = &[
             req("amount", Ty::Num),
             req("description", Ty::NonEmpty),
             opt("iso_currency_code", Ty::Str),
+            opt("account_id", Ty::NonEmpty),
         ])),
     ),
 ];
@@ -492,6 +536,32 @@ mod tests {
             "{}",
             e.error_message
         );
-        assert!(run(json!({"access_token": "a", "options": null}), ACCOUNTS_GET).is_ok());
+        // Explicit null: absent where the spec says nullable, INVALID_FIELD elsewhere.
+        let e = run(json!({"access_token": "a", "options": null}), ACCOUNTS_GET).unwrap_err();
+        assert_eq!(
+            (e.error_code.as_str(), e.error_message.as_str()),
+            (
+                "INVALID_FIELD",
+                "options must not be null (omit it instead)"
+            )
+        );
+        let e = run(json!({"access_token": null}), ACCESS_TOKEN_ONLY).unwrap_err();
+        assert_eq!(e.error_code, "MISSING_FIELDS");
+        assert!(
+            run(
+                json!({"access_token": "a", "reason_code": null}),
+                ITEM_REMOVE
+            )
+            .is_ok()
+        );
+        let e = run(
+            json!({"access_token": "a", "options": {"include_original_description": null, "account_id": null}}),
+            TRANSACTIONS_SYNC,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.error_message,
+            "options.account_id must not be null (omit it instead)"
+        );
     }
 }

@@ -10,6 +10,10 @@
 //! }
 //! ```
 //!
+//! [`Spec::official`] is the copy in `shared/plaid/` ([`OFFICIAL_VERSION`]); [`Spec::current`]
+//! is that copy brought up to [`CURRENT_VERSION`], the version Plaid's newest client library is
+//! generated from (the changes are listed in `current.rs`).
+//!
 //! - [`Spec::check_request`]: the operation's `requestBody` JSON schema, strict about keys the
 //!   schema does not declare (Plaid answers `UNKNOWN_FIELDS` to them, although its request
 //!   schemas leave `additionalProperties` open).
@@ -33,6 +37,7 @@
 //! that fails without it.
 
 mod check;
+mod current;
 mod error;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +46,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::check::{Checker, Strictness};
+pub use crate::current::{CURRENT_VERSION, OFFICIAL_VERSION};
 pub use crate::error::{Error, Result, Violation, Violations};
 
 /// The Plaid endpoints Coffer uses (CONTRACT.md §3): every contract test must exercise all.
@@ -101,6 +107,22 @@ impl Spec {
                 )
             });
             Spec::load(&path).unwrap_or_else(|e| panic!("coffer-spec: {e}"))
+        })
+    }
+
+    /// The official spec with the changes up to [`CURRENT_VERSION`] (the version Plaid's newest
+    /// client library is generated from) applied, loaded once per process: new required
+    /// fields, new optional properties, extended enums (see the `current` module). A body that
+    /// passes both this and [`Spec::official`] suits old and new clients alike.
+    ///
+    /// # Panics
+    /// As [`Spec::official`].
+    pub fn current() -> &'static Spec {
+        static CURRENT: OnceLock<Spec> = OnceLock::new();
+        CURRENT.get_or_init(|| {
+            let mut doc = Spec::official().doc.clone();
+            current::overlay(&mut doc);
+            Spec { doc }
         })
     }
 

@@ -9,6 +9,7 @@ mod common;
 mod crash;
 mod faults;
 mod health;
+mod history;
 mod lifecycle;
 mod modes;
 mod processes;

@@ -35,6 +35,8 @@ open_enum! {
         Cd = "cd",
         Checking = "checking",
         Commercial = "commercial",
+        /// Since spec 2020-09-14_1.778.0 (plaid-python 46.0.0).
+        CommercialLineOfCredit = "commercial line of credit",
         Construction = "construction",
         Consumer = "consumer",
         CreditCard = "credit card",
@@ -46,6 +48,8 @@ open_enum! {
         Gic = "gic",
         HealthReimbursementArrangement = "health reimbursement arrangement",
         HomeEquity = "home equity",
+        /// Since spec 2020-09-14_1.778.0.
+        HomeEquityLoan = "home equity loan",
         Hsa = "hsa",
         Isa = "isa",
         Ira = "ira",
@@ -70,6 +74,8 @@ open_enum! {
         Paypal = "paypal",
         Payroll = "payroll",
         Pension = "pension",
+        /// Since spec 2020-09-14_1.778.0.
+        PredictionMarket = "prediction market",
         Prepaid = "prepaid",
         Prif = "prif",
         ProfitSharingPlan = "profit sharing plan",

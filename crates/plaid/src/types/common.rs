@@ -40,6 +40,9 @@ open_enum! {
         CraMonitoring = "cra_monitoring",
         CraLendScore = "cra_lend_score",
         CraPlaidCreditScore = "cra_plaid_credit_score",
+        /// Since spec 2020-09-14_1.778.0 (plaid-python 46.0.0), as the next one.
+        CraHomeLending = "cra_home_lending",
+        CraQualify = "cra_qualify",
         Layer = "layer",
         PayByBank = "pay_by_bank",
         ProtectLinkedBank = "protect_linked_bank",
@@ -100,6 +103,23 @@ open_enum! {
         CheckReportError = "CHECK_REPORT_ERROR",
         ConsumerReportError = "CONSUMER_REPORT_ERROR",
         UserError = "USER_ERROR",
+        /// Since spec 2020-09-14_1.778.0 (plaid-python 46.0.0), as all that follow.
+        AssetsError = "ASSETS_ERROR",
+        CraMonitoringError = "CRA_MONITORING_ERROR",
+        CraPartnerInsightsError = "CRA_PARTNER_INSIGHTS_ERROR",
+        CraReportError = "CRA_REPORT_ERROR",
+        CreditProfileReportError = "CREDIT_PROFILE_REPORT_ERROR",
+        EncompassError = "ENCOMPASS_ERROR",
+        EnrichError = "ENRICH_ERROR",
+        FraudInsightsError = "FRAUD_INSIGHTS_ERROR",
+        FreddieMacError = "FREDDIE_MAC_ERROR",
+        IdempotencyError = "IDEMPOTENCY_ERROR",
+        LinkDeliveryError = "LINK_DELIVERY_ERROR",
+        ProfileError = "PROFILE_ERROR",
+        RecurringTransactionsError = "RECURRING_TRANSACTIONS_ERROR",
+        StatementsError = "STATEMENTS_ERROR",
+        TransferRecurringError = "TRANSFER_RECURRING_ERROR",
+        TransferRefundError = "TRANSFER_REFUND_ERROR",
     }
 }
 

@@ -4,6 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{CountryCode, Product};
 
+open_enum! {
+    /// Whether Plaid can connect to the institution at all (spec
+    /// `InstitutionConnectionAvailability`, required since 2020-09-14_1.778.0).
+    pub enum ConnectionAvailability {
+        Supported = "SUPPORTED",
+        NotSupported = "NOT_SUPPORTED",
+    }
+}
+
 /// Request of `/institutions/get_by_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InstitutionsGetByIdRequest {
@@ -65,6 +74,10 @@ pub struct Institution {
     #[serde(default)]
     pub dtc_numbers: Option<Vec<String>>,
     pub oauth: bool,
+    /// Required by spec 2020-09-14_1.778.0; optional here, since answers of older API
+    /// versions (and older sandboxes) lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_availability: Option<ConnectionAvailability>,
     /// Health of the institution's products (kept as JSON; large and rarely needed).
     #[serde(default)]
     pub status: Option<serde_json::Value>,
@@ -110,5 +123,15 @@ mod tests {
         assert_eq!(parsed.institution.name, "First Platypus Bank");
         assert!(parsed.institution.products.contains(&Product::Transactions));
         assert!(!parsed.institution.oauth);
+        assert_eq!(parsed.institution.connection_availability, None);
+        let current: Institution = serde_json::from_value(serde_json::json!({
+            "institution_id": "ins_1", "name": "n", "products": [], "country_codes": ["US"],
+            "routing_numbers": [], "oauth": true, "connection_availability": "NOT_SUPPORTED",
+        }))
+        .unwrap();
+        assert_eq!(
+            current.connection_availability,
+            Some(ConnectionAvailability::NotSupported)
+        );
     }
 }

@@ -37,6 +37,17 @@ impl SandboxPublicTokenCreateRequest {
         self
     }
 
+    /// Ask for `days` of transaction history (`options.transactions.days_requested`, 1–730;
+    /// Plaid's default is 90).
+    pub fn with_days_requested(mut self, days: u32) -> Self {
+        let options = self.options.get_or_insert_with(Default::default);
+        options
+            .transactions
+            .get_or_insert_with(Default::default)
+            .days_requested = Some(days);
+        self
+    }
+
     /// Set the Item's webhook.
     pub fn with_webhook(mut self, webhook: impl Into<String>) -> Self {
         self.options.get_or_insert_with(Default::default).webhook = Some(webhook.into());
@@ -140,6 +151,11 @@ mod tests {
             serde_json::to_value(&dynamic).unwrap()["options"],
             serde_json::json!({"override_username": "user_transactions_dynamic",
                                "override_password": "any"})
+        );
+        let month = dynamic.with_days_requested(30);
+        assert_eq!(
+            serde_json::to_value(&month).unwrap()["options"]["transactions"],
+            serde_json::json!({"days_requested": 30})
         );
     }
 

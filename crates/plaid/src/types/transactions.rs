@@ -37,13 +37,18 @@ open_enum! {
         BankCharge = "bank charge",
         BillPayment = "bill payment",
         Cash = "cash",
+        /// Since spec 2020-09-14_1.778.0 (plaid-python 46.0.0), as the next three.
+        CashAdvance = "cash advance",
         Cashback = "cashback",
         Cheque = "cheque",
         DirectDebit = "direct debit",
         Interest = "interest",
+        LateFee = "late fee",
+        MembershipFee = "membership fee",
         Payment = "payment",
         Purchase = "purchase",
         Refund = "refund",
+        ReturnedItemFee = "returned item fee",
         StandingOrder = "standing order",
         Transfer = "transfer",
     }

@@ -2,29 +2,29 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{App, options, str_field, str_list};
+use super::{App, options, str_list};
 use crate::data::AccountJson;
 use crate::plaid_error::ApiError;
 
 fn accounts(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
     let now = app.now();
-    let mut st = app.state();
-    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
-    item.check_data_access(now)?;
-    let wanted = str_list(&options(body), "account_ids");
-    let ids = item.account_ids();
-    if let Some(bad) = wanted.iter().find(|w| !ids.contains(w)) {
-        return Err(ApiError::with_message(
-            "INVALID_ACCOUNT_ID",
-            format!("one or more of the account IDs is invalid: {bad}"),
-        ));
-    }
-    let accounts: Vec<AccountJson> = item
-        .accounts_json(false)
-        .into_iter()
-        .filter(|a| wanted.is_empty() || wanted.contains(&a.account_id))
-        .collect();
-    Ok(json!({ "accounts": accounts, "item": item.item_json(now, false) }))
+    super::with_item(app, body, |item, _| {
+        item.check_data_access(now)?;
+        let wanted = str_list(&options(body), "account_ids");
+        let ids = item.account_ids();
+        if let Some(bad) = wanted.iter().find(|w| !ids.contains(w)) {
+            return Err(ApiError::with_message(
+                "INVALID_ACCOUNT_ID",
+                format!("one or more of the account IDs is invalid: {bad}"),
+            ));
+        }
+        let accounts: Vec<AccountJson> = item
+            .accounts_json(false)
+            .into_iter()
+            .filter(|a| wanted.is_empty() || wanted.contains(&a.account_id))
+            .collect();
+        Ok(json!({ "accounts": accounts, "item": item.item_json(now, false) }))
+    })
 }
 
 /// `/accounts/get`.

@@ -37,6 +37,8 @@ pub(super) fn get_by_id(app: &App, body: &Map<String, Value>) -> Result<Value, A
         "routing_numbers": ins.routing_numbers,
         "dtc_numbers": [],
         "oauth": ins.oauth,
+        // Required since spec 2020-09-14_1.778.0 (plaid-python 46.0.0 rejects its absence).
+        "connection_availability": if ins.health == Health::Unsupported { "NOT_SUPPORTED" } else { "SUPPORTED" },
         "url": null,
         "primary_color": null,
         "logo": null,

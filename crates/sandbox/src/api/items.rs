@@ -6,9 +6,9 @@ use serde_json::{Map, Value, json};
 
 use super::{App, str_field};
 use crate::data::{self, Health, Institution};
-use crate::ids;
 use crate::plaid_error::{ApiError, canonical_message, classify};
 use crate::state::{Item, PublicToken, State, rfc3339, token_hash};
+use crate::{ids, webhooks};
 
 /// Public tokens live this long.
 pub const PUBLIC_TOKEN_MINUTES: i64 = 30;
@@ -80,6 +80,9 @@ pub(crate) fn check_login(
 pub(crate) struct NewItem {
     pub products: Vec<String>,
     pub webhook: Option<String>,
+    /// `transactions.days_requested` (1..=730): the base history ends at creation and spans
+    /// this many days.
+    pub days_requested: u64,
     pub account_slots: Vec<usize>,
     /// Made through `/_link/sessions` (gets `NOT_READY` first when configured).
     pub via_link: bool,
@@ -96,6 +99,7 @@ pub(crate) fn create_item(
     let NewItem {
         products,
         webhook,
+        days_requested,
         account_slots,
         via_link,
     } = new;
@@ -105,6 +109,11 @@ pub(crate) fn create_item(
     // Random, as Plaid's: item ids key keychain entries, so they must never repeat across
     // sandboxes, whatever the seed.
     let item_id = ids::random_base62(37);
+    // An Item whose webhook hears "initial and historical pulls complete" at creation (see
+    // `linked_webhooks`) has its data ready: no NOT_READY first page for it, so a backend that
+    // waits for the webhook before syncing gets what the webhook announced.
+    let announced = webhook.as_deref().is_some_and(|w| !w.is_empty())
+        && products.iter().any(|p| p == "transactions");
     let item = Item {
         item_id: item_id.clone(),
         institution_id: ins.id.to_string(),
@@ -112,6 +121,7 @@ pub(crate) fn create_item(
         dynamic: login.dynamic,
         seed,
         history: app.config.history as u64,
+        days_requested,
         created_at: now,
         products,
         webhook,
@@ -120,17 +130,38 @@ pub(crate) fn create_item(
         login_valid_from: now,
         removed: false,
         via_link,
-        not_ready_pending: via_link && app.config.not_ready_on_link,
-        historical_served: !via_link,
+        not_ready_pending: via_link && app.config.not_ready_on_link && !announced,
+        historical_served: !via_link || announced,
         log: Vec::new(),
         base_pending_settled: false,
         open_pending: Vec::new(),
         dyn_counter: 0,
         last_successful_update: Some(now),
         last_webhook: None,
+        error_notified: false,
+        expiry_warned: false,
     };
     st.items.insert(item_id.clone(), item);
     item_id
+}
+
+/// The webhooks Plaid sends once a new Item's transactions are pulled: `SYNC_UPDATES_AVAILABLE`
+/// with the initial update done, then with the historical one done too (none without the
+/// `transactions` product). Records them on the Item; send them after releasing the state.
+pub(crate) fn linked_webhooks(
+    st: &mut State,
+    item_id: &str,
+    now: DateTime<Utc>,
+) -> Option<super::Outgoing> {
+    let item = st.items.get_mut(item_id)?;
+    if !item.products.iter().any(|p| p == "transactions") {
+        return None;
+    }
+    let bodies = vec![
+        webhooks::body::sync_updates_available(item_id, true, false),
+        webhooks::body::sync_updates_available(item_id, true, true),
+    ];
+    super::Outgoing::for_item(item, now, bodies)
 }
 
 /// Issues a public token for an Item.
@@ -179,23 +210,23 @@ pub(super) fn exchange(app: &App, body: &Map<String, Value>) -> Result<Value, Ap
 /// `/item/get`: the Item with its error (e.g. `ITEM_LOGIN_REQUIRED`) and status.
 pub(super) fn get(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
     let now = app.now();
-    let mut st = app.state();
-    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
-    let last_webhook = item
-        .last_webhook
-        .as_ref()
-        .map(|(at, code)| json!({"sent_at": rfc3339(*at), "code_sent": code}));
-    Ok(json!({
-        "item": item.item_json(now, true),
-        "status": {
-            "transactions": {
-                "last_successful_update": item.last_successful_update.map(rfc3339),
-                "last_failed_update": null,
+    super::with_item(app, body, |item, _| {
+        let last_webhook = item
+            .last_webhook
+            .as_ref()
+            .map(|(at, code)| json!({"sent_at": rfc3339(*at), "code_sent": code}));
+        Ok(json!({
+            "item": item.item_json(now, true),
+            "status": {
+                "transactions": {
+                    "last_successful_update": item.last_successful_update.map(rfc3339),
+                    "last_failed_update": null,
+                },
+                "investments": null,
+                "last_webhook": last_webhook,
             },
-            "investments": null,
-            "last_webhook": last_webhook,
-        },
-    }))
+        }))
+    })
 }
 
 /// `/item/remove`: the access token is dead for good (`ITEM_NOT_FOUND` afterwards).

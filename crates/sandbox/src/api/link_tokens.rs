@@ -105,6 +105,10 @@ pub(super) fn create(app: &App, body: &Map<String, Value>) -> Result<Value, ApiE
             country_codes,
             products,
             webhook,
+            days_requested: body
+                .get("transactions")
+                .and_then(|t| t.get("days_requested"))
+                .and_then(Value::as_u64),
             redirect_uri,
             update_item_id,
             hosted_link_url: hosted_link_url.clone(),

@@ -8,6 +8,7 @@ mod items;
 mod link_tokens;
 mod sandbox;
 mod transactions;
+mod webhook_keys;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,7 +27,7 @@ use crate::config::SandboxConfig;
 use crate::conn::ConnHandle;
 use crate::faults::{FaultSpec, Faults};
 use crate::plaid_error::ApiError;
-use crate::state::State as SandboxState;
+use crate::state::{Item, State as SandboxState};
 use crate::state_file::StateFile;
 use crate::validate::{self, Field};
 use crate::{ids, link};
@@ -34,6 +35,7 @@ use crate::{ids, link};
 pub(crate) use items::{
     NewItem, check_login as items_check_login, create_item,
     institution_or_err as items_institution, issue_public_token as items_issue_public_token,
+    linked_webhooks,
 };
 
 /// Shared server state.
@@ -49,6 +51,8 @@ pub(crate) struct App {
     pub exchanges: Mutex<Vec<Exchange>>,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// Webhook signing key and delivery.
+    pub webhooks: Arc<crate::webhooks::Webhooks>,
 }
 
 impl std::fmt::Debug for App {
@@ -91,6 +95,67 @@ impl App {
         }
         out
     }
+
+    /// Delivers webhooks in the background. Call after releasing the state guard, with what
+    /// the handler took out of the state (see `webhooks`).
+    pub fn send_webhooks(&self, outgoing: Option<Outgoing>) {
+        if let Some(Outgoing { url, bodies }) = outgoing {
+            self.webhooks.send(&url, bodies);
+        }
+    }
+}
+
+/// Webhooks a handler decided to send: the Item's URL and the bodies, in order.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    pub url: String,
+    pub bodies: Vec<Value>,
+}
+
+impl Outgoing {
+    /// Records `bodies` as sent for `item` (its `status.last_webhook`) and returns them with
+    /// its URL; `None` when the Item has no webhook or there is nothing to send.
+    pub fn for_item(item: &mut Item, now: DateTime<Utc>, bodies: Vec<Value>) -> Option<Outgoing> {
+        let url = item.webhook.clone().filter(|u| !u.is_empty())?;
+        let last = bodies.last()?;
+        let code = last["webhook_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        item.last_webhook = Some((now, code));
+        Some(Outgoing { url, bodies })
+    }
+}
+
+/// Runs `f` on the Item of the body's `access_token`, after collecting the webhooks time owes
+/// the Item (`Item::due_webhooks`, e.g. `ITEM` `ERROR` once its login lapsed). `f` may add
+/// webhooks of its own; all are sent once the state guard is released, whatever `f` returns
+/// (an Item whose login lapsed is told so even though the call fails).
+pub(crate) fn with_item<T>(
+    app: &App,
+    body: &Map<String, Value>,
+    f: impl FnOnce(&mut Item, &mut Vec<Value>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let now = app.now();
+    let mut st = app.state();
+    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
+    let due = item.due_webhooks(now);
+    let changed = !due.is_empty();
+    let mut out = Outgoing::for_item(item, now, due);
+    let mut extra = Vec::new();
+    let result = f(item, &mut extra);
+    if let Some(more) = Outgoing::for_item(item, now, extra) {
+        match &mut out {
+            Some(o) => o.bodies.extend(more.bodies),
+            None => out = Some(more),
+        }
+    }
+    drop(st);
+    if changed || out.is_some() {
+        app.touch();
+    }
+    app.send_webhooks(out);
+    result
 }
 
 fn state_file_error(e: crate::Error) -> ApiError {
@@ -191,6 +256,11 @@ static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
         "/sandbox/transactions/create",
         validate::SANDBOX_TRANSACTIONS_CREATE,
         Handler::Json(sandbox::transactions_create),
+    ),
+    (
+        "/webhook_verification_key/get",
+        validate::WEBHOOK_VERIFICATION_KEY_GET,
+        Handler::Json(webhook_keys::get),
     ),
 ];
 
@@ -423,7 +493,7 @@ fn credential(
         return Ok(Some(s));
     }
     match obj.get(field) {
-        None | Some(Value::Null) => Ok(None),
+        None => Ok(None),
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
         Some(_) => Err(ApiError::invalid_field(format!(
             "{field} must be a properly formatted, non-empty string"

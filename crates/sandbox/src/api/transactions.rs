@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 use super::{App, options, str_field};
 use crate::data::AccountJson;
 use crate::plaid_error::ApiError;
-use crate::state::{Entry, Item, PageTxn, PendingTxn, RemovedTxn};
+use crate::state::{Entry, Item, Page, PageTxn, PendingTxn, RemovedTxn};
+use crate::webhooks;
 
 /// Default and bounds of `count`.
 pub const DEFAULT_COUNT: i64 = 100;
@@ -97,124 +98,140 @@ pub(super) fn sync(
         .get("account_id")
         .and_then(Value::as_str)
         .map(String::from);
-    let mut st = app.state();
-    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
-    item.check_data_access(now)?;
-    if let Some(a) = &account_filter
-        && !item.account_ids().contains(a)
-    {
-        return Err(ApiError::with_message(
-            "INVALID_ACCOUNT_ID",
-            format!("one or more of the account IDs is invalid: {a}"),
-        ));
-    }
-    let accounts = item.accounts_json(true);
-    if item.not_ready_pending {
-        item.not_ready_pending = false;
-        drop(st);
-        app.touch();
-        return SyncResponse {
-            transactions_update_status: "NOT_READY",
-            accounts: &accounts,
-            added: &[],
-            modified: &[],
-            removed: &[],
-            next_cursor: "",
-            has_more: false,
-            request_id,
+    let cursor = str_field(body, "cursor").unwrap_or("").to_string();
+    let read = super::with_item(app, body, |item, _| {
+        item.check_data_access(now)?;
+        if let Some(a) = &account_filter
+            && !item.account_ids().contains(a)
+        {
+            return Err(ApiError::with_message(
+                "INVALID_ACCOUNT_ID",
+                format!("one or more of the account IDs is invalid: {a}"),
+            ));
         }
-        .to_body();
-    }
-    let cursor = str_field(body, "cursor").unwrap_or("");
-    let (pos, snap) = if cursor.is_empty() {
-        (0, None)
-    } else {
-        let (p, s) = decode_cursor(item, cursor)?;
-        (p, Some(s))
-    };
-    let g = item.generator();
-    let snap = match snap {
-        Some(s) if pos < s => {
-            if item.log_len(&g) != s {
-                return Err(ApiError::code(
-                    "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION",
-                ));
+        let accounts = item.accounts_json(true);
+        if item.not_ready_pending {
+            item.not_ready_pending = false;
+            app.touch();
+            return Ok(SyncRead {
+                status: "NOT_READY",
+                accounts,
+                page: Page::default(),
+                next_cursor: String::new(),
+                has_more: false,
+            });
+        }
+        let (pos, snap) = if cursor.is_empty() {
+            (0, None)
+        } else {
+            let (p, s) = decode_cursor(item, &cursor)?;
+            (p, Some(s))
+        };
+        let g = item.generator();
+        let snap = match snap {
+            Some(s) if pos < s => {
+                if item.log_len(&g) != s {
+                    return Err(ApiError::code(
+                        "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION",
+                    ));
+                }
+                s
             }
-            s
+            _ => {
+                item.settle(now, false);
+                item.log_len(&g)
+            }
+        };
+        if pos > snap {
+            return Err(ApiError::invalid_field(
+                "cursor is malformed or does not belong to this item",
+            ));
         }
-        _ => {
-            item.settle(now, false);
-            item.log_len(&g)
+        let end = (pos + count as u64).min(snap);
+        let page = item.read_page(&g, pos, end, account_filter.as_deref(), original);
+        let has_more = end < snap;
+        let status = if item.historical_served {
+            "HISTORICAL_UPDATE_COMPLETE"
+        } else {
+            "INITIAL_UPDATE_COMPLETE"
+        };
+        if !has_more {
+            item.historical_served = true;
         }
-    };
-    if pos > snap {
-        return Err(ApiError::invalid_field(
-            "cursor is malformed or does not belong to this item",
-        ));
-    }
-    let end = (pos + count as u64).min(snap);
-    let page = item.read_page(&g, pos, end, account_filter.as_deref(), original);
-    let has_more = end < snap;
-    let status = if item.historical_served {
-        "HISTORICAL_UPDATE_COMPLETE"
-    } else {
-        "INITIAL_UPDATE_COMPLETE"
-    };
-    if !has_more {
-        item.historical_served = true;
-    }
-    item.last_successful_update = Some(now);
-    let next_cursor = encode_cursor(item, end, snap);
-    drop(st);
-    app.touch();
+        item.last_successful_update = Some(now);
+        app.touch();
+        Ok(SyncRead {
+            status,
+            accounts,
+            page,
+            next_cursor: encode_cursor(item, end, snap),
+            has_more,
+        })
+    })?;
     SyncResponse {
-        transactions_update_status: status,
-        accounts: &accounts,
-        added: &page.added,
-        modified: &page.modified,
-        removed: &page.removed,
-        next_cursor: &next_cursor,
-        has_more,
+        transactions_update_status: read.status,
+        accounts: &read.accounts,
+        added: &read.page.added,
+        modified: &read.page.modified,
+        removed: &read.page.removed,
+        next_cursor: &read.next_cursor,
+        has_more: read.has_more,
         request_id,
     }
     .to_body()
+}
+
+/// What `/transactions/sync` read under the state guard, serialized after releasing it.
+struct SyncRead {
+    status: &'static str,
+    accounts: Vec<AccountJson>,
+    page: Page,
+    next_cursor: String,
+    has_more: bool,
 }
 
 /// `/transactions/refresh`: posts due pending transactions; `user_transactions_dynamic` Items
 /// also post every pending one, get new transactions (one posted, one pending) and a modified one.
 pub(super) fn refresh(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
     let now = app.now();
-    let mut st = app.state();
-    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
-    item.check_data_access(now)?;
-    item.settle(now, item.dynamic);
-    if item.dynamic {
-        let g = item.generator();
-        let today = now.date_naive();
-        let n = item.dyn_counter;
-        item.dyn_counter += 3;
-        item.log.push(Entry::Added {
-            txn: g.dynamic(n, today, false),
-        });
-        let pending = g.dynamic(n + 1, today, true);
-        item.log.push(Entry::Added {
-            txn: pending.clone(),
-        });
-        item.open_pending.push(PendingTxn {
-            due: now + chrono::Duration::days(2),
-            txn: pending,
-        });
-        let fp = g.first_pending();
-        if fp > 0 {
-            let idx = fp - 1 - (n / 3) % fp.min(5);
-            let mut changed = g.base(idx);
-            let amount = changed["amount"].as_f64().unwrap_or(0.0);
-            changed["amount"] = crate::data::dollars((amount * 100.0).round() as i64 + 100);
-            item.log.push(Entry::Modified { txn: changed });
+    super::with_item(app, body, |item, hooks| {
+        item.check_data_access(now)?;
+        let before = item.log.len();
+        item.settle(now, item.dynamic);
+        if item.dynamic {
+            let g = item.generator();
+            let today = now.date_naive();
+            let n = item.dyn_counter;
+            item.dyn_counter += 3;
+            item.log.push(Entry::Added {
+                txn: g.dynamic(n, today, false),
+            });
+            let pending = g.dynamic(n + 1, today, true);
+            item.log.push(Entry::Added {
+                txn: pending.clone(),
+            });
+            item.open_pending.push(PendingTxn {
+                due: now + chrono::Duration::days(2),
+                txn: pending,
+            });
+            let fp = g.first_pending();
+            if fp > 0 {
+                let idx = fp - 1 - (n / 3) % fp.min(5);
+                let mut changed = g.base(idx);
+                let amount = changed["amount"].as_f64().unwrap_or(0.0);
+                changed["amount"] = crate::data::dollars((amount * 100.0).round() as i64 + 100);
+                item.log.push(Entry::Modified { txn: changed });
+            }
         }
-    }
-    item.last_successful_update = Some(now);
-    drop(st);
-    app.touch();
-    Ok(json!({}))
+        if item.log.len() != before {
+            hooks.push(webhooks::body::sync_updates_available(
+                &item.item_id,
+                true,
+                true,
+            ));
+        }
+        item.last_successful_update = Some(now);
+        app.touch();
+        Ok(json!({}))
+    })
 }

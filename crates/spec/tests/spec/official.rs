@@ -135,3 +135,60 @@ fn official_spec_rejects_a_broken_real_body() {
         assert!(v.has_path(path), "{path} not reported:\n{v}");
     }
 }
+
+#[test]
+fn current_spec_requires_what_the_newest_client_requires() {
+    let (official, current) = (Spec::official(), Spec::current());
+    assert_eq!(
+        current.document()["info"]["version"],
+        coffer_spec::CURRENT_VERSION
+    );
+    assert_eq!(
+        official.document()["info"]["version"],
+        coffer_spec::OFFICIAL_VERSION
+    );
+    let old_answer = serde_json::json!({
+        "institution": {
+            "institution_id": "ins_109508", "name": "First Platypus Bank",
+            "products": ["transactions"], "country_codes": ["US"], "routing_numbers": [],
+            "oauth": false,
+        },
+        "request_id": "abc",
+    });
+    assert!(
+        official
+            .check_response("/institutions/get_by_id", 200, &old_answer)
+            .is_ok()
+    );
+    let err = current
+        .check_response("/institutions/get_by_id", 200, &old_answer)
+        .expect_err("connection_availability is required since 1.778.0");
+    assert!(err.to_string().contains("connection_availability"), "{err}");
+    let mut new_answer = old_answer.clone();
+    new_answer["institution"]["connection_availability"] = "SUPPORTED".into();
+    current
+        .check_response_strict("/institutions/get_by_id", 200, &new_answer)
+        .expect("the current answer");
+    new_answer["institution"]["connection_availability"] = "MAYBE".into();
+    assert!(
+        current
+            .check_response("/institutions/get_by_id", 200, &new_answer)
+            .is_err()
+    );
+    // New enum values: valid now, not before.
+    let subtype = serde_json::json!("home equity loan");
+    assert!(current.check_schema("AccountSubtype", &subtype).is_ok());
+    assert!(official.check_schema("AccountSubtype", &subtype).is_err());
+    // Every example of our endpoints that passes the official copy still passes, except
+    // institutions lacking the now-required field.
+    for (path, status, value) in response_examples(current) {
+        if !OUR_PATHS.contains(&path.as_str()) || path == "/institutions/get_by_id" {
+            continue;
+        }
+        if official.check_response(&path, status, &value).is_ok() {
+            current
+                .check_response(&path, status, &value)
+                .unwrap_or_else(|v| panic!("{v}"));
+        }
+    }
+}
