@@ -45,6 +45,7 @@ mod data;
 mod faults;
 mod ids;
 mod link;
+mod link_ui;
 mod plaid_error;
 mod state;
 mod validate;

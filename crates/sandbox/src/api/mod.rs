@@ -30,7 +30,7 @@ use crate::validate::{self, Field};
 use crate::{ids, link};
 
 pub(crate) use items::{
-    NewItem, check_login as items_check_login, create_item,
+    NewItem, check_login as items_check_login, create_item, forced_error as items_forced_error,
     institution_or_err as items_institution, issue_public_token as items_issue_public_token,
 };
 
@@ -164,7 +164,7 @@ static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
 ];
 
 /// The router: Plaid paths through [`dispatch`], plus the non-Plaid `/`, `/_faults`,
-/// `/_link/sessions`.
+/// `/_link/sessions` and the Link stand-in's pages (`link_ui`).
 pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(health))
@@ -173,6 +173,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             post(add_fault).delete(clear_faults).get(list_faults),
         )
         .route("/_link/sessions", post(link::finish_session))
+        .merge(crate::link_ui::routes())
         .fallback(dispatch)
         .with_state(app)
 }
