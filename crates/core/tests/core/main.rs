@@ -5,10 +5,12 @@
 //! gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p coffer-core'`
 
 mod bad_input;
+mod browser;
 mod common;
 mod crash;
 mod faults;
 mod lifecycle;
+mod link_ui;
 mod modes;
 mod search;
 mod secrets;
