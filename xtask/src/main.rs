@@ -33,6 +33,11 @@ const APT_PACKAGES: &[&str] = &[
     "dbus-user-session",
     "gnome-keyring",
     "libsecret-tools",
+    // The Link stand-in's browser tests: WebKitGTK's WebDriver + MiniBrowser under Xvfb.
+    "webkit2gtk-driver",
+    "xvfb",
+    "xauth",
+    "fonts-dejavu-core",
 ];
 
 fn main() -> ExitCode {

@@ -30,7 +30,7 @@
   function fresh() {
     return {
       token: null, sessionId: null, startedAt: null, requestId: null, clientName: '', update: null,
-      institutions: [], institution: null, accounts: [], username: '', password: '',
+      institutions: [], institution: null, accounts: [], checked: [], username: '', password: '',
       view: null, viewStack: [], events: [], queued: [], recorded: 0, result: null, finished: false,
       exitStatus: 'institution_not_found', error: null, oauthState: null, opened: false, invalid: null
     };
@@ -506,6 +506,8 @@
         if (a.shared) {
           box.checked = true;
           box.disabled = true;
+        } else if (S.checked.indexOf(a.mask) >= 0) {
+          box.checked = true;
         }
         var text = document.createElement('span');
         text.className = 'account-text';
@@ -514,7 +516,8 @@
         name.textContent = a.name;
         var meta = document.createElement('span');
         meta.className = 'account-meta';
-        meta.textContent = a.subtype.charAt(0).toUpperCase() + a.subtype.slice(1) + ' \u2022\u2022\u2022\u2022 ' + a.mask;
+        var sub = a.subtype.length <= 3 ? a.subtype.toUpperCase() : a.subtype.charAt(0).toUpperCase() + a.subtype.slice(1);
+        meta.textContent = sub + ' \u2022\u2022\u2022\u2022 ' + a.mask;
         text.appendChild(name);
         text.appendChild(meta);
         var bal = document.createElement('span');
@@ -533,6 +536,7 @@
         list.appendChild(li);
       });
       function update() {
+        S.checked = Array.prototype.map.call(list.querySelectorAll('input:checked:not([disabled])'), function (b) { return b.value; });
         var n = list.querySelectorAll('input:checked').length;
         submit.disabled = n === 0;
         count.textContent = n === 0 ? 'Select at least one account.' : n + (n === 1 ? ' account selected' : ' accounts selected');
@@ -614,10 +618,16 @@
         ITEM_LOCKED: 'Your account is locked'
       };
       slot(v, 'title').textContent = titles[err.error_code] || 'Something went wrong';
-      slot(v, 'text').textContent = err.display_message ||
-        (err.error_code === 'INVALID_LINK_TOKEN'
-          ? 'Go back to the app and start again.'
-          : 'The connection could not be completed. Please try again later.');
+      var bank = S.institution ? S.institution.name : 'your bank';
+      var fallback = {
+        INVALID_LINK_TOKEN: 'Go back to the app and start again.',
+        ITEM_LOCKED: 'Too many attempts locked your account at ' + bank + '. Unlock it on the bank\u2019s website, then try again.',
+        INVALID_CREDENTIALS: 'The username or password was not correct.',
+        USER_SETUP_REQUIRED: 'Finish setting up your account on ' + bank + '\u2019s website, then try again.',
+        PASSWORD_RESET_REQUIRED: 'Reset your password on ' + bank + '\u2019s website, then try again.'
+      };
+      slot(v, 'text').textContent = err.display_message || fallback[err.error_code] ||
+        'The connection to ' + bank + ' could not be completed. Please try again later.';
       slot(v, 'code').textContent = 'Error code: ' + err.error_code;
       var p = slot(v, 'primary');
       p.textContent = 'Exit';

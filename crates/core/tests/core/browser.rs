@@ -148,7 +148,6 @@ impl Browser {
             .env("DISPLAY", format!(":{}", display.number))
             .env("NO_AT_BRIDGE", "1")
             .env("GTK_A11Y", "none")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         if dark {
@@ -160,6 +159,7 @@ impl Browser {
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::builder()
             .no_proxy()
+            .timeout(Duration::from_secs(30))
             .build()
             .expect("client");
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -421,8 +421,16 @@ impl Shots {
     async fn take(&self, b: &Browser, name: &str) {
         // Let the view settle (fonts, focus ring).
         tokio::time::sleep(Duration::from_millis(120)).await;
+        // WebKitWebDriver screenshots the top-level document only from the top-level context.
+        let in_frame = b.js("return window.top !== window", json!([])).await == json!(true);
+        if in_frame {
+            b.top().await;
+        }
         b.screenshot(&self.dir.join(format!("{name}-{}.png", self.suffix)))
             .await;
+        if in_frame {
+            b.enter_frame(FRAME).await;
+        }
     }
 }
 
@@ -948,6 +956,169 @@ async fn link_stand_in_in_webkitgtk() {
     let id = p.link_id.expect("link id");
     assert_eq!(env.coffer.link_view(id).expect("v").accounts.len(), 2);
 
+    // Screenshots of every view: light at 1280x800 and 400x700, then dark.
+    let dir = shots_dir();
+    let shots = started.elapsed();
+    for (w, h, suffix) in [(1280, 800, "light"), (400, 700, "light-400")] {
+        b.set_size(w, h).await;
+        tour(
+            &b,
+            &env,
+            &app,
+            &home,
+            &Shots {
+                dir: dir.clone(),
+                suffix,
+            },
+        )
+        .await;
+    }
     b.quit().await;
-    eprintln!("link stand-in browser cases: {:.1?}", started.elapsed());
+    let dark = Browser::start(true).await;
+    let dark_home = dark.window().await;
+    let is_dark = dark
+        .js(
+            "return window.matchMedia('(prefers-color-scheme: dark)').matches",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        is_dark,
+        json!(true),
+        "GTK's dark theme gives prefers-color-scheme: dark"
+    );
+    for (w, h, suffix) in [(1280, 800, "dark"), (400, 700, "dark-400")] {
+        dark.set_size(w, h).await;
+        tour(
+            &dark,
+            &env,
+            &app,
+            &dark_home,
+            &Shots {
+                dir: dir.clone(),
+                suffix,
+            },
+        )
+        .await;
+    }
+    dark.quit().await;
+    eprintln!(
+        "link stand-in browser cases: {:.1?}, screenshots: {:.1?} (in {})",
+        shots,
+        started.elapsed() - shots,
+        dir.display()
+    );
+}
+
+/// Visits every view and screenshots it.
+async fn tour(b: &Browser, env: &Env, app: &AppServer, home: &str, shots: &Shots) {
+    let token = new_token(env, json!({})).await;
+    open(b, app, &token).await;
+    shots.take(b, "01-consent").await;
+    b.click("[data-action=continue]").await;
+    view(b, "select").await;
+    shots.take(b, "02-select").await;
+    b.type_into("#search", "platypus").await;
+    shots.take(b, "03-select-search").await;
+    b.click("button[data-institution-id='ins_109508']").await;
+    login(b, "user_good", "wrong").await;
+    b.wait(
+        "the retry alert",
+        "var a=document.querySelector('[data-slot=alert]'); return a && !a.hidden",
+    )
+    .await;
+    shots.take(b, "04-credential-retry").await;
+    login(b, "user_good", "pass_good").await;
+    view(b, "accounts").await;
+    b.click("input[data-mask='0000']").await;
+    shots.take(b, "05-accounts").await;
+    b.click("#close").await;
+    view(b, "exit").await;
+    shots.take(b, "06-exit-confirm").await;
+    b.click("[data-action=stay]").await;
+    view(b, "accounts").await;
+    b.click("button[type=submit]").await;
+    view(b, "connected").await;
+    shots.take(b, "07-connected").await;
+    b.click("[data-action=continue]").await;
+    outcome(b).await;
+
+    let token = new_token(env, json!({})).await;
+    open(b, app, &token).await;
+    pick(b, "", "ins_109508").await;
+    login(b, "user_good", "error_ITEM_LOCKED").await;
+    view(b, "error").await;
+    shots.take(b, "08-error-item-locked").await;
+    b.click("[data-action=primary]").await;
+    outcome(b).await;
+
+    let token = new_token(env, json!({})).await;
+    open(b, app, &token).await;
+    pick(b, "down", "ins_132361").await;
+    view(b, "error").await;
+    shots.take(b, "09-error-institution-down").await;
+    b.click("[data-action=primary]").await;
+    outcome(b).await;
+
+    let token = new_token(env, json!({})).await;
+    open(b, app, &token).await;
+    pick(b, "", "ins_127287").await;
+    view(b, "oauth").await;
+    shots.take(b, "10-oauth").await;
+    b.js(
+        "document.querySelector('[data-action=continue]').click()",
+        json!([]),
+    )
+    .await;
+    b.wait("pop-up blocked", "var t=document.querySelector('[data-slot=title]'); return t && t.textContent==='Pop-up blocked'").await;
+    shots.take(b, "11-popup-blocked").await;
+    b.click("[data-action=primary]").await;
+    view(b, "oauth").await;
+    b.click("[data-action=continue]").await;
+    b.wait(
+        "waiting",
+        "var w=document.querySelector('[data-slot=waiting]'); return w && !w.hidden",
+    )
+    .await;
+    shots.take(b, "12-oauth-waiting").await;
+    b.switch_to_new_window(&[home.to_string()]).await;
+    b.element("#authorize").await;
+    shots.take(b, "13-bank-page").await;
+    b.click("#deny").await;
+    b.wait_windows(1).await;
+    b.switch_window(home).await;
+    b.enter_frame(FRAME).await;
+    b.wait("denied", "var t=document.querySelector('[data-slot=title]'); return t && /not approved/.test(t.textContent)").await;
+    shots.take(b, "14-oauth-denied").await;
+    b.top().await;
+    b.js("window.__handler.exit({force: true})", json!([]))
+        .await;
+    outcome(b).await;
+
+    let bad = concat!("link-sandbox-", "00000000-0000-4000-8000-000000000000");
+    b.goto(&format!("{}/app?token={bad}&open=1", app.url)).await;
+    b.wait(
+        "the overlay",
+        &format!(
+            "var f=document.querySelector(\"{FRAME}\"); return f && f.style.display==='block'"
+        ),
+    )
+    .await;
+    b.enter_frame(FRAME).await;
+    view(b, "error").await;
+    shots.take(b, "15-invalid-token").await;
+    b.top().await;
+
+    let hosted = plaid(env, "/link/token/create", json!({"client_name": "Coffer Test", "language": "en",
+        "country_codes": ["US"], "user": {"client_user_id": "u1"}, "products": ["transactions"], "hosted_link": {}}))
+        .await;
+    b.goto(hosted["hosted_link_url"].as_str().expect("url"))
+        .await;
+    view(b, "consent").await;
+    shots.take(b, "16-hosted-consent").await;
+    pick(b, "", "ins_109508").await;
+    login(b, "user_good", "pass_good").await;
+    choose(b, &["0000"]).await;
+    view(b, "done").await;
+    shots.take(b, "17-hosted-done").await;
 }
