@@ -194,6 +194,7 @@
       } else {
         slot(v, 'title').textContent = app + ' uses Coffer Link to connect your accounts';
       }
+      if (HOSTED && !S.update) slot(v, 'point1').textContent = 'Your login is checked by the sandbox bank, then you return to the app.';
       slot(v, 'point2').textContent = 'Your credentials are never shared with ' + app + '.';
       slot(v, 'app').textContent = app;
       v.querySelector('[data-action=continue]').addEventListener('click', function () {
