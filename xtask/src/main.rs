@@ -36,6 +36,11 @@ const APT_PACKAGES: &[&str] = &[
     // The sandbox's official-client contract test runs plaid-python in a virtualenv.
     "python3",
     "python3-venv",
+    // The Link stand-in's browser tests: WebKitGTK's WebDriver + MiniBrowser under Xvfb.
+    "webkit2gtk-driver",
+    "xvfb",
+    "xauth",
+    "fonts-dejavu-core",
 ];
 
 fn main() -> ExitCode {

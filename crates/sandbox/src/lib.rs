@@ -4,7 +4,10 @@
 //! lifetimes, the Sandbox institutions and `user_good` accounts, deterministic transactions,
 //! `/transactions/sync` cursors, Plaid's validation and error bodies), plus a few non-Plaid paths
 //! for tests: `POST/DELETE /_faults` (fault injection), `POST /_link/sessions` (a user finishing
-//! Link) and `GET /` (health). See `../shared/plaid/CONTRACT.md` (from the project root) for the behaviour emulated.
+//! Link) and `GET /` (health); and an offline stand-in for Plaid Link itself: `GET
+//! /link/v2/stable/link-initialize.js` (the web SDK's `Plaid.create`), its overlay pages and
+//! Hosted Link at the `hosted_link_url` it returns. See `../shared/plaid/CONTRACT.md` (from the
+//! project root) for the behaviour emulated.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -73,7 +76,10 @@
 //! - `api`: the dispatcher shared by every endpoint and one module per endpoint group.
 //! - `validate`: per-endpoint fields; `plaid_error`: Plaid error bodies and code → status/type.
 //! - `faults`, `conn`: fault injection, including dropping a connection without a response.
-//! - `link`: `/_link/sessions` (and, later, the offline Link stand-in).
+//! - `link`: every state change Link makes (`/_link/sessions` and the stand-in's pages share it);
+//!   `link_ui`: the stand-in's routes; its JS/HTML/CSS are files in `link/`, embedded at build
+//!   time (`link-initialize.js` the SDK, `link.html`/`link.js` the flow for the overlay and
+//!   Hosted Link, `oauth.html`/`oauth.js` the OAuth bank page, `link.css` for all).
 //! - [`webhooks`]: webhook bodies, signing (`Plaid-Verification`), delivery with retries.
 //!
 //! ## How to add an endpoint
@@ -98,6 +104,7 @@ mod data;
 mod faults;
 mod ids;
 mod link;
+mod link_ui;
 mod plaid_error;
 mod state;
 mod state_file;

@@ -1,26 +1,34 @@
-//! The Link side of the sandbox (non-Plaid paths).
+//! The Link side of the sandbox: every read and write of the sandbox's state that Link does.
 //!
-//! `POST /_link/sessions` simulates a user finishing Link for a link token: `status: "success"`
-//! creates the Item (or, for an update-mode token, repairs it) and answers the onSuccess shape
-//! `{public_token, metadata}`; a bad login or `status: "exit"` answers the onExit shape
-//! `{error, metadata}`. Either way the session is recorded for `/link/token/get`.
+//! Two front doors share this logic:
+//! - `POST /_link/sessions` (tests, scripts): simulates a user finishing Link in one call:
+//!   `status: "success"` creates the Item (or, for an update-mode token, repairs it) and answers
+//!   the onSuccess shape `{public_token, metadata}`; a bad login or `status: "exit"` answers the
+//!   onExit shape `{error, metadata}`.
+//! - the offline Link stand-in (`link_ui`: `link-initialize.js` and its pages), whose pages call
+//!   [`ui_init`], [`ui_select`], [`ui_credentials`], [`finish`] and [`ui_append_events`] through
+//!   the `/_link/ui/*` endpoints as the person clicks through.
 //!
-//! The offline Link stand-in (a local `link-initialize.js` exposing `Plaid.create` and its pages,
-//! including `GET /link/hosted/<id>` for `hosted_link_url`) will live in this module in a later
-//! issue; it will drive the same session logic as `finish_session`.
+//! Either way [`finish`] records the session for `/link/token/get` (`link_sessions` with
+//! `results`, `exit` and `events`). Each function here is short and synchronous and takes the
+//! state guard only for its own duration (never across an `.await`).
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::api::{App, NewItem, create_item, json_response};
-use crate::data;
+use crate::data::{self, Health, Institution};
 use crate::ids;
 use crate::plaid_error::ApiError;
-use crate::state::rfc3339;
+use crate::state::{LinkToken, rfc3339};
+
+/// Most events one session may record (the pages send their own).
+const MAX_EVENTS: usize = 500;
 
 fn link_accounts(seed: u64, slots: &[usize]) -> Vec<Value> {
     slots
@@ -49,14 +57,38 @@ fn event(name: &str, at: &str, metadata: Value) -> Value {
     })
 }
 
+/// A finished Link session, as `/_link/sessions` or the stand-in's pages describe it.
+#[derive(Debug, Default)]
+pub(crate) struct FinishRequest {
+    pub token: String,
+    /// The session id the pages announced (a new one when absent).
+    pub session_id: Option<String>,
+    /// When the pages opened (now when absent).
+    pub started_at: Option<String>,
+    /// `true`: link (or repair) the Item; `false`: the person exited.
+    pub success: bool,
+    pub institution_id: Option<String>,
+    pub username: String,
+    pub password: String,
+    /// Account ids or masks to share (empty: all).
+    pub account_ids: Vec<String>,
+    /// Exit only: onExit's `status` (default `requires_credentials`).
+    pub exit_status: Option<String>,
+    /// Exit only: the error the person saw (its code).
+    pub exit_error_code: Option<String>,
+    /// The events the pages saw, `[{event_name, metadata}]`; synthesized when absent.
+    pub events: Option<Vec<Value>>,
+}
+
 /// `POST /_link/sessions`.
 pub(crate) async fn finish_session(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let request_id = ids::request_id();
-    let result = {
-        let request_id = request_id.clone();
-        tokio::task::spawn_blocking(move || app.transact(|app| finish(app, &body, &request_id)))
-            .await
-            .unwrap_or_else(|_| Err(ApiError::code("INTERNAL_SERVER_ERROR")))
+    let result = match parse_session_body(&body) {
+        Ok(req) => {
+            let request_id = request_id.clone();
+            crate::api::transact_async(&app, move |app| finish(app, &req, &request_id)).await
+        }
+        Err(e) => Err(e),
     };
     match result {
         Ok(v) => json_response(200, &v),
@@ -64,7 +96,7 @@ pub(crate) async fn finish_session(State(app): State<Arc<App>>, body: Bytes) -> 
     }
 }
 
-fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
+fn parse_session_body(body: &[u8]) -> Result<FinishRequest, ApiError> {
     let body: Value = serde_json::from_slice(body)
         .map_err(|_| ApiError::with_message("INVALID_BODY", "body could not be parsed as JSON"))?;
     let s = |k: &str| body.get(k).and_then(Value::as_str).map(String::from);
@@ -75,13 +107,38 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
             "status must be \"success\" or \"exit\"",
         ));
     }
-    let now = app.now();
-    let at = rfc3339(now);
-    let session_id = uuid::Uuid::new_v4().to_string();
-    let mut st = app.state();
+    Ok(FinishRequest {
+        token,
+        success: status == "success",
+        institution_id: s("institution_id"),
+        username: s("username").unwrap_or_default(),
+        password: s("password").unwrap_or_default(),
+        account_ids: str_array(&body, "account_ids"),
+        ..FinishRequest::default()
+    })
+}
+
+/// A string array field (empty when absent).
+pub(crate) fn str_array(body: &Value, key: &str) -> Vec<String> {
+    body.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The link token, or `INVALID_LINK_TOKEN` (unknown or expired).
+fn live_token<'a>(
+    st: &'a crate::state::State,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<&'a LinkToken, ApiError> {
     let lt = st
         .link_tokens
-        .get(&token)
+        .get(token)
         .ok_or_else(|| ApiError::code("INVALID_LINK_TOKEN"))?;
     if now >= lt.expiration {
         return Err(ApiError::with_message(
@@ -89,17 +146,67 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
             "link token has expired",
         ));
     }
+    Ok(lt)
+}
+
+/// The pages' events as stored by `/link/token/get`: `{event_id, event_name, timestamp,
+/// event_metadata}`.
+fn stored_events(events: &[Value]) -> Result<Vec<Value>, ApiError> {
+    if events.len() > MAX_EVENTS {
+        return Err(ApiError::invalid_field("too many events"));
+    }
+    events
+        .iter()
+        .map(|e| {
+            let name = e["event_name"].as_str().unwrap_or_default();
+            let valid = !name.is_empty()
+                && name.len() <= 64
+                && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+            let metadata = e.get("metadata").filter(|m| m.is_object());
+            match (valid, metadata) {
+                (true, Some(m)) => {
+                    let at = m["timestamp"].as_str().unwrap_or_default().to_string();
+                    Ok(event(name, &at, m.clone()))
+                }
+                _ => Err(ApiError::invalid_field(
+                    "events must be [{event_name, metadata}]",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Finishes a Link session: links or repairs the Item (success) or records the exit, and
+/// answers the onSuccess `{public_token, metadata}` or onExit `{error, metadata}` shape.
+pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result<Value, ApiError> {
+    let token = req.token.as_str();
+    let now = app.now();
+    let at = rfc3339(now);
+    let started_at = req.started_at.clone().unwrap_or_else(|| at.clone());
+    let session_id = req
+        .session_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let given_events = req.events.as_deref().map(stored_events).transpose()?;
+    let mut st = app.state();
+    let lt = live_token(&st, token, now)?;
     let update_item = lt.update_item_id.clone();
+    let account_selection = lt.account_selection_enabled;
     let products = lt.products.clone();
     let webhook = lt.webhook.clone();
     let days_requested = lt.days_requested.unwrap_or(data::DEFAULT_DAYS_REQUESTED);
     let institution_id = match &update_item {
         Some(id) => st.items.get(id).map(|i| i.institution_id.clone()),
-        None => s("institution_id"),
-    }
-    .ok_or_else(|| ApiError::missing_fields(&["institution_id".into()]))?;
-    let ins = crate::api::items_institution(&institution_id)?;
-    let institution = json!({ "name": ins.name, "institution_id": ins.id });
+        None => req.institution_id.clone(),
+    };
+    let ins = match institution_id {
+        Some(id) => Some(crate::api::items_institution(&id)?),
+        None if !req.success => None,
+        None => return Err(ApiError::missing_fields(&["institution_id".into()])),
+    };
+    let institution = ins.map(|i| json!({ "name": i.name, "institution_id": i.id }));
+    let ins_id = ins.map(|i| i.id);
+    let ins_name = ins.map(|i| i.name);
 
     let exit = |st: &mut crate::state::State,
                 error: Option<ApiError>,
@@ -112,25 +219,28 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
             "request_id": request_id,
         });
         let err_json = error.as_ref().map(|e| e.to_json(Some(request_id), false));
-        let mut events = vec![event(
-            "OPEN",
-            &at,
-            json!({"view_name": "CONSENT", "request_id": request_id}),
-        )];
-        if let Some(e) = &error {
-            events.push(event(
-                "ERROR",
+        let events = given_events.clone().unwrap_or_else(|| {
+            let mut events = vec![event(
+                "OPEN",
                 &at,
-                json!({"error_code": e.error_code, "error_type": e.error_type, "error_message": e.error_message,
-                       "institution_id": ins.id, "institution_name": ins.name, "view_name": "ERROR"}),
-            ));
-        }
-        events.push(event("EXIT", &at, json!({"exit_status": exit_status, "institution_id": ins.id, "institution_name": ins.name})));
+                json!({"view_name": "CONSENT", "request_id": request_id}),
+            )];
+            if let Some(e) = &error {
+                events.push(event(
+                    "ERROR",
+                    &at,
+                    json!({"error_code": e.error_code, "error_type": e.error_type, "error_message": e.error_message,
+                           "institution_id": ins_id, "institution_name": ins_name, "view_name": "ERROR"}),
+                ));
+            }
+            events.push(event("EXIT", &at, json!({"exit_status": exit_status, "institution_id": ins_id, "institution_name": ins_name})));
+            events
+        });
         let exit_obj = json!({ "error": err_json, "metadata": metadata });
-        if let Some(lt) = st.link_tokens.get_mut(&token) {
+        if let Some(lt) = st.link_tokens.get_mut(token) {
             lt.sessions.push(json!({
                 "link_session_id": session_id,
-                "started_at": at,
+                "started_at": started_at,
                 "finished_at": at,
                 "exit": exit_obj,
                 "on_exit": exit_obj,
@@ -140,23 +250,29 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
         }
         json!({ "error": error.map(|e| e.to_link_json()), "metadata": metadata })
     };
-
-    if status == "exit" {
-        let out = exit(&mut st, None, "requires_credentials");
+    let exit_and_touch = |mut st: std::sync::MutexGuard<'_, crate::state::State>,
+                          error: Option<ApiError>,
+                          exit_status: &str| {
+        let out = exit(&mut st, error, exit_status);
         drop(st);
         app.touch();
-        return Ok(out);
+        Ok(out)
+    };
+
+    if !req.success {
+        let error = req
+            .exit_error_code
+            .as_deref()
+            .map(crate::api::items_forced_error);
+        let status = req.exit_status.as_deref().unwrap_or("requires_credentials");
+        return exit_and_touch(st, error, status);
     }
-    let username = s("username").unwrap_or_default();
-    let password = s("password").unwrap_or_default();
-    let login = match crate::api::items_check_login(ins, &username, &password, true) {
+    let Some(ins) = ins else {
+        return Err(ApiError::missing_fields(&["institution_id".into()]));
+    };
+    let login = match crate::api::items_check_login(ins, &req.username, &req.password, true) {
         Ok(l) => l,
-        Err(e) => {
-            let out = exit(&mut st, Some(e), "requires_credentials");
-            drop(st);
-            app.touch();
-            return Ok(out);
-        }
+        Err(e) => return exit_and_touch(st, Some(e), "requires_credentials"),
     };
     if update_item.is_none() {
         let unsupported = products.iter().any(|p| !ins.products.contains(&p.as_str()));
@@ -165,21 +281,16 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
                 "PRODUCTS_NOT_SUPPORTED",
                 "the institution does not support the requested products",
             );
-            let out = exit(&mut st, Some(e), "institution_not_supported");
-            drop(st);
-            app.touch();
-            return Ok(out);
+            return exit_and_touch(st, Some(e), "institution_not_supported");
         }
     }
-    let wanted: Vec<String> = body
-        .get("account_ids")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let wanted = &req.account_ids;
+    // Account ids cannot be known before the Item exists, so masks ("0000") select accounts too.
+    let picks = |seed: u64, s: usize| {
+        wanted
+            .iter()
+            .any(|w| *w == data::ACCOUNTS[s].mask || *w == data::account_id(seed, s))
+    };
     let (item_id, seed, slots, hooks) = match update_item {
         Some(id) => {
             let item = st
@@ -200,25 +311,34 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
             } else {
                 None
             };
-            (id, item.seed, item.account_slots.clone(), hooks)
+            let mut shown = item.account_slots.clone();
+            if account_selection && !wanted.is_empty() {
+                // Update mode with account selection: the accounts shared from now on. Accounts
+                // already shared stay (the stand-in only adds; see the module docs of link_ui).
+                let chosen: Vec<usize> = (0..data::ACCOUNTS.len())
+                    .filter(|&s| picks(item.seed, s) || item.account_slots.contains(&s))
+                    .collect();
+                if chosen != item.account_slots {
+                    if item.txn_slots.is_none() {
+                        item.txn_slots = Some(item.account_slots.clone());
+                    }
+                    item.account_slots = chosen.clone();
+                }
+                shown = chosen
+                    .into_iter()
+                    .filter(|&s| picks(item.seed, s))
+                    .collect();
+            }
+            (id, item.seed, shown, hooks)
         }
         None => {
-            // A new Item: account_ids cannot be known yet, so masks ("0000") select accounts too.
             let seed_preview = ids::mix2(app.config.seed, st.item_counter);
             let slots: Vec<usize> = (0..data::ACCOUNTS.len())
-                .filter(|&s| {
-                    wanted.is_empty()
-                        || wanted.iter().any(|w| {
-                            *w == data::ACCOUNTS[s].mask || *w == data::account_id(seed_preview, s)
-                        })
-                })
+                .filter(|&s| wanted.is_empty() || picks(seed_preview, s))
                 .collect();
             if slots.is_empty() {
                 let e = ApiError::code("NO_ACCOUNTS");
-                let out = exit(&mut st, Some(e), "requires_account_selection");
-                drop(st);
-                app.touch();
-                return Ok(out);
+                return exit_and_touch(st, Some(e), "requires_account_selection");
             }
             let new = NewItem {
                 products,
@@ -240,32 +360,34 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
         "link_session_id": session_id,
         "transfer_status": null,
     });
-    let events = vec![
-        event(
-            "OPEN",
-            &at,
-            json!({"view_name": "CONSENT", "request_id": request_id}),
-        ),
-        event(
-            "SELECT_INSTITUTION",
-            &at,
-            json!({"institution_id": ins.id, "institution_name": ins.name}),
-        ),
-        event(
-            "SUBMIT_CREDENTIALS",
-            &at,
-            json!({"institution_id": ins.id, "institution_name": ins.name, "view_name": "CREDENTIAL"}),
-        ),
-        event(
-            "HANDOFF",
-            &at,
-            json!({"institution_id": ins.id, "institution_name": ins.name, "view_name": "CONNECTED"}),
-        ),
-    ];
-    if let Some(lt) = st.link_tokens.get_mut(&token) {
+    let events = given_events.unwrap_or_else(|| {
+        vec![
+            event(
+                "OPEN",
+                &at,
+                json!({"view_name": "CONSENT", "request_id": request_id}),
+            ),
+            event(
+                "SELECT_INSTITUTION",
+                &at,
+                json!({"institution_id": ins.id, "institution_name": ins.name}),
+            ),
+            event(
+                "SUBMIT_CREDENTIALS",
+                &at,
+                json!({"institution_id": ins.id, "institution_name": ins.name, "view_name": "CREDENTIAL"}),
+            ),
+            event(
+                "HANDOFF",
+                &at,
+                json!({"institution_id": ins.id, "institution_name": ins.name, "view_name": "CONNECTED"}),
+            ),
+        ]
+    });
+    if let Some(lt) = st.link_tokens.get_mut(token) {
         lt.sessions.push(json!({
             "link_session_id": session_id,
-            "started_at": at,
+            "started_at": started_at,
             "finished_at": at,
             "results": {
                 "item_add_results": [{ "public_token": public_token, "accounts": accounts, "institution": institution }],
@@ -284,4 +406,210 @@ fn finish(app: &App, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
     app.touch();
     app.send_webhooks(hooks);
     Ok(json!({ "public_token": public_token, "metadata": metadata }))
+}
+
+/// Appends events (e.g. `HANDOFF`, seen after the Item was linked) to a recorded session.
+pub(crate) fn ui_append_events(
+    app: &App,
+    token: &str,
+    session_id: &str,
+    events: &[Value],
+) -> Result<(), ApiError> {
+    let events = stored_events(events)?;
+    let mut st = app.state();
+    let lt = st
+        .link_tokens
+        .get_mut(token)
+        .ok_or_else(|| ApiError::code("INVALID_LINK_TOKEN"))?;
+    let session = lt
+        .sessions
+        .iter_mut()
+        .find(|s| s["link_session_id"] == session_id)
+        .ok_or_else(|| ApiError::invalid_field("unknown link_session_id"))?;
+    let Some(list) = session["events"].as_array_mut() else {
+        return Err(ApiError::invalid_field("session has no events"));
+    };
+    if list.len() + events.len() > MAX_EVENTS {
+        return Err(ApiError::invalid_field("too many events"));
+    }
+    list.extend(events);
+    drop(st);
+    app.touch();
+    Ok(())
+}
+
+fn health_name(h: Health) -> &'static str {
+    match h {
+        Health::Healthy => "HEALTHY",
+        Health::Degraded => "DEGRADED",
+        Health::Down => "DOWN",
+        Health::Unsupported => "UNSUPPORTED",
+    }
+}
+
+fn institution_json(i: &Institution) -> Value {
+    json!({
+        "institution_id": i.id,
+        "name": i.name,
+        "oauth": i.oauth,
+        "status": health_name(i.health),
+        "primary_color": i.primary_color,
+    })
+}
+
+/// The accounts Link offers for slots (`shared`: already on the Item).
+fn offered_accounts(slots: impl Iterator<Item = usize>, shared: &[usize]) -> Vec<Value> {
+    slots
+        .map(|s| {
+            let a = &data::ACCOUNTS[s];
+            json!({
+                "mask": a.mask,
+                "name": a.name,
+                "official_name": a.official_name,
+                "type": a.account_type,
+                "subtype": a.subtype,
+                "current": a.current,
+                "shared": shared.contains(&s),
+            })
+        })
+        .collect()
+}
+
+/// Why the pages cannot start.
+#[derive(Debug)]
+pub(crate) struct InitError {
+    pub error: ApiError,
+    /// An expired token: Link does not open at all.
+    pub expired: bool,
+}
+
+/// What the pages need to start a session for a link token (or for a Hosted Link id).
+pub(crate) fn ui_init(
+    app: &App,
+    token: Option<&str>,
+    hosted_id: Option<&str>,
+) -> Result<Value, InitError> {
+    let now = app.now();
+    let st = app.state();
+    let found = match (token, hosted_id) {
+        (Some(t), _) => st.link_tokens.get_key_value(t),
+        (None, Some(id)) => {
+            let suffix = format!("/link/hosted/{id}");
+            st.link_tokens.iter().find(|(_, lt)| {
+                lt.hosted_link_url
+                    .as_deref()
+                    .is_some_and(|u| u.ends_with(&suffix))
+            })
+        }
+        (None, None) => None,
+    };
+    let invalid = |expired: bool| InitError {
+        error: if expired {
+            ApiError::with_message("INVALID_LINK_TOKEN", "link token has expired")
+        } else {
+            ApiError::code("INVALID_LINK_TOKEN")
+        },
+        expired,
+    };
+    let (token, lt) = found.ok_or_else(|| invalid(false))?;
+    if now >= lt.expiration {
+        return Err(invalid(true));
+    }
+    let update = match &lt.update_item_id {
+        Some(id) => {
+            let item = st
+                .items
+                .get(id)
+                .filter(|i| !i.removed)
+                .ok_or_else(|| InitError {
+                    error: ApiError::code("ITEM_NOT_FOUND"),
+                    expired: false,
+                })?;
+            let ins = data::institution(&item.institution_id).ok_or_else(|| invalid(false))?;
+            let accounts = if lt.account_selection_enabled {
+                offered_accounts(0..data::ACCOUNTS.len(), &item.account_slots)
+            } else {
+                offered_accounts(item.account_slots.iter().copied(), &item.account_slots)
+            };
+            json!({
+                "institution": institution_json(ins),
+                "account_selection_enabled": lt.account_selection_enabled,
+                "accounts": accounts,
+            })
+        }
+        None => Value::Null,
+    };
+    let institutions: Vec<Value> = data::INSTITUTIONS
+        .iter()
+        .filter(|i| {
+            lt.country_codes
+                .iter()
+                .any(|c| i.country_codes.contains(&c.as_str()))
+                && lt.products.iter().all(|p| i.products.contains(&p.as_str()))
+        })
+        .map(institution_json)
+        .collect();
+    Ok(json!({
+        "link_token": token,
+        "link_session_id": uuid::Uuid::new_v4().to_string(),
+        "started_at": rfc3339(now),
+        "client_name": lt.client_name,
+        "hosted": lt.hosted_link_url.is_some(),
+        "update": update,
+        "institutions": institutions,
+    }))
+}
+
+/// The person picked an institution: its details, or the error Link shows for it.
+pub(crate) fn ui_select(app: &App, token: &str, institution_id: &str) -> Result<Value, ApiError> {
+    let now = app.now();
+    {
+        let st = app.state();
+        live_token(&st, token, now)?;
+    }
+    let ins = crate::api::items_institution(institution_id)?;
+    match ins.health {
+        Health::Down => Err(ApiError::code("INSTITUTION_DOWN")),
+        Health::Unsupported => Err(ApiError::code("INSTITUTION_NO_LONGER_SUPPORTED")),
+        _ => Ok(institution_json(ins)),
+    }
+}
+
+/// The person submitted credentials (or came back from the bank's OAuth page): the accounts
+/// to choose from, or the login's error. Changes nothing.
+pub(crate) fn ui_credentials(
+    app: &App,
+    token: &str,
+    institution_id: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Result<Value, ApiError> {
+    let now = app.now();
+    let st = app.state();
+    let lt = live_token(&st, token, now)?;
+    let item = match &lt.update_item_id {
+        Some(id) => Some(
+            st.items
+                .get(id)
+                .filter(|i| !i.removed)
+                .ok_or_else(|| ApiError::code("ITEM_NOT_FOUND"))?,
+        ),
+        None => None,
+    };
+    let ins_id = match item {
+        Some(i) => i.institution_id.as_str(),
+        None => {
+            institution_id.ok_or_else(|| ApiError::missing_fields(&["institution_id".into()]))?
+        }
+    };
+    let ins = crate::api::items_institution(ins_id)?;
+    crate::api::items_check_login(ins, username, password, true)?;
+    let accounts = match item {
+        Some(i) if lt.account_selection_enabled => {
+            offered_accounts(0..data::ACCOUNTS.len(), &i.account_slots)
+        }
+        Some(i) => offered_accounts(i.account_slots.iter().copied(), &i.account_slots),
+        None => offered_accounts(0..data::ACCOUNTS.len(), &[]),
+    };
+    Ok(json!({ "institution": institution_json(ins), "accounts": accounts }))
 }

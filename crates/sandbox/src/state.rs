@@ -64,6 +64,11 @@ pub struct Item {
     pub products: Vec<String>,
     pub webhook: Option<String>,
     pub account_slots: Vec<usize>,
+    /// The slots the base transactions are spread over, when update-mode account selection
+    /// later shared more accounts than the Item was made with (`None`: `account_slots`). Kept
+    /// so adding an account does not reshuffle the history already synced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub txn_slots: Option<Vec<usize>>,
     pub login_required: bool,
     pub login_valid_from: DateTime<Utc>,
     pub removed: bool,
@@ -202,7 +207,7 @@ impl Item {
             self.history,
             self.created_at.date_naive(),
             self.days_requested,
-            &self.account_slots,
+            self.txn_slots.as_deref().unwrap_or(&self.account_slots),
         )
     }
 
@@ -522,6 +527,9 @@ pub struct LinkToken {
     /// Update mode: the Item this token repairs.
     pub update_item_id: Option<String>,
     pub hosted_link_url: Option<String>,
+    /// `update.account_selection_enabled` (update mode may share more accounts).
+    #[serde(default)]
+    pub account_selection_enabled: bool,
     /// `LinkTokenGetSessionsResponse` JSON of finished sessions.
     pub sessions: Vec<Value>,
 }

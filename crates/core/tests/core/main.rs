@@ -5,12 +5,14 @@
 //! gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p coffer-core'`
 
 mod bad_input;
+mod browser;
 mod common;
 mod crash;
 mod faults;
 mod health;
 mod history;
 mod lifecycle;
+mod link_ui;
 mod modes;
 mod processes;
 mod search;

@@ -52,12 +52,7 @@ pub(crate) fn check_login(
         });
     }
     if let Some(code) = password.strip_prefix("error_") {
-        let mut e = ApiError::with_message(code, canonical_message(code));
-        if classify(code).is_none() {
-            e.error_type = "ITEM_ERROR".into();
-            e.status = 400;
-        }
-        return Err(e);
+        return Err(forced_error(code));
     }
     let ok = match username {
         "user_good" => {
@@ -73,6 +68,16 @@ pub(crate) fn check_login(
         username: username.to_string(),
         dynamic: username == "user_transactions_dynamic",
     })
+}
+
+/// The error an `error_<CODE>` password forces (unknown codes count as Item errors).
+pub(crate) fn forced_error(code: &str) -> ApiError {
+    let mut e = ApiError::with_message(code, canonical_message(code));
+    if classify(code).is_none() {
+        e.error_type = "ITEM_ERROR".into();
+        e.status = 400;
+    }
+    e
 }
 
 /// What a new Item is made of, besides its institution and login.
@@ -126,6 +131,7 @@ pub(crate) fn create_item(
         products,
         webhook,
         account_slots,
+        txn_slots: None,
         login_required: false,
         login_valid_from: now,
         removed: false,

@@ -93,6 +93,12 @@ pub(super) fn create(app: &App, body: &Map<String, Value>) -> Result<Value, ApiE
     let hosted_link_url =
         hosted.map(|_| format!("{}/link/hosted/{}", app.url, uuid::Uuid::new_v4()));
     let expiration = now + lifetime;
+    let account_selection_enabled = update_item_id.is_some()
+        && body
+            .get("update")
+            .and_then(|u| u.get("account_selection_enabled"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
     st.link_tokens.insert(
         token.clone(),
         LinkToken {
@@ -112,6 +118,7 @@ pub(super) fn create(app: &App, body: &Map<String, Value>) -> Result<Value, ApiE
             redirect_uri,
             update_item_id,
             hosted_link_url: hosted_link_url.clone(),
+            account_selection_enabled,
             sessions: Vec::new(),
         },
     );

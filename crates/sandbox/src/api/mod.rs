@@ -33,7 +33,7 @@ use crate::validate::{self, Field};
 use crate::{ids, link};
 
 pub(crate) use items::{
-    NewItem, check_login as items_check_login, create_item,
+    NewItem, check_login as items_check_login, create_item, forced_error as items_forced_error,
     institution_or_err as items_institution, issue_public_token as items_issue_public_token,
     linked_webhooks,
 };
@@ -158,6 +158,21 @@ pub(crate) fn with_item<T>(
     result
 }
 
+/// [`App::transact`] from async code: on a blocking thread when a state file may make it wait
+/// for another process, inline when there is none.
+pub(crate) async fn transact_async<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    if app.config.state_path.is_none() {
+        return app.transact(f);
+    }
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.transact(f))
+        .await
+        .unwrap_or_else(|_| Err(ApiError::code("INTERNAL_SERVER_ERROR")))
+}
+
 fn state_file_error(e: crate::Error) -> ApiError {
     tracing::warn!("sandbox state file: {e}");
     ApiError::with_message(
@@ -265,7 +280,7 @@ static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
 ];
 
 /// The router: Plaid paths through [`dispatch`], plus the non-Plaid `/`, `/_faults`,
-/// `/_link/sessions`.
+/// `/_link/sessions` and the Link stand-in's pages (`link_ui`).
 pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(health))
@@ -274,6 +289,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             post(add_fault).delete(clear_faults).get(list_faults),
         )
         .route("/_link/sessions", post(link::finish_session))
+        .merge(crate::link_ui::routes())
         .fallback(dispatch)
         .with_state(app)
 }

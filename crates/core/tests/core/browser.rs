@@ -1,0 +1,500 @@
+//! A real browser for the Link stand-in's tests: Xvfb on a free display, WebKitGTK's
+//! `WebKitWebDriver` on a free loopback port driving `MiniBrowser` (the desktop's engine), and a
+//! small W3C WebDriver client over reqwest. Everything started here is stopped (SIGTERM, then
+//! waited for) when the [`Browser`] is dropped. Missing binaries fail with a clear message.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+const WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
+const MINIBROWSER_DIRS: &[&str] = &[
+    "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1",
+    "/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1",
+    "/usr/libexec/webkit2gtk-4.1",
+];
+
+/// The W3C element reference key.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecc";
+
+fn minibrowser() -> Option<PathBuf> {
+    MINIBROWSER_DIRS
+        .iter()
+        .map(|d| Path::new(d).join("MiniBrowser"))
+        .find(|p| p.is_file())
+}
+
+/// Panics with what to install when the browser stack is missing (never passes silently).
+pub fn require_binaries() -> PathBuf {
+    let missing = |what: &str| -> ! {
+        panic!(
+            "the Link browser tests need {what}: run `cargo xtask test` (installs them) or \
+             `apt-get install webkit2gtk-driver xvfb`"
+        )
+    };
+    if !Path::new(WEBDRIVER).is_file() {
+        missing("WebKitWebDriver (package webkit2gtk-driver)");
+    }
+    let Some(mb) = minibrowser() else {
+        missing("WebKitGTK's MiniBrowser (package webkit2gtk-driver)")
+    };
+    if !Command::new("sh")
+        .args(["-c", "command -v Xvfb"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        missing("Xvfb (package xvfb)");
+    }
+    mb
+}
+
+/// A child process stopped with SIGTERM (then waited for) on drop.
+struct Proc(Option<Child>);
+
+impl Proc {
+    fn terminate(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                match child.try_wait() {
+                    Ok(Some(_)) | Err(_) => break,
+                    Ok(None) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(20))
+                    }
+                    Ok(None) => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Xvfb on a display it picks itself (`-displayfd`).
+struct Display {
+    proc: Proc,
+    number: String,
+}
+
+fn start_xvfb() -> Display {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let stdout = child.stdout.take().expect("Xvfb stdout");
+    let proc = Proc(Some(child));
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("Xvfb display number");
+    let number = line.trim().to_string();
+    assert!(!number.is_empty(), "Xvfb did not report a display");
+    Display { proc, number }
+}
+
+/// The browser stack: display, driver, one session.
+pub struct Browser {
+    pub http: reqwest::Client,
+    base: String,
+    session: String,
+    driver: Proc,
+    _display: Display,
+}
+
+impl Browser {
+    /// Starts Xvfb, WebKitWebDriver and a MiniBrowser session. `dark`: GTK's dark theme, so
+    /// pages see `prefers-color-scheme: dark`.
+    pub async fn start(dark: bool) -> Browser {
+        let mb = require_binaries();
+        let display = start_xvfb();
+        let port = free_port();
+        let mut cmd = Command::new(WEBDRIVER);
+        cmd.arg(format!("--port={port}"))
+            .env("DISPLAY", format!(":{}", display.number))
+            .env("NO_AT_BRIDGE", "1")
+            .env("GTK_A11Y", "none")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if dark {
+            cmd.env("GTK_THEME", "Adwaita:dark");
+        } else {
+            cmd.env("GTK_THEME", "Adwaita");
+        }
+        let driver = Proc(Some(cmd.spawn().expect("start WebKitWebDriver")));
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if http
+                .get(format!("{base}/status"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                break;
+            }
+            assert!(Instant::now() < deadline, "WebKitWebDriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "MiniBrowser",
+            "webkitgtk:browserOptions": {
+                "binary": mb.to_string_lossy(),
+                "args": ["--automation"],
+            },
+        }}});
+        let r: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("session json");
+        let session = r["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {r}"))
+            .to_string();
+        Browser {
+            http,
+            base,
+            session,
+            driver,
+            _display: display,
+        }
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut req = self.http.request(method, &url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("webdriver request");
+        let v: Value = resp.json().await.expect("webdriver json");
+        if let Some(err) = v["value"].get("error") {
+            panic!("WebDriver {path}: {err}: {}", v["value"]["message"]);
+        }
+        v["value"].clone()
+    }
+
+    async fn try_cmd(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut req = self.http.request(method, &url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let v: Value = req
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        match v["value"].get("error") {
+            Some(e) => Err(format!("{e}: {}", v["value"]["message"])),
+            None => Ok(v["value"].clone()),
+        }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
+    }
+
+    pub async fn url(&self) -> String {
+        self.cmd(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub async fn set_size(&self, w: u32, h: u32) {
+        self.cmd(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": w, "height": h})),
+        )
+        .await;
+    }
+
+    /// Runs a script (its body; `arguments` available) and returns its result.
+    pub async fn js(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    pub async fn try_js(&self, script: &str) -> Result<Value, String> {
+        self.try_cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
+    /// Waits until `script` returns something truthy; returns it.
+    pub async fn wait(&self, what: &str, script: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(v) = self.try_js(script).await
+                && !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0))
+            {
+                return v;
+            }
+            if Instant::now() > deadline {
+                let text = self
+                    .try_js("return document.body ? document.body.innerText : ''")
+                    .await
+                    .unwrap_or_default();
+                panic!("timed out waiting for {what}; page text: {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    async fn find(&self, css: &str) -> Result<String, String> {
+        let v = self
+            .try_cmd(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await?;
+        v.as_object()
+            .and_then(|o| o.get(ELEMENT).or_else(|| o.values().next()))
+            .and_then(Value::as_str)
+            .map(String::from)
+            .ok_or_else(|| format!("no element reference in {v}"))
+    }
+
+    /// Waits for an element and returns its reference.
+    pub async fn element(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(id) = self.find(css).await {
+                return id;
+            }
+            if Instant::now() > deadline {
+                let text = self
+                    .try_js("return document.body ? document.body.innerText : ''")
+                    .await
+                    .unwrap_or_default();
+                panic!("no element {css}; page text: {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// A real click (a user gesture), once the element is there and enabled.
+    pub async fn click(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let id = self.element(css).await;
+            match self
+                .try_cmd(
+                    reqwest::Method::POST,
+                    &format!("/element/{id}/click"),
+                    Some(json!({})),
+                )
+                .await
+            {
+                Ok(_) => return,
+                Err(e) if Instant::now() > deadline => panic!("click {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(40)).await,
+            }
+        }
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css).await;
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            Some(json!({})),
+        )
+        .await;
+        if text.is_empty() {
+            return;
+        }
+        self.cmd(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
+    }
+
+    /// Keys sent to the focused element (e.g. "\u{E00C}" Escape, "\u{E007}" Enter).
+    pub async fn keys(&self, text: &str) {
+        let actions = json!({"actions": [{
+            "type": "key", "id": "kb",
+            "actions": text.chars().flat_map(|c| [
+                json!({"type": "keyDown", "value": c.to_string()}),
+                json!({"type": "keyUp", "value": c.to_string()}),
+            ]).collect::<Vec<_>>(),
+        }]});
+        self.cmd(reqwest::Method::POST, "/actions", Some(actions))
+            .await;
+        let _ = self
+            .try_cmd(reqwest::Method::DELETE, "/actions", None)
+            .await;
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let id = self.element(css).await;
+        self.cmd(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Switches into the iframe matching `css` (in the current context), by its index.
+    pub async fn enter_frame(&self, css: &str) {
+        self.element(css).await;
+        let index = self
+            .js(
+                "var f = document.querySelector(arguments[0]); \
+                 return Array.prototype.indexOf.call(window.frames, f.contentWindow)",
+                json!([css]),
+            )
+            .await;
+        self.cmd(reqwest::Method::POST, "/frame", Some(json!({"id": index})))
+            .await;
+    }
+
+    /// Back to the top-level document (the tests go at most one frame deep).
+    pub async fn top(&self) {
+        self.cmd(reqwest::Method::POST, "/frame/parent", Some(json!({})))
+            .await;
+    }
+
+    pub async fn handles(&self) -> Vec<String> {
+        self.cmd(reqwest::Method::GET, "/window/handles", None)
+            .await
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub async fn window(&self) -> String {
+        self.cmd(reqwest::Method::GET, "/window", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub async fn switch_window(&self, handle: &str) {
+        self.cmd(
+            reqwest::Method::POST,
+            "/window",
+            Some(json!({"handle": handle})),
+        )
+        .await;
+    }
+
+    /// Waits for a window other than `known` and switches to it.
+    pub async fn switch_to_new_window(&self, known: &[String]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(h) = self
+                .handles()
+                .await
+                .into_iter()
+                .find(|h| !known.contains(h))
+            {
+                self.switch_window(&h).await;
+                return h;
+            }
+            assert!(Instant::now() < deadline, "no new window opened");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// Waits until only `count` windows are left.
+    pub async fn wait_windows(&self, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.handles().await.len() != count {
+            assert!(Instant::now() < deadline, "windows did not close");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// A PNG of the current window.
+    pub async fn screenshot(&self, path: &Path) {
+        let b64 = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .expect("png base64");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot dir");
+        }
+        std::fs::write(path, bytes).expect("write screenshot");
+    }
+
+    /// Ends the session and stops the driver and the display.
+    pub async fn quit(mut self) {
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
+        self.driver.terminate();
+    }
+}

@@ -1,0 +1,324 @@
+//! The offline Link stand-in's HTTP surface: the script, its pages and the JSON calls they make.
+//!
+//! - `GET /link/v2/stable/link-initialize.js`: the same path as Plaid's CDN script; defines
+//!   `window.Plaid.create(config)` and runs Link in a full-window iframe of `GET /link/frame`.
+//! - `GET /link/hosted/<id>`: Hosted Link (the `hosted_link_url` of a token made with
+//!   `hosted_link`): the same flow as a full page.
+//! - `GET /link/oauth`: the OAuth bank's authorization page (Authorize / Deny), opened in a
+//!   pop-up by the iframe (reporting back through `window.opener`) or in the same tab by Hosted
+//!   Link.
+//! - `GET /link/assets/<file>`: the pages' JS and CSS.
+//! - `POST /_link/ui/{init,select,credentials,finish,events}`: what the pages ask the sandbox;
+//!   every one calls a function of [`crate::link`], the one place Link touches the state.
+//!
+//! The JS/HTML/CSS are plain files in `crates/sandbox/link/`, embedded at build time. Pages are
+//! served with a CSP without inline script or `eval`, and use no network resource but the
+//! sandbox itself.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::api::{App, json_response, transact_async};
+use crate::ids;
+use crate::link::{self, FinishRequest, str_array};
+use crate::plaid_error::ApiError;
+
+const INITIALIZE_JS: &str = include_str!("../link/link-initialize.js");
+const LINK_HTML: &str = include_str!("../link/link.html");
+const LINK_JS: &str = include_str!("../link/link.js");
+const LINK_CSS: &str = include_str!("../link/link.css");
+const OAUTH_HTML: &str = include_str!("../link/oauth.html");
+const OAUTH_JS: &str = include_str!("../link/oauth.js");
+
+/// The pages' CSP: only the sandbox's own files and calls, no inline script, no eval.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+/// onExit `status` values (CONTRACT §4).
+const EXIT_STATUSES: &[&str] = &[
+    "requires_questions",
+    "requires_selections",
+    "requires_code",
+    "choose_device",
+    "requires_credentials",
+    "requires_account_selection",
+    "requires_oauth",
+    "institution_not_found",
+    "institution_not_supported",
+];
+
+/// The routes of the stand-in.
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/link/v2/stable/link-initialize.js", get(initialize_js))
+        .route("/link/frame", get(frame_page))
+        .route("/link/hosted/{id}", get(hosted_page))
+        .route("/link/oauth", get(oauth_page))
+        .route("/link/assets/{file}", get(asset))
+        .route("/_link/ui/init", post(init))
+        .route("/_link/ui/select", post(select))
+        .route("/_link/ui/credentials", post(credentials))
+        .route("/_link/ui/finish", post(finish))
+        .route("/_link/ui/events", post(events))
+}
+
+fn file(content_type: &'static str, body: &'static str, csp: Option<String>) -> Response {
+    let mut resp = (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(csp) = csp
+        && let Ok(v) = csp.parse()
+    {
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}
+
+async fn initialize_js() -> Response {
+    file("text/javascript; charset=utf-8", INITIALIZE_JS, None)
+}
+
+async fn frame_page() -> Response {
+    // Embedded by the app's page, whatever its origin (loopback, tauri://localhost, ...).
+    file("text/html; charset=utf-8", LINK_HTML, Some(PAGE_CSP.into()))
+}
+
+async fn hosted_page(Path(_id): Path<String>) -> Response {
+    let csp = format!("{PAGE_CSP}; frame-ancestors 'none'");
+    file("text/html; charset=utf-8", LINK_HTML, Some(csp))
+}
+
+async fn oauth_page() -> Response {
+    let csp = format!("{PAGE_CSP}; frame-ancestors 'none'");
+    file("text/html; charset=utf-8", OAUTH_HTML, Some(csp))
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    match name.as_str() {
+        "link.js" => file("text/javascript; charset=utf-8", LINK_JS, None),
+        "oauth.js" => file("text/javascript; charset=utf-8", OAUTH_JS, None),
+        "link.css" => file("text/css; charset=utf-8", LINK_CSS, None),
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+/// Parses a page's JSON call; only `Content-Type: application/json` (so another site's form
+/// cannot post here, and a cross-origin `fetch` needs a preflight the sandbox never grants).
+fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let json_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if !json_type {
+        return Err(ApiError::with_message(
+            "INVALID_HEADERS",
+            "Content-Type must be application/json",
+        ));
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::with_message("INVALID_BODY", "body could not be parsed as JSON"))?;
+    if !v.is_object() {
+        return Err(ApiError::with_message(
+            "INVALID_BODY",
+            "body must be a JSON object",
+        ));
+    }
+    Ok(v)
+}
+
+fn text<'a>(body: &'a Value, key: &str) -> Option<&'a str> {
+    body.get(key).and_then(Value::as_str)
+}
+
+fn required<'a>(body: &'a Value, key: &str) -> Result<&'a str, ApiError> {
+    text(body, key).ok_or_else(|| ApiError::missing_fields(&[key.to_string()]))
+}
+
+/// 200 with the body plus `request_id`, or 400 with `{error: PlaidError, request_id}`.
+fn reply(result: Result<Value, ApiError>, request_id: &str) -> Response {
+    match result {
+        Ok(mut v) => {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("request_id".into(), json!(request_id));
+            }
+            json_response(200, &v)
+        }
+        Err(e) => json_response(
+            400,
+            &json!({
+                "error": e.to_json(Some(request_id), false),
+                "request_id": request_id,
+            }),
+        ),
+    }
+}
+
+async fn init(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = ids::request_id();
+    let body = match parse(&headers, &body) {
+        Ok(b) => b,
+        Err(e) => return reply(Err(e), &request_id),
+    };
+    let init = transact_async(&app, move |app| {
+        Ok(link::ui_init(
+            app,
+            text(&body, "link_token"),
+            text(&body, "hosted_id"),
+        ))
+    })
+    .await;
+    match init {
+        Err(e) => reply(Err(e), &request_id),
+        Ok(Ok(v)) => reply(Ok(v), &request_id),
+        Ok(Err(e)) => json_response(
+            400,
+            &json!({
+                "error": e.error.to_json(Some(&request_id), false),
+                "expired": e.expired,
+                "request_id": request_id,
+            }),
+        ),
+    }
+}
+
+async fn select(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = ids::request_id();
+    let result = match parse(&headers, &body) {
+        Ok(b) => {
+            transact_async(&app, move |app| {
+                link::ui_select(
+                    app,
+                    required(&b, "link_token")?,
+                    required(&b, "institution_id")?,
+                )
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    reply(result, &request_id)
+}
+
+async fn credentials(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = ids::request_id();
+    let result = match parse(&headers, &body) {
+        Ok(b) => {
+            transact_async(&app, move |app| {
+                link::ui_credentials(
+                    app,
+                    required(&b, "link_token")?,
+                    text(&b, "institution_id"),
+                    text(&b, "username").unwrap_or_default(),
+                    text(&b, "password").unwrap_or_default(),
+                )
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    reply(result, &request_id)
+}
+
+async fn finish(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = ids::request_id();
+    let req = parse(&headers, &body).and_then(|b| {
+        let session_id = required(&b, "link_session_id")?;
+        if uuid::Uuid::parse_str(session_id).is_err() {
+            return Err(ApiError::invalid_field("link_session_id must be a UUID"));
+        }
+        let started_at = required(&b, "started_at")?;
+        if chrono::DateTime::parse_from_rfc3339(started_at).is_err() {
+            return Err(ApiError::invalid_field("started_at must be RFC 3339"));
+        }
+        let status = required(&b, "status")?;
+        let exit_status = text(&b, "exit_status");
+        if exit_status.is_some_and(|s| !EXIT_STATUSES.contains(&s)) {
+            return Err(ApiError::invalid_field(
+                "exit_status is not one of Plaid's values",
+            ));
+        }
+        let error_code = text(&b, "error_code");
+        if error_code.is_some_and(|c| {
+            c.is_empty() || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+        }) {
+            return Err(ApiError::invalid_field("error_code must be an error code"));
+        }
+        let req = FinishRequest {
+            token: required(&b, "link_token")?.to_string(),
+            session_id: Some(session_id.to_string()),
+            started_at: Some(started_at.to_string()),
+            success: match status {
+                "success" => true,
+                "exit" => false,
+                _ => {
+                    return Err(ApiError::invalid_field(
+                        "status must be \"success\" or \"exit\"",
+                    ));
+                }
+            },
+            institution_id: text(&b, "institution_id").map(String::from),
+            username: text(&b, "username").unwrap_or_default().to_string(),
+            password: text(&b, "password").unwrap_or_default().to_string(),
+            account_ids: str_array(&b, "account_ids"),
+            exit_status: exit_status.map(String::from),
+            exit_error_code: error_code.map(String::from),
+            events: Some(
+                b.get("events")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+        };
+        Ok(req)
+    });
+    let result = match req {
+        Ok(req) => {
+            let id = request_id.clone();
+            transact_async(&app, move |app| link::finish(app, &req, &id)).await
+        }
+        Err(e) => Err(e),
+    };
+    reply(result, &request_id)
+}
+
+async fn events(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let request_id = ids::request_id();
+    let result = match parse(&headers, &body) {
+        Ok(b) => {
+            transact_async(&app, move |app| {
+                let events = b
+                    .get("events")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                link::ui_append_events(
+                    app,
+                    required(&b, "link_token")?,
+                    required(&b, "link_session_id")?,
+                    &events,
+                )
+                .map(|()| json!({}))
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    reply(result, &request_id)
+}
