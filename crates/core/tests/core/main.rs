@@ -7,6 +7,7 @@
 mod bad_input;
 mod common;
 mod crash;
+mod desktop;
 mod faults;
 mod health;
 mod lifecycle;
