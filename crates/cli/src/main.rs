@@ -466,6 +466,7 @@ async fn run_command(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, Ap
                         country_codes: (!countries.is_empty()).then_some(countries),
                         days_requested,
                         link_limit,
+                        products: None,
                     })
                     .await?;
                 out.print(&view, render::settings);

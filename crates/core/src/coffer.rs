@@ -11,15 +11,22 @@ use crate::locks::FileLock;
 use crate::mode::Mode;
 use crate::paths::{Paths, default_home};
 use crate::settings::{EnvConfig, Settings, SettingsInput, SettingsView};
+use crate::store::events::Event;
 use crate::store::events::NewEvent;
 use crate::store::links::{LinkRow, LinkStatus};
 use crate::store::{self, Store};
+use crate::validate;
 use crate::vault::{self, KeyringVault, Vault};
-use crate::views::{AttentionView, LinkHealth, ReconcileIssue, StatusView};
+use crate::views::{
+    AttentionView, LinkHealth, ListEventsInput, ReconcileIssue, StatusView, TestConnectionInput,
+    TestConnectionView,
+};
 
 /// Client id of the embedded offline sandbox (a fixed local pair, not a Plaid credential).
 pub const OFFLINE_CLIENT_ID: &str = "coffer-offline";
 const OFFLINE_SECRET: &str = "coffer-offline-secret";
+/// The institution `test_connection` asks Plaid about (First Platypus Bank in the sandbox).
+const TEST_INSTITUTION: &str = "ins_109508";
 
 /// How [`Coffer::open`] finds its configuration.
 #[derive(Debug, Default)]
@@ -562,6 +569,7 @@ impl Coffer {
         Ok(StatusView {
             mode: self.inner.mode,
             base_url: self.base_url().to_string(),
+            link_script_url: self.inner.mode.link_script_url(self.base_url()),
             data_dir: self.inner.paths.home().display().to_string(),
             database: self.inner.store.path().display().to_string(),
             schema_version: store::schema_version(),
@@ -639,6 +647,98 @@ impl Coffer {
             ..Default::default()
         });
         self.get_settings().await
+    }
+
+    /// `test_connection`: asks Plaid (`/institutions/get_by_id` for `ins_109508`) with the
+    /// given or saved keys for an environment, and saves nothing. An answer, or Plaid's
+    /// INVALID_INSTITUTION, proves the keys work; INVALID_API_KEYS comes back as the Plaid
+    /// error it is. The secret never appears in an error, a log or the answer.
+    pub async fn test_connection(&self, input: TestConnectionInput) -> Result<TestConnectionView> {
+        if let Some(id) = &input.client_id {
+            validate::token_like("clientId", id, 128)?;
+        }
+        if let Some(secret) = &input.secret {
+            validate::token_like("secret", secret, 256)?;
+        }
+        if input.environment == Some(Mode::Offline) {
+            return Err(AppError::invalid(
+                "environment must be sandbox or production",
+            ));
+        }
+        let settings = self.settings();
+        let env = &self.inner.env;
+        let configured = env
+            .environment
+            .or(settings.environment)
+            .unwrap_or(Mode::Sandbox);
+        let environment = input.environment.unwrap_or(configured);
+        let client_id = input
+            .client_id
+            .clone()
+            .or_else(|| env.client_id.clone())
+            .or_else(|| settings.client_id.clone())
+            .ok_or_else(|| AppError::NotConfigured("no Plaid client id is configured".into()))?;
+        let secret = match &input.secret {
+            Some(s) => Some(Secret::new(s.clone())),
+            // PLAID_SECRET belongs to the environment the settings and PLAID_ENV select.
+            None => match &env.secret {
+                Some(s) if environment == configured => Some(Secret::new(s.clone())),
+                _ => self.vault_load(vault::secret_key(environment)).await?,
+            },
+        }
+        .ok_or_else(|| {
+            AppError::NotConfigured(format!("no Plaid {environment} secret is saved"))
+        })?;
+        let base_url = env
+            .base_url
+            .clone()
+            .or_else(|| environment.default_base_url().map(str::to_string))
+            .unwrap_or_default();
+        let client = PlaidClient::new(&base_url, Credentials { client_id, secret })
+            .map_err(|e| AppError::from_plaid("invalid Plaid configuration", e))?
+            .with_retry(coffer_plaid::RetryPolicy::none());
+        let req = coffer_plaid::InstitutionsGetByIdRequest::new(
+            TEST_INSTITUTION,
+            vec![coffer_plaid::CountryCode::from("US")],
+        );
+        let request_id = match client.institutions_get_by_id(&req).await {
+            Ok(r) => Some(r.request_id),
+            Err(e) => {
+                let err = AppError::from_plaid("failed to connect to Plaid", e);
+                if err.plaid_code() != Some("INVALID_INSTITUTION") {
+                    return Err(err);
+                }
+                err.plaid().and_then(|p| p.request_id.clone())
+            }
+        };
+        Ok(TestConnectionView {
+            environment,
+            base_url: client.base_url().to_string(),
+            request_id,
+        })
+    }
+
+    /// `list_events`: a page of the support log, newest first (`beforeId` pages on).
+    pub async fn list_events(&self, input: ListEventsInput) -> Result<Vec<Event>> {
+        if input.limit == 0 || input.limit > validate::MAX_PAGE {
+            return Err(AppError::invalid(format!(
+                "limit must be between 1 and {}",
+                validate::MAX_PAGE
+            )));
+        }
+        if let Some(id) = input.link_id {
+            validate::link_id(id)?;
+        }
+        if let Some(id) = input.before_id
+            && id <= 0
+        {
+            return Err(AppError::invalid(format!(
+                "beforeId must be a positive integer, got {id}"
+            )));
+        }
+        self.inner
+            .store
+            .read(|c| store::events::read::page(c, input.link_id, input.before_id, input.limit))
     }
 
     /// The per-link lock (one sync, or removal, of a link at a time, across processes): this

@@ -31,7 +31,28 @@ impl Store {
 impl Coffer {
     /// Validates a filter and resolves Plaid account ids to rows.
     fn filter(&self, input: &ListTransactionsInput) -> Result<TransactionFilter> {
-        let account_rowids = match &input.account_ids {
+        let account_rowids = self.account_rowids(input.account_ids.as_deref())?;
+        if let (Some(f), Some(t)) = (input.from, input.to)
+            && f > t
+        {
+            return Err(AppError::invalid("from is after to"));
+        }
+        let search = match &input.search {
+            Some(s) => validate::search(s)?,
+            None => None,
+        };
+        Ok(TransactionFilter {
+            account_rowids,
+            from: input.from,
+            to: input.to,
+            search,
+        })
+    }
+
+    /// Validates Plaid account ids (at most [`validate::MAX_ACCOUNTS`], each known) and
+    /// resolves them to account row ids; `None` stays `None` (every account).
+    pub(crate) fn account_rowids(&self, ids: Option<&[String]>) -> Result<Option<Vec<i64>>> {
+        Ok(match ids {
             None => None,
             Some(ids) => {
                 if ids.len() > validate::MAX_ACCOUNTS {
@@ -54,21 +75,6 @@ impl Coffer {
                 }
                 Some(rows)
             }
-        };
-        if let (Some(f), Some(t)) = (input.from, input.to)
-            && f > t
-        {
-            return Err(AppError::invalid("from is after to"));
-        }
-        let search = match &input.search {
-            Some(s) => validate::search(s)?,
-            None => None,
-        };
-        Ok(TransactionFilter {
-            account_rowids,
-            from: input.from,
-            to: input.to,
-            search,
         })
     }
 

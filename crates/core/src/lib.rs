@@ -4,7 +4,9 @@
 //! methods are the commands of DESIGN.md §3 (`create_link_token`, `exchange_public_token`,
 //! `finish_update`, `poll_hosted_link`, `list_links`, `rename_link`, `remove_link`,
 //! `refresh_balances`, `sync_transactions`, `list_transactions`, `export_transactions`,
-//! `get_status`, `get_settings`, `save_settings`, `sandbox_*`, `reconnect_check`). Every one
+//! `get_status`, `get_settings`, `save_settings`, `test_connection`, `list_events`,
+//! `list_balance_history`, `list_spending_by_category`, `data_revision`, `sandbox_*`,
+//! `reconnect_check`). Every one
 //! validates its input first and returns [`Result<T, AppError>`](AppError), whose JSON form
 //! `{ code, message, plaid? }` is the UI contract.
 //!
@@ -20,6 +22,7 @@
 //! * `links.rs`: the link lifecycle (create / exchange / update / remove, reconcile, health).
 //! * `sync.rs`: `/transactions/sync` in one SQLite transaction per run, crash-safe.
 //! * `export.rs`: CSV, OFX and JSON, written to a temp file then renamed.
+//! * `charts.rs`: balance history and spending by category (exact sums, one grouped query).
 //!
 //! Plaid is reached only through `coffer-plaid`; `coffer-sandbox` is started in-process in
 //! offline mode. No access token or secret is ever written to SQLite, logs, events, errors or
@@ -41,6 +44,7 @@
 //! 3. Add an integration test in `tests/core/` against the real sandbox, asserting what a user
 //!    would see, and a bad-input case proving nothing changed.
 
+mod charts;
 mod coffer;
 pub mod error;
 mod export;
@@ -53,7 +57,7 @@ pub mod settings;
 /// The offline Plaid sandbox, for front ends that serve it standalone (`coffer-cli sandbox
 /// serve`); the only way front ends reach coffer-sandbox (DESIGN.md §1).
 pub mod sandbox {
-    pub use coffer_sandbox::{Sandbox, SandboxConfig};
+    pub use coffer_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 }
 pub mod store;
 mod sync;
@@ -64,9 +68,11 @@ pub mod views;
 pub use coffer::{Coffer, CofferConfig, OFFLINE_CLIENT_ID, OpenOptions};
 pub use coffer_plaid::{Credentials, Secret};
 pub use error::{AppError, ErrorCode, PlaidErrorInfo, Result};
-pub use mode::Mode;
+pub use mode::{LINK_SCRIPT_URL, Mode};
 pub use settings::{EnvConfig, Settings, SettingsInput, SettingsView};
 pub use store::Store;
+pub use store::charts::{BalancePoint, BalanceSeries, ChartFilter, SpendingRow};
+pub use store::events::Event;
 pub use store::links::LinkStatus;
 pub use store::transactions::{TransactionFilter, TransactionView};
 pub use sync::{MAX_SYNC_RESTARTS, SYNC_PAGE_SIZE};

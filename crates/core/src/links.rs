@@ -1,14 +1,18 @@
 //! The link lifecycle (DESIGN.md §3, §5): link tokens, the public-token exchange, update mode,
 //! Hosted Link, listing, renaming, removal, balances, health checks and the sandbox tools.
 
+use chrono::Datelike;
 use coffer_plaid::{
     Account, CountryCode, LinkTokenCreateRequest, LinkTokenHostedLink, LinkTokenTransactions,
-    LinkTokenUpdate, LinkTokenUser, Product, SandboxPublicTokenCreateRequest, Secret,
+    LinkTokenUpdate, LinkTokenUser, Product, SandboxPublicTokenCreateRequest, SandboxTransaction,
+    Secret,
 };
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use crate::coffer::Coffer;
 use crate::error::{AppError, Result};
+use crate::mode::Mode;
 use crate::store::accounts::Balance;
 use crate::store::events::NewEvent;
 use crate::store::links::{LinkRow, LinkStatus};
@@ -16,7 +20,8 @@ use crate::store::{self, now};
 use crate::validate;
 use crate::views::{
     AccountView, CreateLinkTokenInput, ExchangeInput, ExchangeOutput, HostedLinkPoll,
-    HostedLinkState, LinkErrorView, LinkHealth, LinkTokenView, LinkView,
+    HostedLinkState, LinkErrorView, LinkHealth, LinkTokenView, LinkView, NewSandboxTransaction,
+    SandboxFaultInput,
 };
 
 /// Name shown in Link.
@@ -797,7 +802,7 @@ impl Coffer {
         self.list_links().await
     }
 
-    fn require_sandbox_tools(&self) -> Result<()> {
+    pub(crate) fn require_sandbox_tools(&self) -> Result<()> {
         if !self.inner.mode.allows_sandbox_tools() {
             return Err(AppError::NotConfigured(
                 "sandbox tools are only available in offline and sandbox mode".into(),
@@ -881,6 +886,202 @@ impl Coffer {
             .map_err(|e| AppError::from_plaid("failed to fire webhook", e))?;
         Ok(())
     }
+}
+
+impl Coffer {
+    /// `sandbox_add_transactions`: `/sandbox/transactions/create` (1–10 transactions) on a
+    /// link; Plaid (and the offline sandbox) accept it only for Items of the
+    /// `user_transactions_dynamic` test user, and answer anything else with their error. The
+    /// next sync brings them in.
+    pub async fn sandbox_add_transactions(
+        &self,
+        link_id: i64,
+        transactions: Vec<NewSandboxTransaction>,
+    ) -> Result<()> {
+        self.require_sandbox_tools()?;
+        validate::link_id(link_id)?;
+        if transactions.is_empty() || transactions.len() > 10 {
+            return Err(AppError::invalid(
+                "transactions must list 1 to 10 transactions",
+            ));
+        }
+        let mut txns = Vec::with_capacity(transactions.len());
+        for (i, t) in transactions.iter().enumerate() {
+            txns.push(sandbox_transaction(i, t)?);
+        }
+        let link = self.link(link_id)?;
+        let token = self.access_token(&link).await?;
+        let r = self
+            .inner
+            .plaid
+            .sandbox_transactions_create(&token, &txns)
+            .await
+            .map_err(|e| {
+                AppError::from_plaid("failed to add sandbox transactions", e).with_link(link.id)
+            })?;
+        self.event(NewEvent {
+            link_id: Some(link.id),
+            item_id: Some(&link.item_id),
+            kind: "sandbox_transactions_created",
+            detail: &format!("{} transaction(s)", txns.len()),
+            request_id: Some(&r.request_id),
+            ..Default::default()
+        });
+        Ok(())
+    }
+
+    /// The embedded offline sandbox, or NOT_CONFIGURED.
+    fn with_embedded_sandbox<T>(&self, f: impl FnOnce(&coffer_sandbox::Sandbox) -> T) -> Result<T> {
+        let guard = self.inner.sandbox.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_ref() {
+            Some(sb) if self.inner.mode == Mode::Offline => Ok(f(sb)),
+            _ => Err(AppError::NotConfigured(
+                "fault injection needs offline mode with its embedded sandbox".into(),
+            )),
+        }
+    }
+
+    /// `sandbox_inject_fault`: makes the embedded offline sandbox fail, stall or drop a Plaid
+    /// path (offline mode only).
+    pub async fn sandbox_inject_fault(&self, input: SandboxFaultInput) -> Result<()> {
+        let path = input.path.trim();
+        if path != "*"
+            && (!path.starts_with('/')
+                || path.len() > 100
+                || !path[1..]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-')))
+        {
+            return Err(AppError::invalid(
+                "path must be a Plaid API path such as /transactions/sync, or *",
+            ));
+        }
+        if let Some(code) = &input.error_code {
+            validate::token_like("errorCode", code, 64)?;
+        }
+        for (field, value) in [
+            ("after", input.after),
+            ("times", input.times),
+            ("delayMs", input.delay_ms),
+        ] {
+            if value.is_some_and(|v| v > 1_000_000) {
+                return Err(AppError::invalid(format!("{field} is too large")));
+            }
+        }
+        if input.times == Some(0) {
+            return Err(AppError::invalid("times must be at least 1"));
+        }
+        let spec = coffer_sandbox::FaultSpec {
+            path: path.to_string(),
+            error_code: input.error_code.clone(),
+            status: input.status,
+            after: input.after.unwrap_or(0),
+            times: input.times,
+            delay_ms: input.delay_ms,
+            drop_connection: input.drop_connection,
+        };
+        spec.validate().map_err(AppError::invalid)?;
+        self.with_embedded_sandbox(|sb| sb.add_fault(spec))?
+            .map_err(AppError::invalid)?;
+        self.event(NewEvent {
+            kind: "sandbox_fault_injected",
+            detail: &format!(
+                "{path}: {}",
+                input
+                    .error_code
+                    .as_deref()
+                    .unwrap_or(if input.drop_connection {
+                        "drop connection"
+                    } else {
+                        "delay or status"
+                    })
+            ),
+            ..Default::default()
+        });
+        Ok(())
+    }
+
+    /// `sandbox_clear_faults`: disarms every fault of the embedded offline sandbox.
+    pub async fn sandbox_clear_faults(&self) -> Result<()> {
+        self.with_embedded_sandbox(|sb| sb.clear_faults())?;
+        self.event(NewEvent {
+            kind: "sandbox_faults_cleared",
+            detail: "",
+            ..Default::default()
+        });
+        Ok(())
+    }
+
+    /// `data_revision`: a fingerprint of everything `list_links` shows (links, accounts,
+    /// balance snapshots) plus the event log and transaction counts, read in one query. It
+    /// changes with any commit that changes those, by this process or another; the shell polls
+    /// it and tells the UI to reload when it moves.
+    pub fn data_revision(&self) -> Result<String> {
+        let text: String = self.inner.store.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT (SELECT count(*) || ',' || coalesce(max(id), 0) || ',' || coalesce(max(updated_at), '')
+                                || ',' || coalesce(group_concat(id || ':' || name || ':' || status, ';'), '') FROM links)
+                     || '|' || (SELECT count(*) || ',' || coalesce(max(id), 0) || ',' || coalesce(max(updated_at), '')
+                                || ',' || coalesce(sum(txn_count), 0) FROM accounts)
+                     || '|' || (SELECT coalesce(max(id), 0) FROM balances)
+                     || '|' || (SELECT coalesce(max(id), 0) FROM events)",
+            )?
+            .query_row([], |r| r.get(0))?)
+        })?;
+        let digest = Sha256::digest(text.as_bytes());
+        Ok(digest[..12].iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+/// Checks one `sandbox_add_transactions` item and converts it for coffer-plaid.
+fn sandbox_transaction(i: usize, t: &NewSandboxTransaction) -> Result<SandboxTransaction> {
+    let field = |f: &str| format!("transactions[{i}].{f}");
+    let amount: Decimal = t.amount.trim().parse().map_err(|_| {
+        AppError::invalid(format!(
+            "{} must be a decimal number such as 12.34",
+            field("amount")
+        ))
+    })?;
+    if amount.is_zero() || amount.abs() >= Decimal::from(1_000_000_000i64) || amount.scale() > 2 {
+        return Err(AppError::invalid(format!(
+            "{} must be non-zero, below 1,000,000,000 and have at most 2 decimals",
+            field("amount")
+        )));
+    }
+    let description = validate::name(&field("description"), &t.description, validate::MAX_NAME)?;
+    if let Some(c) = &t.iso_currency_code
+        && (c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(AppError::invalid(format!(
+            "{} must be three capital letters such as USD",
+            field("isoCurrencyCode")
+        )));
+    }
+    for (f, d) in [
+        ("dateTransacted", t.date_transacted),
+        ("datePosted", t.date_posted),
+    ] {
+        if !(2000..=2100).contains(&d.year()) {
+            return Err(AppError::invalid(format!(
+                "{} must be a date between 2000 and 2100",
+                field(f)
+            )));
+        }
+    }
+    if t.date_posted < t.date_transacted {
+        return Err(AppError::invalid(format!(
+            "{} is before {}",
+            field("datePosted"),
+            field("dateTransacted")
+        )));
+    }
+    Ok(SandboxTransaction {
+        date_transacted: t.date_transacted,
+        date_posted: t.date_posted,
+        amount,
+        description,
+        iso_currency_code: t.iso_currency_code.clone(),
+    })
 }
 
 /// Account ids already stored for a link (balances only update those).

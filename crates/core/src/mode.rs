@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+/// Plaid Link's script in sandbox and production: always Plaid's CDN (never bundled).
+pub const LINK_SCRIPT_URL: &str = coffer_plaid::LINK_SCRIPT_URL;
+
+/// Where the embedded offline sandbox serves its Link stand-in (same `Plaid.create` API).
+pub const OFFLINE_LINK_SCRIPT_PATH: &str = "/link/v2/stable/link-initialize.js";
+
 /// Where Plaid calls go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,6 +49,20 @@ impl Mode {
             Mode::Offline => None,
             Mode::Sandbox => Some("https://sandbox.plaid.com"),
             Mode::Production => Some("https://production.plaid.com"),
+        }
+    }
+}
+
+impl Mode {
+    /// The Link script the webview loads in this mode (chosen by mode, never by token):
+    /// offline, the stand-in served by the sandbox at `base_url`; otherwise Plaid's CDN.
+    pub fn link_script_url(self, base_url: &str) -> String {
+        match self {
+            Mode::Offline => format!(
+                "{}{OFFLINE_LINK_SCRIPT_PATH}",
+                base_url.trim_end_matches('/')
+            ),
+            Mode::Sandbox | Mode::Production => LINK_SCRIPT_URL.to_string(),
         }
     }
 }

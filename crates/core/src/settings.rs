@@ -14,6 +14,45 @@ pub const COUNTRY_CODES: [&str; 20] = [
     "PT", "BE", "AT", "FI",
 ];
 
+/// Most products in `settings.products`.
+pub const MAX_PRODUCTS: usize = 10;
+
+/// Checks a product list as Plaid's `/link/token/create` would: 1 to [`MAX_PRODUCTS`] known
+/// product names, no duplicates, and not `balance` (Plaid: "balance is not a valid product").
+pub fn validate_products(products: &[String]) -> Result<()> {
+    if products.is_empty() || products.len() > MAX_PRODUCTS {
+        return Err(AppError::invalid(format!(
+            "products must list 1 to {MAX_PRODUCTS} Plaid products"
+        )));
+    }
+    let mut seen: Vec<String> = Vec::with_capacity(products.len());
+    for p in products {
+        let name = p.trim().to_ascii_lowercase();
+        match coffer_plaid::Product::from(name.as_str()) {
+            coffer_plaid::Product::Balance => {
+                return Err(AppError::invalid(
+                    "balance is not a valid product (balances come with every product)",
+                ));
+            }
+            coffer_plaid::Product::Unknown(_) => {
+                return Err(AppError::invalid(format!(
+                    "unknown Plaid product {:?}",
+                    validate::clip(p)
+                )));
+            }
+            _ => {}
+        }
+        if seen.contains(&name) {
+            return Err(AppError::invalid(format!(
+                "products lists {:?} twice",
+                validate::clip(p)
+            )));
+        }
+        seen.push(name);
+    }
+    Ok(())
+}
+
 /// What is saved in `settings.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -135,6 +174,9 @@ impl Settings {
         if let Some(l) = input.link_limit {
             self.link_limit = l;
         }
+        if let Some(p) = &input.products {
+            self.products = p.iter().map(|p| p.trim().to_ascii_lowercase()).collect();
+        }
         Ok(())
     }
 }
@@ -155,6 +197,8 @@ pub struct SettingsInput {
     pub days_requested: Option<u32>,
     /// Maximum number of links (1–1000).
     pub link_limit: Option<u32>,
+    /// Products asked for new links (1–10 Plaid product names; not `balance`).
+    pub products: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for SettingsInput {
@@ -166,6 +210,7 @@ impl std::fmt::Debug for SettingsInput {
             .field("country_codes", &self.country_codes)
             .field("days_requested", &self.days_requested)
             .field("link_limit", &self.link_limit)
+            .field("products", &self.products)
             .finish()
     }
 }
@@ -210,6 +255,9 @@ impl SettingsInput {
             && !(1..=1000).contains(&l)
         {
             return Err(AppError::invalid("linkLimit must be between 1 and 1000"));
+        }
+        if let Some(products) = &self.products {
+            validate_products(products)?;
         }
         Ok(())
     }

@@ -407,6 +407,8 @@ pub struct StatusView {
     pub mode: Mode,
     /// Plaid base URL in use.
     pub base_url: String,
+    /// The Link script to load for this mode: the offline sandbox's stand-in, or Plaid's CDN.
+    pub link_script_url: String,
     /// Data directory.
     pub data_dir: String,
     /// Database file.
@@ -425,4 +427,107 @@ pub struct StatusView {
     pub notes: Vec<String>,
     /// Recent events.
     pub recent_events: Vec<Event>,
+}
+
+/// `test_connection` input: every field optional, an absent one means the saved value
+/// (settings, keychain; environment variables win as in `get_settings`). Never serialized.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TestConnectionInput {
+    /// Plaid client id to try.
+    pub client_id: Option<String>,
+    /// Plaid secret to try (not saved).
+    pub secret: Option<String>,
+    /// `sandbox` or `production`.
+    pub environment: Option<Mode>,
+}
+
+impl std::fmt::Debug for TestConnectionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestConnectionInput")
+            .field("client_id", &self.client_id)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("environment", &self.environment)
+            .finish()
+    }
+}
+
+/// `test_connection` output: Plaid accepted the keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestConnectionView {
+    /// The environment tried.
+    pub environment: Mode,
+    /// The base URL called.
+    pub base_url: String,
+    /// Plaid's request id of the answer, when it sent one.
+    pub request_id: Option<String>,
+}
+
+/// `list_events` input: a page of the support log, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ListEventsInput {
+    /// Only this link's events (removed links' events included).
+    pub link_id: Option<i64>,
+    /// Only events with an id below this one (the last id of the previous page).
+    pub before_id: Option<i64>,
+    /// Page size (1–1000).
+    pub limit: u32,
+}
+
+/// `list_balance_history` and `list_spending_by_category` input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct HistoryInput {
+    /// Plaid account ids; absent = every account (of live and archived links).
+    pub account_ids: Option<Vec<String>>,
+    /// Inclusive start (a balance snapshot's UTC day; a transaction's date).
+    pub from: Option<NaiveDate>,
+    /// Inclusive end.
+    pub to: Option<NaiveDate>,
+}
+
+/// One transaction for `sandbox_add_transactions` (Plaid's `/sandbox/transactions/create`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewSandboxTransaction {
+    /// When it happened.
+    pub date_transacted: NaiveDate,
+    /// When it posted.
+    pub date_posted: NaiveDate,
+    /// Decimal text, Plaid's sign (positive = money out).
+    pub amount: String,
+    /// Description (becomes the transaction's name).
+    pub description: String,
+    /// ISO currency (Plaid's default: USD).
+    #[serde(default)]
+    pub iso_currency_code: Option<String>,
+}
+
+/// `sandbox_inject_fault` input: what the embedded offline sandbox should do to a Plaid path
+/// (coffer-sandbox's fault spec, camelCase).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SandboxFaultInput {
+    /// Exact API path (`/transactions/sync`), or `*` for every Plaid path.
+    pub path: String,
+    /// Plaid error code to answer with.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    /// HTTP status (needed for codes Plaid's table does not know).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Let this many matching requests through first.
+    #[serde(default)]
+    pub after: Option<u64>,
+    /// Fail this many times, then stop (absent = until cleared).
+    #[serde(default)]
+    pub times: Option<u64>,
+    /// Wait this long before answering.
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    /// Close the connection without an answer.
+    #[serde(default)]
+    pub drop_connection: bool,
 }

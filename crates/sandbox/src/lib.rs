@@ -287,6 +287,11 @@ impl Sandbox {
         Ok(())
     }
 
+    /// Disarms every fault (same as `DELETE /_faults`).
+    pub fn clear_faults(&self) {
+        self.app.faults.clear();
+    }
+
     /// Stops the server (every change is already in the state file).
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);

@@ -51,12 +51,24 @@ pub mod read {
 
     /// Most recent events first (of one link, or all).
     pub fn recent(c: &Connection, link_id: Option<i64>, limit: u32) -> Result<Vec<Event>> {
-        let mut st = c.prepare(
+        page(c, link_id, None, limit)
+    }
+
+    /// Events with an id below `before_id` (all when `None`), newest first, of one link or
+    /// all: a page of the support log.
+    pub fn page(
+        c: &Connection,
+        link_id: Option<i64>,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Event>> {
+        let mut st = c.prepare_cached(
             "SELECT id, at, link_id, item_id, kind, detail, error_code, request_id FROM events
-             WHERE ?1 IS NULL OR link_id = ?1 ORDER BY id DESC LIMIT ?2",
+             WHERE (?1 IS NULL OR link_id = ?1) AND id < coalesce(?2, 9223372036854775807)
+             ORDER BY id DESC LIMIT ?3",
         )?;
         Ok(st
-            .query_map(params![link_id, limit], |r| {
+            .query_map(params![link_id, before_id, limit], |r| {
                 Ok(Event {
                     id: r.get(0)?,
                     at: r.get(1)?,

@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod common;
 mod crash;
+mod desktop;
 mod faults;
 mod health;
 mod history;

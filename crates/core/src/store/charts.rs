@@ -1,0 +1,294 @@
+//! Read-only summaries for the charts, over `balances` and `transactions` (no table of their
+//! own): balance history per account (the last snapshot of each UTC day) and spending per
+//! month, category and currency (exact sums).
+//!
+//! Spending is one grouped query. It sums amounts as integers: each amount's digits without
+//! the point (`"12.34"` -> 1234), grouped by its number of decimals as well, so every group's
+//! integer sum is exact; the groups of one (month, category, currency) are then added as
+//! decimals. Amounts SQLite cannot sum that way (more than 18 characters, anything but digits
+//! and a point) or a sum beyond 64 bits send the whole answer through [`read::spending_exact`],
+//! which parses and adds every amount in Rust.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One day of an account's balance: the last snapshot of that (UTC) day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BalancePoint {
+    /// `YYYY-MM-DD`.
+    pub date: NaiveDate,
+    /// Current balance, exact.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub current: Option<Decimal>,
+    /// Available balance, exact.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub available: Option<Decimal>,
+}
+
+/// An account's balance over time (`list_balance_history`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceSeries {
+    /// Plaid account id.
+    pub account_id: String,
+    /// Local link id.
+    pub link_id: i64,
+    /// Account name.
+    pub name: String,
+    /// Last digits.
+    pub mask: Option<String>,
+    /// Plaid type.
+    #[serde(rename = "type")]
+    pub account_type: String,
+    /// Plaid subtype.
+    pub subtype: Option<String>,
+    /// ISO currency of the latest snapshot.
+    pub iso_currency_code: Option<String>,
+    /// Unofficial currency of the latest snapshot.
+    pub unofficial_currency_code: Option<String>,
+    /// Oldest first.
+    pub points: Vec<BalancePoint>,
+}
+
+/// Money out in one month, category and currency (`list_spending_by_category`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpendingRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Category (first level); `None` when Plaid gave none.
+    pub category: Option<String>,
+    /// ISO currency; `None` for unofficial currencies or none given.
+    pub iso_currency_code: Option<String>,
+    /// Exact sum of the positive (money out) amounts of posted transactions.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub spent: Decimal,
+    /// Number of those transactions.
+    pub count: u64,
+}
+
+/// Which rows a summary covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartFilter {
+    /// Local account row ids (resolved and checked); `None` = every account.
+    pub account_rowids: Option<Vec<i64>>,
+    /// Inclusive first day.
+    pub from: Option<NaiveDate>,
+    /// Inclusive last day.
+    pub to: Option<NaiveDate>,
+}
+
+impl ChartFilter {
+    fn accounts_json(&self) -> Option<String> {
+        self.account_rowids
+            .as_ref()
+            .map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+    }
+    fn first_day(&self) -> String {
+        self.from.map(|d| d.to_string()).unwrap_or_default()
+    }
+    /// The first day after the range, for `<` on RFC 3339 timestamps.
+    fn day_after(&self) -> String {
+        self.to
+            .and_then(|d| d.succ_opt())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "~".into())
+    }
+    fn last_day(&self) -> String {
+        self.to.map(|d| d.to_string()).unwrap_or_else(|| "~".into())
+    }
+}
+
+/// Queries.
+pub mod read {
+    use std::collections::BTreeMap;
+
+    use rusqlite::{Connection, params};
+    use rust_decimal::Decimal;
+
+    use super::{BalancePoint, BalanceSeries, ChartFilter, SpendingRow};
+    use crate::error::Result;
+    use crate::store::accounts;
+
+    fn dec(s: Option<String>) -> Option<Decimal> {
+        s.and_then(|s| s.parse().ok())
+    }
+
+    /// One series per selected account (of live and archived links), ordered by link and
+    /// account; points are the last snapshot of each UTC day in the range, oldest first.
+    pub fn balance_history(c: &Connection, f: &ChartFilter) -> Result<Vec<BalanceSeries>> {
+        let accounts_json = f.accounts_json();
+        let mut st = c.prepare_cached(
+            "SELECT id, link_id, account_id, name, mask, type, subtype FROM accounts
+             WHERE ?1 IS NULL OR id IN (SELECT value FROM json_each(?1))
+             ORDER BY link_id, id",
+        )?;
+        let accounts = st
+            .query_map(params![accounts_json], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    BalanceSeries {
+                        link_id: r.get(1)?,
+                        account_id: r.get(2)?,
+                        name: r.get(3)?,
+                        mask: r.get(4)?,
+                        account_type: r.get(5)?,
+                        subtype: r.get(6)?,
+                        iso_currency_code: None,
+                        unofficial_currency_code: None,
+                        points: Vec::new(),
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut points = c.prepare_cached(
+            "SELECT day, current, available FROM (
+                 SELECT substr(fetched_at, 1, 10) AS day, current, available,
+                        row_number() OVER (PARTITION BY substr(fetched_at, 1, 10)
+                                           ORDER BY fetched_at DESC, id DESC) AS rn
+                 FROM balances
+                 WHERE account_id = ?1 AND fetched_at >= ?2 AND fetched_at < ?3)
+             WHERE rn = 1 ORDER BY day",
+        )?;
+        let (from, after) = (f.first_day(), f.day_after());
+        let mut out = Vec::with_capacity(accounts.len());
+        for (rowid, mut series) in accounts {
+            if let Some(latest) = accounts::read::latest_balance(c, rowid)? {
+                series.iso_currency_code = latest.iso_currency_code;
+                series.unofficial_currency_code = latest.unofficial_currency_code;
+            }
+            series.points = points
+                .query_map(params![rowid, from, after], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter_map(|(day, current, available)| {
+                    Some(BalancePoint {
+                        date: day.parse().ok()?,
+                        current: dec(current),
+                        available: dec(available),
+                    })
+                })
+                .collect();
+            out.push(series);
+        }
+        Ok(out)
+    }
+
+    /// The WHERE clause of the spending queries (posted money out, in the accounts and dates)
+    /// and its parameters; only the given filters appear, so SQLite picks the account/date
+    /// index for accounts, the date index for a date range, and a plain scan for neither.
+    fn spending_where(f: &ChartFilter) -> (String, Vec<String>) {
+        let mut clauses = vec![
+            "pending = 0".to_string(),
+            "CAST(amount AS REAL) > 0".to_string(),
+        ];
+        let mut values = Vec::new();
+        if let Some(json) = f.accounts_json() {
+            values.push(json);
+            clauses.push(format!(
+                "account_id IN (SELECT value FROM json_each(?{}))",
+                values.len()
+            ));
+        }
+        if f.from.is_some() {
+            values.push(f.first_day());
+            clauses.push(format!("date >= ?{}", values.len()));
+        }
+        if f.to.is_some() {
+            values.push(f.last_day());
+            clauses.push(format!("date <= ?{}", values.len()));
+        }
+        (format!("WHERE {}", clauses.join(" AND ")), values)
+    }
+
+    type Key = (String, Option<String>, Option<String>);
+
+    fn rows_of(groups: BTreeMap<Key, (Decimal, u64)>) -> Vec<SpendingRow> {
+        groups
+            .into_iter()
+            .map(
+                |((month, category, iso_currency_code), (spent, count))| SpendingRow {
+                    month,
+                    category,
+                    iso_currency_code,
+                    spent,
+                    count,
+                },
+            )
+            .collect()
+    }
+
+    /// Money out per month, category and currency, ordered by month, category and currency:
+    /// one grouped query summing exact integers (see the module doc); falls back to
+    /// [`spending_exact`] for amounts it cannot sum that way.
+    pub fn spending(c: &Connection, f: &ChartFilter) -> Result<Vec<SpendingRow>> {
+        let (filter, values) = spending_where(f);
+        let sql = format!(
+            "SELECT substr(date, 1, 7) AS month, category, iso_currency_code,
+                    CASE WHEN instr(amount, '.') > 0 THEN length(amount) - instr(amount, '.') ELSE 0 END AS scale,
+                    sum(CAST(replace(amount, '.', '') AS INTEGER)), count(*),
+                    sum(length(amount) > 18 OR amount GLOB '*[^0-9.]*')
+             FROM transactions {filter}
+             GROUP BY month, category, iso_currency_code, scale"
+        );
+        let mut st = c.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(values.iter()), |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get(1)?, r.get(2)?),
+                r.get::<_, u32>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        });
+        let rows = match rows.and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>()) {
+            Ok(rows) => rows,
+            // An integer sum beyond 64 bits.
+            Err(e) if e.to_string().contains("integer overflow") => {
+                return spending_exact(c, f);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut groups: BTreeMap<Key, (Decimal, u64)> = BTreeMap::new();
+        for (key, scale, units, count, odd) in rows {
+            if odd > 0 || scale > 18 {
+                return spending_exact(c, f);
+            }
+            let g = groups.entry(key).or_default();
+            g.0 += Decimal::from_i128_with_scale(i128::from(units), scale);
+            g.1 += count.max(0) as u64;
+        }
+        Ok(rows_of(groups))
+    }
+
+    /// The same as [`spending`], parsing and adding every amount in Rust (exact for any
+    /// decimal text; slower).
+    pub fn spending_exact(c: &Connection, f: &ChartFilter) -> Result<Vec<SpendingRow>> {
+        let (filter, values) = spending_where(f);
+        let sql = format!(
+            "SELECT substr(date, 1, 7), category, iso_currency_code, amount FROM transactions {filter}"
+        );
+        let mut st = c.prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut groups: BTreeMap<Key, (Decimal, u64)> = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let amount: String = r.get(3)?;
+            let Ok(amount) = amount.parse::<Decimal>() else {
+                tracing::warn!("spending: an amount is not a decimal; left out");
+                continue;
+            };
+            let g = groups.entry((r.get(0)?, r.get(1)?, r.get(2)?)).or_default();
+            g.0 += amount;
+            g.1 += 1;
+        }
+        Ok(rows_of(groups))
+    }
+}
