@@ -22,7 +22,7 @@
 //! * `links.rs`: the link lifecycle (create / exchange / update / remove, reconcile, health).
 //! * `sync.rs`: `/transactions/sync` in one SQLite transaction per run, crash-safe.
 //! * `export.rs`: CSV, OFX and JSON, written to a temp file then renamed.
-//! * `charts.rs`: balance history and spending by category (exact sums, one grouped query).
+//! * `charts.rs`: balance history and spending by category (one query, exact decimal sums).
 //!
 //! Plaid is reached only through `coffer-plaid`; `coffer-sandbox` is started in-process in
 //! offline mode. No access token or secret is ever written to SQLite, logs, events, errors or

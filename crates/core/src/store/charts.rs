@@ -2,12 +2,8 @@
 //! own): balance history per account (the last snapshot of each UTC day) and spending per
 //! month, category and currency (exact sums).
 //!
-//! Spending is one grouped query. It sums amounts as integers: each amount's digits without
-//! the point (`"12.34"` -> 1234), grouped by its number of decimals as well, so every group's
-//! integer sum is exact; the groups of one (month, category, currency) are then added as
-//! decimals. Amounts SQLite cannot sum that way (more than 18 characters, anything but digits
-//! and a point) or a sum beyond 64 bits send the whole answer through [`read::spending_exact`],
-//! which parses and adds every amount in Rust.
+//! Spending is one query over the posted transactions, grouped and summed exactly in Rust
+//! ([`read::spending`]).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -103,7 +99,7 @@ impl ChartFilter {
 
 /// Queries.
 pub mod read {
-    use std::collections::BTreeMap;
+    use std::collections::HashMap;
 
     use rusqlite::{Connection, params};
     use rust_decimal::Decimal;
@@ -182,14 +178,11 @@ pub mod read {
         Ok(out)
     }
 
-    /// The WHERE clause of the spending queries (posted money out, in the accounts and dates)
+    /// The WHERE clause of the spending query (posted transactions, in the accounts and dates)
     /// and its parameters; only the given filters appear, so SQLite picks the account/date
     /// index for accounts, the date index for a date range, and a plain scan for neither.
     fn spending_where(f: &ChartFilter) -> (String, Vec<String>) {
-        let mut clauses = vec![
-            "pending = 0".to_string(),
-            "CAST(amount AS REAL) > 0".to_string(),
-        ];
+        let mut clauses = vec!["pending = 0".to_string()];
         let mut values = Vec::new();
         if let Some(json) = f.accounts_json() {
             values.push(json);
@@ -209,86 +202,98 @@ pub mod read {
         (format!("WHERE {}", clauses.join(" AND ")), values)
     }
 
-    type Key = (String, Option<String>, Option<String>);
-
-    fn rows_of(groups: BTreeMap<Key, (Decimal, u64)>) -> Vec<SpendingRow> {
-        groups
+    /// Money out per month, category and currency, ordered by month, category and currency.
+    ///
+    /// One query streams the posted rows of the accounts and dates (the account/date index
+    /// with accounts, the date index with a range, a plain scan otherwise); each amount is
+    /// parsed as a decimal and added exactly, grouped in a hash map keyed by small integers
+    /// (month number, interned category and currency), so no row allocates. Measured faster
+    /// than SQLite's own GROUP BY, whose sorter orders every row first (see
+    /// `examples/spending_bench.rs`).
+    pub fn spending(c: &Connection, f: &ChartFilter) -> Result<Vec<SpendingRow>> {
+        let (filter, values) = spending_where(f);
+        let sql =
+            format!("SELECT date, category, iso_currency_code, amount FROM transactions {filter}");
+        let mut st = c.prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
+        let mut names = Interner::default();
+        let mut groups: HashMap<(u32, u32, u32), (Decimal, u64)> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let Some(Ok(amount)) = text(r, 3)?.map(str::parse::<Decimal>) else {
+                tracing::warn!("spending: an amount is not a decimal; left out");
+                continue;
+            };
+            if amount <= Decimal::ZERO {
+                continue;
+            }
+            let Some(month) = text(r, 0)?.and_then(month_number) else {
+                continue;
+            };
+            let category = names.id(text(r, 1)?);
+            let currency = names.id(text(r, 2)?);
+            let g = groups.entry((month, category, currency)).or_default();
+            g.0 += amount;
+            g.1 += 1;
+        }
+        let mut out: Vec<SpendingRow> = groups
             .into_iter()
             .map(
-                |((month, category, iso_currency_code), (spent, count))| SpendingRow {
-                    month,
-                    category,
-                    iso_currency_code,
+                |((month, category, currency), (spent, count))| SpendingRow {
+                    month: format!("{:04}-{:02}", month / 12, month % 12 + 1),
+                    category: names.name(category),
+                    iso_currency_code: names.name(currency),
                     spent,
                     count,
                 },
             )
-            .collect()
-    }
-
-    /// Money out per month, category and currency, ordered by month, category and currency:
-    /// one grouped query summing exact integers (see the module doc); falls back to
-    /// [`spending_exact`] for amounts it cannot sum that way.
-    pub fn spending(c: &Connection, f: &ChartFilter) -> Result<Vec<SpendingRow>> {
-        let (filter, values) = spending_where(f);
-        let sql = format!(
-            "SELECT substr(date, 1, 7) AS month, category, iso_currency_code,
-                    CASE WHEN instr(amount, '.') > 0 THEN length(amount) - instr(amount, '.') ELSE 0 END AS scale,
-                    sum(CAST(replace(amount, '.', '') AS INTEGER)), count(*),
-                    sum(length(amount) > 18 OR amount GLOB '*[^0-9.]*')
-             FROM transactions {filter}
-             GROUP BY month, category, iso_currency_code, scale"
-        );
-        let mut st = c.prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(values.iter()), |r| {
-            Ok((
-                (r.get::<_, String>(0)?, r.get(1)?, r.get(2)?),
-                r.get::<_, u32>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, i64>(6)?,
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.month, &a.category, &a.iso_currency_code).cmp(&(
+                &b.month,
+                &b.category,
+                &b.iso_currency_code,
             ))
         });
-        let rows = match rows.and_then(|it| it.collect::<rusqlite::Result<Vec<_>>>()) {
-            Ok(rows) => rows,
-            // An integer sum beyond 64 bits.
-            Err(e) if e.to_string().contains("integer overflow") => {
-                return spending_exact(c, f);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let mut groups: BTreeMap<Key, (Decimal, u64)> = BTreeMap::new();
-        for (key, scale, units, count, odd) in rows {
-            if odd > 0 || scale > 18 {
-                return spending_exact(c, f);
-            }
-            let g = groups.entry(key).or_default();
-            g.0 += Decimal::from_i128_with_scale(i128::from(units), scale);
-            g.1 += count.max(0) as u64;
-        }
-        Ok(rows_of(groups))
+        Ok(out)
     }
 
-    /// The same as [`spending`], parsing and adding every amount in Rust (exact for any
-    /// decimal text; slower).
-    pub fn spending_exact(c: &Connection, f: &ChartFilter) -> Result<Vec<SpendingRow>> {
-        let (filter, values) = spending_where(f);
-        let sql = format!(
-            "SELECT substr(date, 1, 7), category, iso_currency_code, amount FROM transactions {filter}"
-        );
-        let mut st = c.prepare_cached(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
-        let mut groups: BTreeMap<Key, (Decimal, u64)> = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let amount: String = r.get(3)?;
-            let Ok(amount) = amount.parse::<Decimal>() else {
-                tracing::warn!("spending: an amount is not a decimal; left out");
-                continue;
-            };
-            let g = groups.entry((r.get(0)?, r.get(1)?, r.get(2)?)).or_default();
-            g.0 += amount;
-            g.1 += 1;
+    /// A text column, borrowed; `None` for NULL (or anything but UTF-8 text).
+    fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+        Ok(match r.get_ref(i)? {
+            rusqlite::types::ValueRef::Text(b) => std::str::from_utf8(b).ok(),
+            _ => None,
+        })
+    }
+
+    /// `YYYY-MM-…` as `year * 12 + month - 1`.
+    fn month_number(date: &str) -> Option<u32> {
+        let year: u32 = date.get(0..4)?.parse().ok()?;
+        let month: u32 = date.get(5..7)?.parse().ok()?;
+        (1..=12).contains(&month).then(|| year * 12 + month - 1)
+    }
+
+    /// Categories and currencies as small integers (0 = none), so grouping keys are `Copy`.
+    #[derive(Default)]
+    struct Interner {
+        ids: HashMap<String, u32>,
+        names: Vec<String>,
+    }
+
+    impl Interner {
+        fn id(&mut self, name: Option<&str>) -> u32 {
+            let Some(name) = name else { return 0 };
+            if let Some(&id) = self.ids.get(name) {
+                return id;
+            }
+            self.names.push(name.to_string());
+            let id = self.names.len() as u32;
+            self.ids.insert(name.to_string(), id);
+            id
         }
-        Ok(rows_of(groups))
+        fn name(&self, id: u32) -> Option<String> {
+            id.checked_sub(1)
+                .and_then(|i| self.names.get(i as usize))
+                .cloned()
+        }
     }
 }
