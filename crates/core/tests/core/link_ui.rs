@@ -12,8 +12,8 @@ use coffer_core::{CreateLinkTokenInput, HostedLinkState, LinkStatus};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::browser::Browser;
 use crate::common::{CLIENT_ID, Env, SECRET, exchange_input, start};
+use coffer_webdriver::Browser;
 
 const ESCAPE: &str = "\u{E00C}";
 const ENTER: &str = "\u{E007}";

@@ -5,7 +5,6 @@
 //! gnome-keyring-daemon --unlock --components=secrets >/dev/null; cargo test -p coffer-core'`
 
 mod bad_input;
-mod browser;
 mod common;
 mod crash;
 mod desktop;

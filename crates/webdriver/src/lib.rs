@@ -1,9 +1,12 @@
-//! A real browser for the Link stand-in's tests: Xvfb on a free display, WebKitGTK's
-//! `WebKitWebDriver` on a free loopback port driving `MiniBrowser` (the desktop's engine), and a
-//! small W3C WebDriver client over reqwest. Everything started here is stopped (SIGTERM, then
-//! waited for) when the [`Browser`] is dropped. Missing binaries fail with a clear message.
-
-#![allow(dead_code)]
+//! # coffer-webdriver: a real browser for tests
+//!
+//! Xvfb on a display it picks itself, a WebDriver server on a free loopback port, and a small
+//! W3C WebDriver client over reqwest. Two engines, both WebKitGTK (the desktop's engine):
+//! [`Browser::start`] drives WebKitGTK's `MiniBrowser` through `WebKitWebDriver` (the Link
+//! stand-in's tests), [`Browser::start_app`] drives the desktop app itself through
+//! `tauri-driver` (the end-to-end tests). Everything started here is stopped (SIGTERM, then
+//! waited for; tauri-driver killed hard would orphan WebKitWebDriver) when the [`Browser`] is
+//! dropped. Missing binaries fail with a clear message, never a silent pass.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -56,6 +59,7 @@ pub fn require_binaries() -> PathBuf {
 }
 
 /// A child process stopped with SIGTERM (then waited for) on drop.
+#[derive(Debug)]
 struct Proc(Option<Child>);
 
 impl Proc {
@@ -88,6 +92,14 @@ impl Drop for Proc {
     }
 }
 
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -96,8 +108,9 @@ fn free_port() -> u16 {
 }
 
 /// Xvfb on a display it picks itself (`-displayfd`).
+#[derive(Debug)]
 struct Display {
-    proc: Proc,
+    _proc: Proc,
     number: String,
 }
 
@@ -124,10 +137,14 @@ fn start_xvfb() -> Display {
         .expect("Xvfb display number");
     let number = line.trim().to_string();
     assert!(!number.is_empty(), "Xvfb did not report a display");
-    Display { proc, number }
+    Display {
+        _proc: proc,
+        number,
+    }
 }
 
 /// The browser stack: display, driver, one session.
+#[derive(Debug)]
 pub struct Browser {
     pub http: reqwest::Client,
     base: String,
@@ -144,18 +161,68 @@ impl Browser {
         let display = start_xvfb();
         let port = free_port();
         let mut cmd = Command::new(WEBDRIVER);
-        cmd.arg(format!("--port={port}"))
-            .env("DISPLAY", format!(":{}", display.number))
+        cmd.arg(format!("--port={port}"));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "MiniBrowser",
+            "webkitgtk:browserOptions": {
+                "binary": mb.to_string_lossy(),
+                "args": ["--automation"],
+            },
+        }}});
+        Self::launch(cmd, display, port, dark, caps).await
+    }
+
+    /// Starts Xvfb, `tauri-driver` and a session of the desktop app at `app` (a built
+    /// `coffer` binary), which runs with `env` added to this process's environment.
+    pub async fn start_app(app: &Path, env: &[(&str, &std::ffi::OsStr)], dark: bool) -> Browser {
+        require_binaries();
+        let driver = which("tauri-driver").unwrap_or_else(|| {
+            panic!(
+                "the desktop end-to-end tests need tauri-driver: run `cargo xtask test` \
+                 (installs it) or `cargo install tauri-driver --locked`"
+            )
+        });
+        assert!(
+            app.is_file(),
+            "no desktop binary at {}: build it first (`cargo build -p coffer-desktop`, which \
+             `cargo xtask test` does)",
+            app.display()
+        );
+        let display = start_xvfb();
+        let port = free_port();
+        let mut cmd = Command::new(driver);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &free_port().to_string(),
+            "--native-driver",
+            WEBDRIVER,
+        ]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": { "application": app.to_string_lossy() },
+        }}});
+        Self::launch(cmd, display, port, dark, caps).await
+    }
+
+    async fn launch(
+        mut cmd: Command,
+        display: Display,
+        port: u16,
+        dark: bool,
+        caps: Value,
+    ) -> Browser {
+        cmd.env("DISPLAY", format!(":{}", display.number))
             .env("NO_AT_BRIDGE", "1")
             .env("GTK_A11Y", "none")
+            .env("GTK_THEME", if dark { "Adwaita:dark" } else { "Adwaita" })
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        if dark {
-            cmd.env("GTK_THEME", "Adwaita:dark");
-        } else {
-            cmd.env("GTK_THEME", "Adwaita");
-        }
-        let driver = Proc(Some(cmd.spawn().expect("start WebKitWebDriver")));
+        let driver = Proc(Some(cmd.spawn().expect("start the WebDriver server")));
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::builder()
             .no_proxy()
@@ -172,16 +239,12 @@ impl Browser {
             {
                 break;
             }
-            assert!(Instant::now() < deadline, "WebKitWebDriver did not start");
+            assert!(
+                Instant::now() < deadline,
+                "the WebDriver server did not start"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "MiniBrowser",
-            "webkitgtk:browserOptions": {
-                "binary": mb.to_string_lossy(),
-                "args": ["--automation"],
-            },
-        }}});
         let r: Value = http
             .post(format!("{base}/session"))
             .json(&caps)
