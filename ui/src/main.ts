@@ -1,3 +1,4 @@
+import './lib/format/locale-guard';
 import './styles/tokens.css';
 import './styles/base.css';
 import { mount } from 'svelte';

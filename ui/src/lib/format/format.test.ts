@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  defaultLocale,
   formatBalance,
   formatBalanceAmount,
   formatDate,
@@ -113,5 +114,26 @@ describe('chart labels', () => {
     expect(formatAxisMoney(-2.5, 'USD', 'en-US')).toBe('-$2.50');
     expect(formatAxisMoney(0, 'USD', 'en-US')).toBe('$0');
     expect(formatChartMoney(1234.5, 'USD', 'en-US')).toBe('$1,234.50');
+  });
+});
+
+describe('defaultLocale', () => {
+  it('falls back to en-US when the system locale is no BCP 47 tag (WebKitGTK says "C" without LANG)', () => {
+    const spy = vi.spyOn(navigator, 'language', 'get').mockReturnValue('C');
+    try {
+      expect(defaultLocale()).toBe('en-US');
+      expect(() => formatMoney('1.00', 'USD')).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('keeps a real system locale', () => {
+    const spy = vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
+    try {
+      expect(defaultLocale()).toBe('de-DE');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

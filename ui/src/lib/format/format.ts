@@ -12,9 +12,18 @@ import type { Balance, Decimal } from '../backend/types';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-/** The locale used when a caller gives none. */
+/** The locale used when a caller gives none: the system's, if `Intl` knows it. A POSIX
+ * "C" locale (as WebKitGTK reports without LANG) is no BCP 47 tag and would throw. */
 export function defaultLocale(): string {
-  return (typeof navigator !== 'undefined' && navigator.language) || 'en-US';
+  const wanted = typeof navigator !== 'undefined' ? navigator.language : undefined;
+  if (wanted) {
+    try {
+      return Intl.NumberFormat.supportedLocalesOf([wanted])[0] ?? 'en-US';
+    } catch {
+      // An invalid tag: fall through.
+    }
+  }
+  return 'en-US';
 }
 
 /** `"12.50"` -> `"-12.50"`, `"-3"` -> `"3"`, zero stays unsigned. */
