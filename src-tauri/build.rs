@@ -1,0 +1,41 @@
+//! tauri.conf.json lives at the project root (one source of truth for the app and packaging);
+//! the app's own commands are declared so the capability grants each one by name.
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build: {e:#}");
+    }
+}
+
+/// Every command of `src/commands.rs` (keep in step with `generate_handler!` in main.rs).
+const COMMANDS: &[&str] = &[
+    "create_link_token",
+    "exchange_public_token",
+    "finish_update",
+    "poll_hosted_link",
+    "open_hosted_link",
+    "list_links",
+    "rename_link",
+    "remove_link",
+    "refresh_balances",
+    "sync_transactions",
+    "reconnect_check",
+    "list_transactions",
+    "export_transactions",
+    "get_status",
+    "get_settings",
+    "save_settings",
+    "test_connection",
+    "list_events",
+    "list_balance_history",
+    "list_spending_by_category",
+    "sandbox_quick_link",
+    "sandbox_reset_login",
+    "sandbox_fire_webhook",
+    "sandbox_add_transactions",
+    "sandbox_inject_fault",
+    "sandbox_clear_faults",
+];

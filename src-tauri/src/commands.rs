@@ -1,0 +1,372 @@
+//! The commands the webview may call (DESIGN.md §3): each validates what the webview sent
+//! (untrusted), calls one function of coffer-core and maps the error. No behaviour lives here.
+//!
+//! Every command takes one argument, `input` (the UI calls `invoke(name, { input })`); inputs
+//! reject unknown fields. Errors serialize as `{ code, message, plaid? }`.
+
+use coffer_core::store::events::Event;
+use coffer_core::{
+    AppError, Coffer, CreateLinkTokenInput, ExchangeInput, ExchangeOutput, ExportInput,
+    ExportOutput, HostedLinkPoll, LinkTokenView, LinkView, ListTransactionsInput, SettingsInput,
+    SettingsView, StatusView, SyncReport, TransactionPage,
+};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+
+use crate::events;
+use crate::popups;
+use crate::state::AppState;
+
+/// What a command fails with: the core's error, or the reason the core could not open.
+#[derive(Debug)]
+pub enum CommandError {
+    App(AppError),
+    /// The JSON of the error that stopped the core from opening (e.g. KEYCHAIN_UNAVAILABLE).
+    Startup(serde_json::Value),
+}
+
+impl From<AppError> for CommandError {
+    fn from(e: AppError) -> Self {
+        CommandError::App(e)
+    }
+}
+
+impl Serialize for CommandError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            CommandError::App(e) => e.serialize(s),
+            CommandError::Startup(v) => v.serialize(s),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CommandError>;
+
+async fn core<'a>(state: &'a State<'_, AppState>) -> Result<&'a Coffer> {
+    state.coffer().await.map_err(CommandError::Startup)
+}
+
+/// `{ linkId }`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkIdInput {
+    link_id: i64,
+}
+
+/// `{ linkId? }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct OptionalLinkInput {
+    link_id: Option<i64>,
+}
+
+/// `finish_update` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FinishUpdateInput {
+    link_id: i64,
+    #[serde(default)]
+    account_ids: Option<Vec<String>>,
+}
+
+/// `poll_hosted_link` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PollHostedLinkInput {
+    link_token: String,
+}
+
+/// `open_hosted_link` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenUrlInput {
+    url: String,
+}
+
+/// `rename_link` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenameInput {
+    link_id: i64,
+    name: String,
+}
+
+/// `remove_link` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemoveInput {
+    link_id: i64,
+    #[serde(default)]
+    keep_data: bool,
+}
+
+/// `sandbox_quick_link` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuickLinkInput {
+    institution_id: String,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+/// `sandbox_fire_webhook` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FireWebhookInput {
+    link_id: i64,
+    webhook_code: String,
+}
+
+#[tauri::command]
+pub async fn create_link_token(
+    state: State<'_, AppState>,
+    input: CreateLinkTokenInput,
+) -> Result<LinkTokenView> {
+    Ok(core(&state).await?.create_link_token(input).await?)
+}
+
+#[tauri::command]
+pub async fn exchange_public_token(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: ExchangeInput,
+) -> Result<ExchangeOutput> {
+    let out = core(&state).await?.exchange_public_token(input).await?;
+    events::links_changed(&app, &[out.link_id]);
+    Ok(out)
+}
+
+#[tauri::command]
+pub async fn finish_update(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: FinishUpdateInput,
+) -> Result<LinkView> {
+    let view = core(&state)
+        .await?
+        .finish_update(input.link_id, input.account_ids)
+        .await?;
+    events::links_changed(&app, &[view.id]);
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn poll_hosted_link(
+    state: State<'_, AppState>,
+    input: PollHostedLinkInput,
+) -> Result<HostedLinkPoll> {
+    Ok(core(&state)
+        .await?
+        .poll_hosted_link(&input.link_token)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn open_hosted_link(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: OpenUrlInput,
+) -> Result<()> {
+    let base = core(&state).await?.base_url().to_string();
+    let url = popups::checked_external_url(&input.url, &base)?;
+    popups::open_in_browser(&app, &url)?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn list_links(state: State<'_, AppState>) -> Result<Vec<LinkView>> {
+    Ok(core(&state).await?.list_links().await?)
+}
+
+#[tauri::command]
+pub async fn rename_link(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: RenameInput,
+) -> Result<LinkView> {
+    let view = core(&state)
+        .await?
+        .rename_link(input.link_id, &input.name)
+        .await?;
+    events::links_changed(&app, &[view.id]);
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn remove_link(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: RemoveInput,
+) -> Result<()> {
+    core(&state)
+        .await?
+        .remove_link(input.link_id, input.keep_data)
+        .await?;
+    events::links_changed(&app, &[input.link_id]);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn refresh_balances(
+    state: State<'_, AppState>,
+    input: OptionalLinkInput,
+) -> Result<Vec<LinkView>> {
+    Ok(core(&state).await?.refresh_balances(input.link_id).await?)
+}
+
+#[tauri::command]
+pub async fn sync_transactions(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: OptionalLinkInput,
+) -> Result<Vec<SyncReport>> {
+    Ok(events::sync_with_events(&app, core(&state).await?, input.link_id).await?)
+}
+
+#[tauri::command]
+pub async fn reconnect_check(state: State<'_, AppState>) -> Result<Vec<LinkView>> {
+    Ok(core(&state).await?.reconnect_check().await?)
+}
+
+#[tauri::command]
+pub async fn list_transactions(
+    state: State<'_, AppState>,
+    input: ListTransactionsInput,
+) -> Result<TransactionPage> {
+    Ok(core(&state).await?.list_transactions(input).await?)
+}
+
+#[tauri::command]
+pub async fn export_transactions(
+    state: State<'_, AppState>,
+    input: ExportInput,
+) -> Result<ExportOutput> {
+    Ok(core(&state).await?.export_transactions(input).await?)
+}
+
+#[tauri::command]
+pub async fn get_status(state: State<'_, AppState>) -> Result<StatusView> {
+    Ok(core(&state).await?.get_status().await?)
+}
+
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView> {
+    Ok(core(&state).await?.get_settings().await?)
+}
+
+#[tauri::command]
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    input: SettingsInput,
+) -> Result<SettingsView> {
+    Ok(core(&state).await?.save_settings(input).await?)
+}
+
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    input: coffer_core::TestConnectionInput,
+) -> Result<coffer_core::TestConnectionView> {
+    Ok(core(&state).await?.test_connection(input).await?)
+}
+
+#[tauri::command]
+pub async fn list_events(
+    state: State<'_, AppState>,
+    input: coffer_core::ListEventsInput,
+) -> Result<Vec<Event>> {
+    Ok(core(&state).await?.list_events(input).await?)
+}
+
+#[tauri::command]
+pub async fn list_balance_history(
+    state: State<'_, AppState>,
+    input: coffer_core::HistoryInput,
+) -> Result<Vec<coffer_core::BalanceSeries>> {
+    Ok(core(&state).await?.list_balance_history(input).await?)
+}
+
+#[tauri::command]
+pub async fn list_spending_by_category(
+    state: State<'_, AppState>,
+    input: coffer_core::HistoryInput,
+) -> Result<Vec<coffer_core::SpendingRow>> {
+    Ok(core(&state).await?.list_spending_by_category(input).await?)
+}
+
+#[tauri::command]
+pub async fn sandbox_quick_link(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: QuickLinkInput,
+) -> Result<ExchangeOutput> {
+    let out = core(&state)
+        .await?
+        .sandbox_quick_link(
+            &input.institution_id,
+            input.username.as_deref().unwrap_or("user_good"),
+            input.password.as_deref().unwrap_or("pass_good"),
+        )
+        .await?;
+    events::links_changed(&app, &[out.link_id]);
+    Ok(out)
+}
+
+#[tauri::command]
+pub async fn sandbox_reset_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: LinkIdInput,
+) -> Result<()> {
+    let coffer = core(&state).await?;
+    coffer.sandbox_reset_login(input.link_id).await?;
+    // Plaid only says so at the next call: ask now, so the link shows "needs reconnect".
+    coffer.reconnect_check().await?;
+    events::links_changed(&app, &[input.link_id]);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn sandbox_fire_webhook(
+    state: State<'_, AppState>,
+    input: FireWebhookInput,
+) -> Result<()> {
+    Ok(core(&state)
+        .await?
+        .sandbox_fire_webhook(input.link_id, &input.webhook_code)
+        .await?)
+}
+
+/// `sandbox_add_transactions` input.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddTransactionsInput {
+    link_id: i64,
+    transactions: Vec<coffer_core::NewSandboxTransaction>,
+}
+
+#[tauri::command]
+pub async fn sandbox_add_transactions(
+    state: State<'_, AppState>,
+    input: AddTransactionsInput,
+) -> Result<()> {
+    Ok(core(&state)
+        .await?
+        .sandbox_add_transactions(input.link_id, input.transactions)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn sandbox_inject_fault(
+    state: State<'_, AppState>,
+    input: coffer_core::SandboxFaultInput,
+) -> Result<()> {
+    Ok(core(&state).await?.sandbox_inject_fault(input).await?)
+}
+
+#[tauri::command]
+pub async fn sandbox_clear_faults(state: State<'_, AppState>) -> Result<()> {
+    Ok(core(&state).await?.sandbox_clear_faults().await?)
+}

@@ -1,0 +1,123 @@
+//! # coffer-desktop: the desktop shell
+//!
+//! A Tauri 2 window around the Svelte UI (`ui/`, built into the binary), whose Plaid Link runs
+//! in the webview. The shell is thin: [`commands`] validate and call coffer-core; [`events`]
+//! tell the UI about syncs and link changes; [`popups`] builds the main window and decides
+//! where Plaid's OAuth pop-ups open; [`instance`] keeps one instance per data directory;
+//! [`background`] runs health checks and syncs on a timer; [`logging`] writes a rotating,
+//! redacted log file. All behaviour is in coffer-core, tested without a window.
+//!
+//! ## How to add a command
+//! 1. Add the core function (see coffer-core's "How to add a command").
+//! 2. Add a `#[tauri::command]` of a few lines in `commands.rs` taking `input`.
+//! 3. List it in `generate_handler!` below, in `build.rs`'s `COMMANDS`, and as
+//!    `allow-<name>` in `capabilities/main.json`; add its wrapper in `ui/src/lib/backend`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod background;
+mod commands;
+mod events;
+mod instance;
+mod logging;
+mod popups;
+mod state;
+
+use tauri::Manager;
+
+use state::AppState;
+
+fn main() {
+    let home = match coffer_core::paths::default_home() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("coffer: {e}");
+            std::process::exit(1);
+        }
+    };
+    let instance = match instance::claim(&home) {
+        Ok(instance::Claim::First(i)) => i,
+        Ok(instance::Claim::Other) => return,
+        Err(e) => {
+            eprintln!(
+                "coffer: cannot use the data directory {}: {e}",
+                home.display()
+            );
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(AppState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::create_link_token,
+            commands::exchange_public_token,
+            commands::finish_update,
+            commands::poll_hosted_link,
+            commands::open_hosted_link,
+            commands::list_links,
+            commands::rename_link,
+            commands::remove_link,
+            commands::refresh_balances,
+            commands::sync_transactions,
+            commands::reconnect_check,
+            commands::list_transactions,
+            commands::export_transactions,
+            commands::get_status,
+            commands::get_settings,
+            commands::save_settings,
+            commands::test_connection,
+            commands::list_events,
+            commands::list_balance_history,
+            commands::list_spending_by_category,
+            commands::sandbox_quick_link,
+            commands::sandbox_reset_login,
+            commands::sandbox_fire_webhook,
+            commands::sandbox_add_transactions,
+            commands::sandbox_inject_fault,
+            commands::sandbox_clear_faults,
+        ])
+        .setup(move |app| {
+            match app.path().app_log_dir() {
+                Ok(dir) => {
+                    if let Err(e) = logging::init(&dir) {
+                        eprintln!("coffer: no log file ({e})");
+                    }
+                }
+                Err(e) => eprintln!("coffer: no log directory ({e})"),
+            }
+            let window = popups::main_window(app.handle())?;
+            instance.serve(move || {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            });
+            // The core opens while the window appears; commands wait for it.
+            let handle = app.handle().clone();
+            let opts = coffer_core::OpenOptions {
+                home: Some(home),
+                ..Default::default()
+            };
+            tauri::async_runtime::spawn(async move {
+                let opened = coffer_core::Coffer::open_with(opts).await;
+                handle.state::<AppState>().set(opened);
+            });
+            background::start(app.handle().clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event
+                && let Some(coffer) = handle.state::<AppState>().ready()
+            {
+                tauri::async_runtime::block_on(coffer.shutdown());
+            }
+        }),
+        Err(e) => {
+            eprintln!("coffer: could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}
