@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's set-up, run, test and bench entry points.
 //!
-//! - `cargo xtask run [-- ARGS]`: runs Coffer. Until the desktop shell exists this is the
-//!   most complete front end, `coffer-cli` (offline mode unless Plaid keys are configured).
+//! - `cargo xtask run`: builds the UI and opens the desktop app (offline mode unless Plaid keys
+//!   are configured); `cargo xtask run -- ARGS` runs the command-line front end, `coffer-cli`.
 //! - `cargo xtask test`: installs what is missing on Debian/Ubuntu, then runs `cargo fmt
 //!   --check`, clippy with `-D warnings` on all targets, and every test, inside a private D-Bus
 //!   session with an unlocked `gnome-keyring-daemon` so the real Secret Service is exercised.
@@ -41,7 +41,18 @@ const APT_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "fonts-dejavu-core",
+    // The desktop app (Tauri 2 on WebKitGTK 4.1) and its end-to-end tests (tauri-driver
+    // drives WebKitWebDriver, above).
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "libsoup-3.0-dev",
+    "libjavascriptcoregtk-4.1-dev",
+    "file",
+    "imagemagick",
 ];
+
+/// The tauri-driver the desktop's end-to-end tests use (PLATFORM.md).
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -201,6 +212,14 @@ fn test() -> Result<()> {
     step("cargo fmt --check");
     status(cargo().args(["fmt", "--all", "--check"]))?;
 
+    // The desktop crate embeds ui/dist at compile time, so the UI is built (and tested) first.
+    ui(&["ci", "--no-audit", "--no-fund"])?;
+    step("ui: build, type check, unit tests");
+    ui(&["run", "build"])?;
+    ui(&["run", "check"])?;
+    ui(&["test"])?;
+    ensure_tauri_driver()?;
+
     step("cargo clippy -D warnings");
     status(cargo().args([
         "clippy",
@@ -212,6 +231,9 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
 
+    step("cargo build: the desktop binary the end-to-end tests drive");
+    status(cargo().args(["build", "--locked", "--package", "coffer-desktop"]))?;
+
     step("cargo test (real Secret Service in a private D-Bus session)");
     let scratch = Scratch::new()?;
     let cargo = cargo_bin();
@@ -221,13 +243,66 @@ fn test() -> Result<()> {
             &[&cargo, "test", "--workspace", "--locked"],
         )
         .env("XDG_DATA_HOME", scratch.0.join("data"))
-        .env("XDG_RUNTIME_DIR", scratch.0.join("run")),
+        .env("XDG_RUNTIME_DIR", scratch.0.join("run"))
+        .env(
+            "COFFER_DESKTOP_BIN",
+            target_dir().join("debug").join("coffer"),
+        ),
     )?;
 
     eprintln!("\nxtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())
 }
 
+/// `npm ARGS` in `ui/`.
+fn ui(args: &[&str]) -> Result<()> {
+    if !have("npm") {
+        bail!("npm (Node.js 20 or newer) is needed to build the UI; install Node.js and try again");
+    }
+    let mut cmd = Command::new("npm");
+    cmd.args(args).current_dir(workspace_root().join("ui"));
+    status(&mut cmd)
+}
+
+/// Builds the UI unless `ui/dist` is newer than every file under `ui/src`.
+fn build_ui() -> Result<()> {
+    let root = workspace_root().join("ui");
+    if !root.join("node_modules").is_dir() {
+        step("ui: npm ci");
+        ui(&["ci", "--no-audit", "--no-fund"])?;
+    }
+    step("ui: build");
+    ui(&["run", "build"])
+}
+
+/// Installs tauri-driver with cargo when it is missing (the end-to-end tests need it).
+fn ensure_tauri_driver() -> Result<()> {
+    if have("tauri-driver") {
+        return Ok(());
+    }
+    step(&format!("installing tauri-driver {TAURI_DRIVER_VERSION}"));
+    status(cargo().args([
+        "install",
+        "tauri-driver",
+        "--locked",
+        "--version",
+        TAURI_DRIVER_VERSION,
+    ]))
+}
+
+/// The cargo target directory.
+fn target_dir() -> PathBuf {
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    if target.is_relative() {
+        workspace_root().join(target)
+    } else {
+        target
+    }
+}
+
+/// `cargo xtask run`: the desktop app; `cargo xtask run -- ARGS`: the command-line front end.
 fn run(args: &[String]) -> Result<()> {
     ensure_system_packages()?;
     let args: Vec<&str> = args
@@ -235,10 +310,20 @@ fn run(args: &[String]) -> Result<()> {
         .map(String::as_str)
         .skip_while(|a| *a == "--")
         .collect();
-    let mut cargo_args = vec!["run", "--quiet", "--package", "coffer-cli", "--"];
-    if args.is_empty() {
-        cargo_args.push("status");
+    let mut cargo_args = vec!["run", "--quiet", "--package"];
+    let headless = env::var_os("DISPLAY").is_none() && env::var_os("WAYLAND_DISPLAY").is_none();
+    if args.is_empty() && !headless {
+        build_ui()?;
+        cargo_args.extend(["coffer-desktop", "--bin", "coffer"]);
+    } else if args.is_empty() {
+        eprintln!(
+            "xtask: no display (DISPLAY is not set), so the desktop app cannot open here; \
+             showing the command-line front end's status instead. On a desktop, `cargo xtask \
+             run` opens the app; headless, try `xvfb-run -a cargo xtask run`."
+        );
+        cargo_args.extend(["coffer-cli", "--", "status"]);
     } else {
+        cargo_args.extend(["coffer-cli", "--"]);
         cargo_args.extend(args);
     }
     // Relative paths the user gives (`export --out file.csv`) mean where they ran the command.
@@ -279,15 +364,7 @@ fn bench(args: &[String]) -> Result<()> {
         "--bin",
         "plaid-sandbox",
     ]))?;
-    let target = env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let target = if target.is_relative() {
-        workspace_root().join(target)
-    } else {
-        target
-    };
-    let sandbox = target
+    let sandbox = target_dir()
         .join("release")
         .join(format!("plaid-sandbox{}", env::consts::EXE_SUFFIX));
     if !sandbox.is_file() {
