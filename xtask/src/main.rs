@@ -168,11 +168,19 @@ fn ensure_system_packages() -> Result<()> {
 
 /// `inner` inside a private D-Bus session with gnome-keyring's Secret Service unlocked with
 /// `password` (gnome-keyring cannot create or unlock a keyring with an empty password without
-/// a GUI prompt). The bus goes away with the command; the keyring file stays in
-/// `$XDG_DATA_HOME/keyrings`.
+/// a GUI prompt). `--unlock` can return before the login collection is the unlocked default
+/// (seen once in CI: "Cannot create an item in a locked collection" on the first test), so
+/// the script waits, up to 10 s, until an item can be stored. The bus goes away with the
+/// command; the keyring file stays in `$XDG_DATA_HOME/keyrings`.
 fn in_keyring_session(password: &str, inner: &[&str]) -> Command {
     let script = "set -e\n\
         printf '%s' \"$COFFER_KEYRING_UNLOCK\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+        for _ in $(seq 100); do\n\
+          if printf ready | secret-tool store --label='coffer keyring probe' coffer-probe ready 2>/dev/null; then\n\
+            secret-tool clear coffer-probe ready; break\n\
+          fi\n\
+          sleep 0.1\n\
+        done\n\
         exec \"$@\"";
     let mut cmd = Command::new("dbus-run-session");
     cmd.args(["--", "bash", "-c", script, "bash"])
