@@ -2,15 +2,19 @@
 //! (untrusted), calls one function of coffer-core and maps the error. No behaviour lives here.
 //!
 //! Every command takes one argument, `input` (the UI calls `invoke(name, { input })`); inputs
-//! reject unknown fields. Errors serialize as `{ code, message, plaid? }`.
+//! are coffer-core's (`views.rs`) and reject unknown fields. Errors serialize as
+//! `{ code, message, plaid? }` (coffer-core's `ErrorView`). The UI's TypeScript types of both
+//! are generated from coffer-core (`cargo xtask bindings`).
 
 use coffer_core::store::events::Event;
 use coffer_core::{
-    AppError, Coffer, CreateLinkTokenInput, ExchangeInput, ExchangeOutput, ExportInput,
-    ExportOutput, HostedLinkPoll, LinkTokenView, LinkView, ListTransactionsInput, SettingsInput,
-    SettingsView, StatusView, SyncReport, TransactionPage,
+    AddTransactionsInput, AppError, Coffer, CreateLinkTokenInput, ExchangeInput, ExchangeOutput,
+    ExportInput, ExportOutput, FinishUpdateInput, FireWebhookInput, HostedLinkPoll, LinkIdInput,
+    LinkTokenView, LinkView, ListTransactionsInput, OpenUrlInput, OptionalLinkInput,
+    PollHostedLinkInput, QuickLinkInput, RemoveInput, RenameInput, SettingsInput, SettingsView,
+    StatusView, SyncReport, TransactionPage,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::{AppHandle, State};
 
 use crate::events;
@@ -44,79 +48,6 @@ type Result<T> = std::result::Result<T, CommandError>;
 
 async fn core<'a>(state: &'a State<'_, AppState>) -> Result<&'a Coffer> {
     state.coffer().await.map_err(CommandError::Startup)
-}
-
-/// `{ linkId }`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LinkIdInput {
-    link_id: i64,
-}
-
-/// `{ linkId? }`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct OptionalLinkInput {
-    link_id: Option<i64>,
-}
-
-/// `finish_update` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FinishUpdateInput {
-    link_id: i64,
-    #[serde(default)]
-    account_ids: Option<Vec<String>>,
-}
-
-/// `poll_hosted_link` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PollHostedLinkInput {
-    link_token: String,
-}
-
-/// `open_hosted_link` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct OpenUrlInput {
-    url: String,
-}
-
-/// `rename_link` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RenameInput {
-    link_id: i64,
-    name: String,
-}
-
-/// `remove_link` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RemoveInput {
-    link_id: i64,
-    #[serde(default)]
-    keep_data: bool,
-}
-
-/// `sandbox_quick_link` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct QuickLinkInput {
-    institution_id: String,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    password: Option<String>,
-}
-
-/// `sandbox_fire_webhook` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FireWebhookInput {
-    link_id: i64,
-    webhook_code: String,
 }
 
 #[tauri::command]
@@ -337,14 +268,6 @@ pub async fn sandbox_fire_webhook(
         .await?
         .sandbox_fire_webhook(input.link_id, &input.webhook_code)
         .await?)
-}
-
-/// `sandbox_add_transactions` input.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AddTransactionsInput {
-    link_id: i64,
-    transactions: Vec<coffer_core::NewSandboxTransaction>,
 }
 
 #[tauri::command]

@@ -3,8 +3,12 @@
 //! - `cargo xtask run`: builds the UI and opens the desktop app (offline mode unless Plaid keys
 //!   are configured); `cargo xtask run -- ARGS` runs the command-line front end, `coffer-cli`.
 //! - `cargo xtask test`: installs what is missing on Debian/Ubuntu, then runs `cargo fmt
-//!   --check`, clippy with `-D warnings` on all targets, and every test, inside a private D-Bus
-//!   session with an unlocked `gnome-keyring-daemon` so the real Secret Service is exercised.
+//!   --check`, the TypeScript bindings' drift check, clippy with `-D warnings` on all targets,
+//!   and every test, inside a private D-Bus session with an unlocked `gnome-keyring-daemon` so
+//!   the real Secret Service is exercised.
+//! - `cargo xtask bindings`: regenerates the UI's TypeScript bindings of the commands' inputs,
+//!   outputs and errors (`ui/src/lib/backend/bindings/`) from coffer-core's types; `test`
+//!   fails while the committed ones differ.
 //! - `cargo xtask bench [-- --rows N --list-rows N --skip-list]`: the benchmark (release
 //!   build): builds `plaid-sandbox` and runs `coffer-core`'s `bench` example against it as a
 //!   separate process. Prints sync rows/s next to a same-run SQLite insert baseline, peak RSS
@@ -60,9 +64,10 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("bindings") => bindings(),
         Some("setup") => ensure_system_packages(),
         _ => {
-            eprintln!("usage: cargo xtask <run [-- ARGS] | test | bench | setup>");
+            eprintln!("usage: cargo xtask <run [-- ARGS] | test | bindings | bench | setup>");
             return ExitCode::from(2);
         }
     };
@@ -220,6 +225,9 @@ fn test() -> Result<()> {
     step("cargo fmt --check");
     status(cargo().args(["fmt", "--all", "--check"]))?;
 
+    step("TypeScript bindings match the Rust types (`cargo xtask bindings` updates them)");
+    status(&mut bindings_test())?;
+
     // The desktop crate embeds ui/dist at compile time, so the UI is built (and tested) first.
     ui(&["ci", "--no-audit", "--no-fund"])?;
     step("ui: build, type check, unit tests");
@@ -234,6 +242,9 @@ fn test() -> Result<()> {
         "--workspace",
         "--all-targets",
         "--locked",
+        // Also lints the bindings test and the `ts` derives.
+        "--features",
+        "coffer-core/ts",
         "--",
         "-D",
         "warnings",
@@ -260,6 +271,33 @@ fn test() -> Result<()> {
 
     eprintln!("\nxtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// coffer-core's `bindings` test: compares `ui/src/lib/backend/bindings/` with what the Rust
+/// types render (and rewrites the files when `COFFER_WRITE_BINDINGS=1`).
+fn bindings_test() -> Command {
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "--locked",
+        "--package",
+        "coffer-core",
+        "--features",
+        "ts",
+        "--test",
+        "bindings",
+    ]);
+    cmd
+}
+
+/// `cargo xtask bindings`: rewrites the TypeScript bindings from the Rust types.
+fn bindings() -> Result<()> {
+    step("writing ui/src/lib/backend/bindings/ from coffer-core's types");
+    status(
+        bindings_test()
+            .args(["--", "--nocapture"])
+            .env("COFFER_WRITE_BINDINGS", "1"),
+    )
 }
 
 /// `npm ARGS` in `ui/`.

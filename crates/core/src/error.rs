@@ -11,8 +11,9 @@ use serde::{Serialize, Serializer};
 /// Result of every core operation.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The closed set of error codes the UI may branch on (mirrored in TypeScript).
+/// The closed set of error codes the UI may branch on (its TypeScript type is generated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     /// The configured maximum number of links is reached.
@@ -45,6 +46,7 @@ pub enum ErrorCode {
 
 /// Plaid's error fields, as shown to the UI (camelCase on the wire).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PlaidErrorInfo {
     /// Plaid `error_type` (e.g. `ITEM_ERROR`).

@@ -38,7 +38,9 @@
 //! ## How to add a command
 //!
 //! 1. Add an input struct (`#[serde(rename_all = "camelCase", deny_unknown_fields)]`) and an
-//!    output view (camelCase, no secret) in `views.rs`.
+//!    output view (camelCase, no secret) in `views.rs`, both with
+//!    `#[cfg_attr(feature = "ts", derive(ts_rs::TS))]`; list them in `tests/bindings.rs` and
+//!    run `cargo xtask bindings` to regenerate the UI's TypeScript types.
 //! 2. Add an `async fn verb_noun(&self, input) -> Result<Output>` on [`Coffer`] in the module
 //!    that owns the concern; validate with [`validate`] before touching Plaid or the store.
 //! 3. Add an integration test in `tests/core/` against the real sandbox, asserting what a user

@@ -15,6 +15,7 @@ pub const OFFLINE_LINK_SCRIPT_PATH: &str = "/link/v2/stable/link-initialize.js";
 
 /// Where Plaid calls go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// No credentials: an embedded coffer-sandbox on 127.0.0.1.

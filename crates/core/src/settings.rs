@@ -183,6 +183,7 @@ impl Settings {
 
 /// `save_settings` input. Every field optional: only given ones change.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsInput {
     /// Plaid client id; `""` clears it (back to offline).
@@ -265,6 +266,7 @@ impl SettingsInput {
 
 /// What `get_settings` returns: never the secret, only whether one is stored.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     /// The mode this session runs in.

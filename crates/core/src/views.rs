@@ -14,20 +14,25 @@ use crate::store::transactions::TransactionView;
 
 /// `create_link_token` input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct CreateLinkTokenInput {
     /// Reuse an unexpired, unused token for the same purpose.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub use_cache: bool,
     /// Update mode for this link.
     pub link_id: Option<i64>,
     /// Update mode: let the user add accounts.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub account_selection: bool,
     /// Hosted Link: also return `hostedLinkUrl`.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub hosted: bool,
 }
 
 /// `create_link_token` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LinkTokenView {
     /// The link token for `Plaid.create`.
@@ -36,11 +41,13 @@ pub struct LinkTokenView {
     pub expiration: String,
     /// Hosted Link URL.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub hosted_link_url: Option<String>,
 }
 
 /// `exchange_public_token` input.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ExchangeInput {
     /// From Link's onSuccess (single use, short-lived).
@@ -66,6 +73,7 @@ impl std::fmt::Debug for ExchangeInput {
 
 /// `exchange_public_token` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExchangeOutput {
     /// The new (or, for a repeated token, existing) link.
@@ -74,6 +82,7 @@ pub struct ExchangeOutput {
 
 /// An account with its latest balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountView {
     /// Plaid account id.
@@ -95,6 +104,7 @@ pub struct AccountView {
 
 /// The last error of a link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LinkErrorView {
     /// Error code (Plaid's, e.g. `ITEM_LOGIN_REQUIRED`, or ours).
@@ -107,6 +117,7 @@ pub struct LinkErrorView {
 
 /// A link as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LinkView {
     /// Local id.
@@ -141,6 +152,7 @@ pub struct LinkView {
 
 /// A link that needs the user, in `get_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AttentionView {
     /// Link.
@@ -155,6 +167,7 @@ pub struct AttentionView {
 
 /// A link's health as the UI shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LinkHealth {
     /// Plaid's last answer about this link was good.
@@ -200,6 +213,7 @@ impl LinkHealth {
 
 /// `poll_hosted_link` state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum HostedLinkState {
     /// The user has not finished.
@@ -212,20 +226,24 @@ pub enum HostedLinkState {
 
 /// `poll_hosted_link` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HostedLinkPoll {
     /// State.
     pub state: HostedLinkState,
     /// The link, on success.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub link_id: Option<i64>,
     /// Plaid's exit error, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<PlaidErrorInfo>,
 }
 
 /// What one sync run ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SyncStatus {
     /// New data applied (or nothing new).
@@ -242,6 +260,7 @@ pub enum SyncStatus {
 
 /// An error inside a report (serialized like [`AppError`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorView {
     /// Code.
@@ -250,6 +269,7 @@ pub struct ErrorView {
     pub message: String,
     /// Plaid's fields.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub plaid: Option<PlaidErrorInfo>,
 }
 
@@ -265,6 +285,7 @@ impl From<&AppError> for ErrorView {
 
 /// `sync_transactions` output, one per link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncReport {
     /// Link.
@@ -285,6 +306,7 @@ pub struct SyncReport {
     pub restarts: u32,
     /// Error, when `status` is FAILED or LOGIN_REQUIRED.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<ErrorView>,
 }
 
@@ -307,6 +329,7 @@ impl SyncReport {
 
 /// Progress of a sync run, for a bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProgress {
     /// Link.
@@ -326,24 +349,30 @@ pub type ProgressFn = Arc<dyn Fn(SyncProgress) + Send + Sync>;
 
 /// `list_transactions` input (also the export filter).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ListTransactionsInput {
     /// Plaid account ids.
     pub account_ids: Option<Vec<String>>,
     /// Inclusive start.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub from: Option<NaiveDate>,
     /// Inclusive end.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub to: Option<NaiveDate>,
     /// Text in name or merchant (case-insensitive).
     pub search: Option<String>,
-    /// Page size (1–1000).
+    /// Page size (1–1000): required by `list_transactions`, ignored in an export filter.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub limit: u32,
     /// Rows to skip.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub offset: u64,
 }
 
 /// `list_transactions` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionPage {
     /// Matching rows in all.
@@ -354,6 +383,7 @@ pub struct TransactionPage {
 
 /// Export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// Comma-separated values.
@@ -366,6 +396,7 @@ pub enum ExportFormat {
 
 /// `export_transactions` input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExportInput {
     /// Format.
@@ -374,11 +405,13 @@ pub struct ExportInput {
     pub path: std::path::PathBuf,
     /// Which transactions (limit/offset ignored).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub filter: ListTransactionsInput,
 }
 
 /// `export_transactions` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportOutput {
     /// Rows written.
@@ -387,6 +420,7 @@ pub struct ExportOutput {
 
 /// Something reconcile found between the keychain and the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReconcileIssue {
     /// `ORPHAN_KEYCHAIN_ENTRY` (entry without link) or `MISSING_KEYCHAIN_ENTRY` (link without entry).
@@ -401,6 +435,7 @@ pub struct ReconcileIssue {
 
 /// `get_status` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StatusView {
     /// Mode in use.
@@ -432,6 +467,7 @@ pub struct StatusView {
 /// `test_connection` input: every field optional, an absent one means the saved value
 /// (settings, keychain; environment variables win as in `get_settings`). Never serialized.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct TestConnectionInput {
     /// Plaid client id to try.
@@ -454,6 +490,7 @@ impl std::fmt::Debug for TestConnectionInput {
 
 /// `test_connection` output: Plaid accepted the keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TestConnectionView {
     /// The environment tried.
@@ -466,6 +503,7 @@ pub struct TestConnectionView {
 
 /// `list_events` input: a page of the support log, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ListEventsInput {
     /// Only this link's events (removed links' events included).
@@ -478,23 +516,29 @@ pub struct ListEventsInput {
 
 /// `list_balance_history` and `list_spending_by_category` input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct HistoryInput {
     /// Plaid account ids; absent = every account (of live and archived links).
     pub account_ids: Option<Vec<String>>,
     /// Inclusive start (a balance snapshot's UTC day; a transaction's date).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub from: Option<NaiveDate>,
     /// Inclusive end.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub to: Option<NaiveDate>,
 }
 
 /// One transaction for `sandbox_add_transactions` (Plaid's `/sandbox/transactions/create`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewSandboxTransaction {
     /// When it happened.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub date_transacted: NaiveDate,
     /// When it posted.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub date_posted: NaiveDate,
     /// Decimal text, Plaid's sign (positive = money out).
     pub amount: String,
@@ -508,6 +552,7 @@ pub struct NewSandboxTransaction {
 /// `sandbox_inject_fault` input: what the embedded offline sandbox should do to a Plaid path
 /// (coffer-sandbox's fault spec, camelCase).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SandboxFaultInput {
     /// Exact API path (`/transactions/sync`), or `*` for every Plaid path.
@@ -529,5 +574,115 @@ pub struct SandboxFaultInput {
     pub delay_ms: Option<u64>,
     /// Close the connection without an answer.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub drop_connection: bool,
+}
+
+/// `sandbox_reset_login` input: `{ linkId }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkIdInput {
+    /// The link.
+    pub link_id: i64,
+}
+
+/// `refresh_balances` and `sync_transactions` input: `{ linkId? }` (absent = every live link).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct OptionalLinkInput {
+    /// Only this link.
+    pub link_id: Option<i64>,
+}
+
+/// `finish_update` input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FinishUpdateInput {
+    /// The link repaired or extended in update mode.
+    pub link_id: i64,
+    /// `metadata.accounts[].id` after update mode with account selection.
+    #[serde(default)]
+    pub account_ids: Option<Vec<String>>,
+}
+
+/// `poll_hosted_link` input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PollHostedLinkInput {
+    /// The link token whose Hosted Link session to check.
+    pub link_token: String,
+}
+
+/// `open_hosted_link` input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenUrlInput {
+    /// The Hosted Link URL (the shell checks scheme and host).
+    pub url: String,
+}
+
+/// `rename_link` input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenameInput {
+    /// The link.
+    pub link_id: i64,
+    /// Its new display name.
+    pub name: String,
+}
+
+/// `remove_link` input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemoveInput {
+    /// The link.
+    pub link_id: i64,
+    /// Keep its accounts and transactions (the link is archived).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub keep_data: bool,
+}
+
+/// `sandbox_quick_link` input (credentials default to `user_good` / `pass_good`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuickLinkInput {
+    /// Sandbox institution (`ins_109508`).
+    pub institution_id: String,
+    /// Sandbox username.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Sandbox password.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// `sandbox_fire_webhook` input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FireWebhookInput {
+    /// The link.
+    pub link_id: i64,
+    /// Plaid's webhook code (`SYNC_UPDATES_AVAILABLE`, ...).
+    pub webhook_code: String,
+}
+
+/// `sandbox_add_transactions` input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddTransactionsInput {
+    /// The link.
+    pub link_id: i64,
+    /// Up to 10 transactions.
+    pub transactions: Vec<NewSandboxTransaction>,
 }

@@ -92,7 +92,7 @@ export function installPreviewFixture(params: URLSearchParams): void {
       const id = nextId++;
       links = [...links, {
         id, name: String(i.institutionName), itemId: `item-${id}`, institutionId: String(i.institutionId), institutionName: String(i.institutionName),
-        status: 'ACTIVE', products: ['transactions'], lastSyncAt: null, lastSyncStatus: null, lastError: null, createdAt: new Date().toISOString(),
+        status: 'ACTIVE', health: 'HEALTHY', remedy: null, products: ['transactions'], lastSyncAt: null, lastSyncStatus: null, lastError: null, createdAt: new Date().toISOString(),
         accounts: [{ accountId: `acc-${id}`, name: 'Checking', officialName: null, mask: '4321', type: 'depository', subtype: 'checking',
           balance: { available: '980.00', current: '1020.00', limit: null, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, fetchedAt: new Date().toISOString(), source: 'accounts_get' } }],
       }];
@@ -129,12 +129,14 @@ export function installPreviewFixture(params: URLSearchParams): void {
     },
     list_transactions: (raw) => {
       const i = raw as unknown as ListTransactionsInput;
+      // Rust's defaults for what the request leaves out.
+      const { limit = 0, offset = 0 } = i;
       const key = JSON.stringify([i.accountIds, i.from, i.to, i.search]);
       if (selection.key !== key) selection = { key, rows: table.select(i) };
       const sel = selection.rows;
       const total = sel ? sel.length : table.total;
       const out = [];
-      for (let k = i.offset; k < Math.min(total, i.offset + i.limit); k++) out.push(table.row(sel ? sel[k]! : k));
+      for (let k = offset; k < Math.min(total, offset + limit); k++) out.push(table.row(sel ? sel[k]! : k));
       return { total, rows: out };
     },
     'plugin:dialog|save': (raw) => `/home/you/Documents/${String((raw as { options?: { defaultPath?: string } }).options?.defaultPath ?? 'export.csv')}`,

@@ -26,16 +26,20 @@ pub struct AccountRow {
 
 /// One balance snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Balance {
     /// Available, exact.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub available: Option<Decimal>,
     /// Current, exact.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub current: Option<Decimal>,
     /// Credit limit, exact.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub limit: Option<Decimal>,
     /// ISO currency.
     pub iso_currency_code: Option<String>,

@@ -11,20 +11,25 @@ use serde::Serialize;
 
 /// One day of an account's balance: the last snapshot of that (UTC) day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BalancePoint {
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub date: NaiveDate,
     /// Current balance, exact.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub current: Option<Decimal>,
     /// Available balance, exact.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub available: Option<Decimal>,
 }
 
 /// An account's balance over time (`list_balance_history`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceSeries {
     /// Plaid account id.
@@ -50,6 +55,7 @@ pub struct BalanceSeries {
 
 /// Money out in one month, category and currency (`list_spending_by_category`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SpendingRow {
     /// `YYYY-MM`.
@@ -60,6 +66,7 @@ pub struct SpendingRow {
     pub iso_currency_code: Option<String>,
     /// Exact sum of the positive (money out) amounts of posted transactions.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub spent: Decimal,
     /// Number of those transactions.
     pub count: u64,

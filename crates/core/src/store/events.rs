@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// A logged event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Row id.

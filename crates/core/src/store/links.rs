@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Health of a link, shown everywhere a link is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LinkStatus {
     /// Working.

@@ -73,6 +73,7 @@ use serde::{Deserialize, Serialize};
 
 /// A transaction as the UI sees it. Amounts are exact decimal strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionView {
     /// Plaid transaction id.
@@ -82,11 +83,14 @@ pub struct TransactionView {
     /// Local link id.
     pub link_id: i64,
     /// Posted date (or occurrence date when pending).
+    #[cfg_attr(feature = "ts", ts(as = "String"))]
     pub date: NaiveDate,
     /// Authorized date.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub authorized_date: Option<NaiveDate>,
     /// Amount, positive = money out.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
     /// ISO currency.
     pub iso_currency_code: Option<String>,

@@ -1,11 +1,12 @@
 /**
  * Typed wrappers for every command the UI calls (Tauri command names are snake_case; the
- * single argument `input` carries camelCase fields, DESIGN.md §3). Commands marked
- * "UI-proposed" are not in DESIGN.md §3 yet; their shapes are the contract for the shell.
+ * single argument `input` carries camelCase fields, DESIGN.md §3). Inputs and outputs are the
+ * types generated from coffer-core (./bindings/); each wrapper pairs a command with the types
+ * of its Rust signature in src-tauri/src/commands.rs. Commands that return `()` resolve to `null`.
  */
 import { backend } from './backend';
 import type {
-  BalanceHistoryInput,
+  AddTransactionsInput,
   BalanceSeries,
   CreateLinkTokenInput,
   Event,
@@ -13,18 +14,24 @@ import type {
   ExchangeOutput,
   ExportInput,
   ExportOutput,
-  FaultInput,
   FinishUpdateInput,
+  FireWebhookInput,
+  HistoryInput,
   HostedLinkPoll,
+  LinkIdInput,
   LinkTokenView,
   LinkView,
   ListEventsInput,
   ListTransactionsInput,
+  OpenUrlInput,
+  OptionalLinkInput,
+  PollHostedLinkInput,
   QuickLinkInput,
-  SandboxTransactionInput,
+  RemoveInput,
+  RenameInput,
+  SandboxFaultInput,
   SettingsInput,
   SettingsView,
-  SpendingInput,
   SpendingRow,
   StatusView,
   SyncReport,
@@ -37,14 +44,14 @@ import type {
 export const createLinkToken = (input: CreateLinkTokenInput) => backend.call<LinkTokenView>('create_link_token', input);
 export const exchangePublicToken = (input: ExchangeInput) => backend.call<ExchangeOutput>('exchange_public_token', input);
 export const finishUpdate = (input: FinishUpdateInput) => backend.call<LinkView>('finish_update', input);
-export const pollHostedLink = (input: { linkToken: string }) => backend.call<HostedLinkPoll>('poll_hosted_link', input);
+export const pollHostedLink = (input: PollHostedLinkInput) => backend.call<HostedLinkPoll>('poll_hosted_link', input);
 export const listLinks = () => backend.call<LinkView[]>('list_links');
-export const renameLink = (input: { linkId: number; name: string }) => backend.call<LinkView>('rename_link', input);
-export const removeLink = (input: { linkId: number; keepData?: boolean }) => backend.call<unknown>('remove_link', input);
-export const refreshBalances = (input: { linkId?: number }) => backend.call<LinkView[]>('refresh_balances', input);
-export const syncTransactions = (input: { linkId?: number }) => backend.call<SyncReport[]>('sync_transactions', input);
-/** UI-proposed: the shell opens a Hosted Link URL in the system browser after its host check. */
-export const openHostedLink = (input: { url: string }) => backend.call<null>('open_hosted_link', input);
+export const renameLink = (input: RenameInput) => backend.call<LinkView>('rename_link', input);
+export const removeLink = (input: RemoveInput) => backend.call<null>('remove_link', input);
+export const refreshBalances = (input: OptionalLinkInput) => backend.call<LinkView[]>('refresh_balances', input);
+export const syncTransactions = (input: OptionalLinkInput) => backend.call<SyncReport[]>('sync_transactions', input);
+/** The shell opens a Hosted Link URL in the system browser after its host check. */
+export const openHostedLink = (input: OpenUrlInput) => backend.call<null>('open_hosted_link', input);
 
 // ---- transactions ----
 export const listTransactions = (input: ListTransactionsInput) => backend.call<TransactionPage>('list_transactions', input);
@@ -54,24 +61,21 @@ export const exportTransactions = (input: ExportInput) => backend.call<ExportOut
 export const getStatus = () => backend.call<StatusView>('get_status');
 export const getSettings = () => backend.call<SettingsView>('get_settings');
 export const saveSettings = (input: SettingsInput) => backend.call<SettingsView>('save_settings', input);
-/** UI-proposed. */
 export const testConnection = (input: TestConnectionInput) => backend.call<TestConnectionView>('test_connection', input);
 
-// ---- activity and charts (UI-proposed) ----
+// ---- activity and charts ----
 export const listEvents = (input: ListEventsInput) => backend.call<Event[]>('list_events', input);
-export const listBalanceHistory = (input: BalanceHistoryInput) => backend.call<BalanceSeries[]>('list_balance_history', input);
-export const listSpendingByCategory = (input: SpendingInput) => backend.call<SpendingRow[]>('list_spending_by_category', input);
+export const listBalanceHistory = (input: HistoryInput) => backend.call<BalanceSeries[]>('list_balance_history', input);
+export const listSpendingByCategory = (input: HistoryInput) => backend.call<SpendingRow[]>('list_spending_by_category', input);
 
 // ---- sandbox tools (offline and sandbox modes only) ----
 export const sandboxQuickLink = (input: QuickLinkInput) => backend.call<ExchangeOutput>('sandbox_quick_link', input);
-export const sandboxResetLogin = (input: { linkId: number }) => backend.call<null>('sandbox_reset_login', input);
-export const sandboxFireWebhook = (input: { linkId: number; webhookCode: string }) => backend.call<null>('sandbox_fire_webhook', input);
-/** UI-proposed. */
-export const sandboxAddTransactions = (input: { linkId: number; transactions: SandboxTransactionInput[] }) =>
-  backend.call<null>('sandbox_add_transactions', input);
-/** UI-proposed, offline mode only. */
-export const sandboxInjectFault = (input: FaultInput) => backend.call<null>('sandbox_inject_fault', input);
-/** UI-proposed, offline mode only. */
+export const sandboxResetLogin = (input: LinkIdInput) => backend.call<null>('sandbox_reset_login', input);
+export const sandboxFireWebhook = (input: FireWebhookInput) => backend.call<null>('sandbox_fire_webhook', input);
+export const sandboxAddTransactions = (input: AddTransactionsInput) => backend.call<null>('sandbox_add_transactions', input);
+/** Offline mode only. */
+export const sandboxInjectFault = (input: SandboxFaultInput) => backend.call<null>('sandbox_inject_fault', input);
+/** Offline mode only. */
 export const sandboxClearFaults = () => backend.call<null>('sandbox_clear_faults');
 
 // ---- events and dialogs ----

@@ -21,7 +21,7 @@ export function linkHealth(link: Pick<LinkView, 'status' | 'lastError' | 'lastSy
   if (link.status === 'ARCHIVED') {
     return { kind: 'archived', label: 'Archived', hint: 'Disconnected from the bank; its transactions are kept.' };
   }
-  if (link.status === 'KEYCHAIN_MISSING' || (link.lastError && BROKEN_CODES.has(link.lastError.code))) {
+  if (link.status === 'KEYCHAIN_MISSING' || link.status === 'BROKEN' || (link.lastError && BROKEN_CODES.has(link.lastError.code))) {
     return {
       kind: 'broken',
       label: 'Broken',

@@ -1,6 +1,6 @@
 /** Sandbox tools (offline and sandbox modes): quick link, reset login, webhooks, transactions, faults. */
 import * as cmd from '../backend/commands';
-import type { FaultInput, SandboxTransactionInput } from '../backend/types';
+import type { NewSandboxTransaction, SandboxFaultInput } from '../backend/types';
 import { describeError } from '../ui/errors';
 
 export type Tool = 'quickLink' | 'resetLogin' | 'webhook' | 'transactions' | 'fault';
@@ -58,12 +58,12 @@ export class SandboxStore {
   fireWebhook(linkId: number, webhookCode: string) {
     return this.#run('webhook', `Webhook ${webhookCode} fired.`, () => cmd.sandboxFireWebhook({ linkId, webhookCode }));
   }
-  addTransactions(linkId: number, transactions: SandboxTransactionInput[]) {
+  addTransactions(linkId: number, transactions: NewSandboxTransaction[]) {
     return this.#run('transactions', `Added ${transactions.length} transaction${transactions.length === 1 ? '' : 's'}; Sync to fetch them.`, () =>
       cmd.sandboxAddTransactions({ linkId, transactions }),
     );
   }
-  injectFault(fault: FaultInput) {
+  injectFault(fault: SandboxFaultInput) {
     return this.#run('fault', `Fault armed on ${fault.path}.`, () => cmd.sandboxInjectFault(fault));
   }
   clearFaults() {

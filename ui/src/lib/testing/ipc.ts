@@ -1,7 +1,7 @@
 /** Test helpers over Tauri's `mockIPC`: a command table and a call log. */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { BackendEventName, BackendEvents, LinkView } from '../backend/types';
+import type { BackendEventName, BackendEvents, LinkHealth, LinkStatus, LinkView } from '../backend/types';
 
 export type Handler = (input: Record<string, unknown> | undefined) => unknown;
 
@@ -35,8 +35,22 @@ export function appError(code: string, message: string, plaid?: Record<string, u
   return Promise.reject(plaid ? { code, message, plaid } : { code, message });
 }
 
+/** What coffer-core's `LinkHealth::of` answers for a status (an ACTIVE link with an error: ERROR). */
+const HEALTH: Record<LinkStatus, LinkHealth> = {
+  ACTIVE: 'HEALTHY',
+  LOGIN_REQUIRED: 'NEEDS_RECONNECT',
+  KEYCHAIN_MISSING: 'BROKEN',
+  BROKEN: 'BROKEN',
+  ARCHIVED: 'ARCHIVED',
+};
+
+/** A `list_links` entry; `health` and `remedy` follow `status` and `lastError` unless given. */
 export function link(over: Partial<LinkView> = {}): LinkView {
+  const status = over.status ?? 'ACTIVE';
+  const health = status === 'ACTIVE' && over.lastError ? 'ERROR' : HEALTH[status];
   return {
+    health,
+    remedy: health === 'HEALTHY' || health === 'ARCHIVED' ? null : 'What to do about it.',
     id: 1,
     name: 'First Platypus Bank',
     itemId: 'item-1',

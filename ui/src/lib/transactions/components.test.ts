@@ -10,11 +10,13 @@ describe('TransactionList', () => {
     mockCommands({
       list_transactions: (raw) => {
         const i = raw as unknown as ListTransactionsInput;
+        // Rust's defaults for what the request leaves out.
+        const { limit = 0, offset = 0 } = i;
         return {
           total: 1_000_000,
-          rows: Array.from({ length: i.limit }, (_, k) => ({
-            transactionId: `t${i.offset + k}`, accountId: 'a', linkId: 1, date: '2024-03-01', authorizedDate: null,
-            amount: k % 2 ? '12.5' : '-3', isoCurrencyCode: 'USD', unofficialCurrencyCode: null, name: `Row ${i.offset + k}`,
+          rows: Array.from({ length: limit }, (_, k) => ({
+            transactionId: `t${offset + k}`, accountId: 'a', linkId: 1, date: '2024-03-01', authorizedDate: null,
+            amount: k % 2 ? '12.5' : '-3', isoCurrencyCode: 'USD', unofficialCurrencyCode: null, name: `Row ${offset + k}`,
             merchantName: null, pending: k === 0, category: 'Food and Drink', paymentChannel: null,
           })),
         };

@@ -18,8 +18,10 @@ function table(total: number) {
   return mockCommands({
     list_transactions: (raw) => {
       const i = raw as unknown as ListTransactionsInput;
-      const n = Math.max(0, Math.min(i.limit, total - i.offset));
-      return { total, rows: Array.from({ length: n }, (_, k) => row(i.offset + k)) };
+      // Rust's defaults for what the request leaves out.
+      const { limit = 0, offset = 0 } = i;
+      const n = Math.max(0, Math.min(limit, total - offset));
+      return { total, rows: Array.from({ length: n }, (_, k) => row(offset + k)) };
     },
   });
 }
