@@ -104,6 +104,13 @@ describe('minor units and account kinds', () => {
     expect(accountKind('credit', 'credit card')).toBe('Credit card');
     expect(accountKind('loan', null)).toBe('Loan');
   });
+
+  it('writes Plaid categories as words, and leaves other text alone', async () => {
+    const { categoryLabel } = await import('./format');
+    expect(categoryLabel('RENT_AND_UTILITIES')).toBe('Rent and utilities');
+    expect(categoryLabel('TRANSFER_OUT')).toBe('Transfer out');
+    expect(categoryLabel('Groceries')).toBe('Groceries');
+  });
 });
 
 describe('chart labels', () => {

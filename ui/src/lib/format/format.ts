@@ -257,6 +257,13 @@ export function accountKind(type: string, subtype: string | null): string {
   return k.charAt(0).toUpperCase() + k.slice(1);
 }
 
+/** A Plaid category as people read it: `RENT_AND_UTILITIES` → `Rent and utilities`. */
+export function categoryLabel(category: string): string {
+  if (category !== category.toUpperCase()) return category;
+  const k = category.replace(/_/g, ' ').toLowerCase().trim();
+  return k.charAt(0).toUpperCase() + k.slice(1);
+}
+
 /** Chart axis labels: a short amount (`$12K`, `$950`) from a plotted number. */
 export function formatAxisMoney(v: number, currency: string | null, locale = defaultLocale()): string {
   const abs = Math.abs(v);

@@ -4,7 +4,7 @@
  * ends with `finish_update` and no exchange.
  */
 import * as cmd from '../backend/commands';
-import { describeError, type ErrorDisplay } from '../ui/errors';
+import { describeError, plaidErrorText, type ErrorDisplay } from '../ui/errors';
 import { HostedLinkCancelled, waitForHostedLink } from './hosted';
 import { LinkLoadError, loadLinkScript } from './loader';
 import type { PlaidExitMetadata, PlaidGlobal, PlaidHandler, PlaidLinkError, PlaidSuccessMetadata } from './plaid';
@@ -89,7 +89,10 @@ export class LinkFlow {
       if (outcome.kind === 'exit') {
         if (outcome.error) {
           this.error = {
-            text: outcome.error.display_message?.trim() || `Link closed with an error (${outcome.error.error_code}).`,
+            text:
+              outcome.error.display_message?.trim() ||
+              plaidErrorText(outcome.error.error_code) ||
+              `Link closed with an error (${outcome.error.error_code}).`,
             requestId: outcome.metadata.request_id,
             code: 'PLAID',
           };
@@ -172,7 +175,7 @@ export class LinkFlow {
 
   #doneText(purpose: LinkPurpose, institution: string | undefined): string {
     const what = institution ?? 'The bank';
-    if (purpose.kind === 'new') return `${what} is linked. Fetching its transactions…`;
+    if (purpose.kind === 'new') return `${what} is linked. Its transactions show up as they arrive.`;
     if (purpose.kind === 'reconnect') return `${what} is reconnected.`;
     return `Accounts updated for ${what}.`;
   }

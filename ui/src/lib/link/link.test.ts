@@ -171,6 +171,16 @@ describe('LinkFlow', () => {
     );
     await done;
     expect(flow.error).toEqual({ text: 'The credentials were not correct.', requestId: 'req-1', code: 'PLAID' });
+    // Without a display message (Plaid sends null for many codes): a sentence for the code.
+    done = flow.openEmbedded({ kind: 'new' });
+    await flush();
+    f.config().onExit!(
+      { error_type: 'ITEM_ERROR', error_code: 'ITEM_LOCKED', error_message: 'the account is locked', display_message: null },
+      { institution: null, status: 'requires_credentials', link_session_id: 's', request_id: 'req-2' },
+    );
+    await done;
+    expect(flow.error?.text).toContain('locked the account');
+    expect(flow.error?.text).not.toContain('the account is locked');
     done = flow.openEmbedded({ kind: 'new' });
     await flush();
     f.config().onExit!(null, { institution: null, status: null, link_session_id: null, request_id: null });

@@ -21,6 +21,15 @@ export interface LinkNotice {
 
 export type LinkAction = 'sync' | 'rename' | 'remove' | 'balances' | 'reconnect';
 
+/**
+ * After a sync answers NOT_READY (the bank's first pull is still running; Plaid would send a
+ * webhook, which a desktop app cannot receive), the link is synced again after these delays;
+ * then the app's periodic check takes over.
+ */
+export const NOT_READY_RETRY_MS = [3_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+
+const seconds = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} seconds` : `${Math.round(ms / 60_000)} minute${ms < 120_000 ? '' : 's'}`);
+
 export class LinksStore {
   links = $state<LinkView[]>([]);
   /** True once the first list has arrived (before that the screen shows a placeholder). */
@@ -34,6 +43,8 @@ export class LinksStore {
   notices = $state<Record<number, LinkNotice>>({});
 
   #unlisten: (() => void)[] = [];
+  /** NOT_READY retries: attempts made and the pending timer, per link. */
+  #retries = new Map<number, { attempt: number; timer: ReturnType<typeof setTimeout> | null }>();
   #loading: Promise<void> | null = null;
   #reloadAgain = false;
 
@@ -53,6 +64,8 @@ export class LinksStore {
 
   dispose(): void {
     for (const u of this.#unlisten.splice(0)) u();
+    for (const r of this.#retries.values()) if (r.timer) clearTimeout(r.timer);
+    this.#retries.clear();
   }
 
   /** Reloads the list; concurrent calls coalesce into one more load after the running one. */
@@ -136,10 +149,36 @@ export class LinksStore {
       const d = r.error ? describeError(r.error) : { text: 'The sync failed.', requestId: null };
       this.notices[r.linkId] = { kind: 'error', text: d.text, requestId: d.requestId };
     } else if (r.status === 'NOT_READY') {
-      this.notices[r.linkId] = { kind: 'info', text: 'The bank is still preparing transactions. Coffer will try again.', requestId: null };
+      this.notices[r.linkId] = { kind: 'info', text: this.#retryNotReady(r.linkId), requestId: null };
+      return;
     } else {
       delete this.notices[r.linkId];
     }
+    this.#cancelRetry(r.linkId);
+  }
+
+  /** Schedules the next sync of a link whose transactions are not ready; says when. */
+  #retryNotReady(linkId: number): string {
+    const r = this.#retries.get(linkId) ?? { attempt: 0, timer: null };
+    if (r.timer) return this.notices[linkId]?.text ?? 'The bank is still preparing transactions.';
+    const delay = NOT_READY_RETRY_MS[r.attempt];
+    if (delay === undefined) {
+      this.#retries.delete(linkId);
+      return 'The bank is still preparing transactions. Coffer checks again within 30 minutes, or use Sync.';
+    }
+    r.attempt += 1;
+    r.timer = setTimeout(() => {
+      r.timer = null;
+      if (!(linkId in this.syncing) && this.links.some((l) => l.id === linkId)) void this.sync(linkId);
+    }, delay);
+    this.#retries.set(linkId, r);
+    return `The bank is still preparing transactions. Coffer tries again in ${seconds(delay)}.`;
+  }
+
+  #cancelRetry(linkId: number) {
+    const r = this.#retries.get(linkId);
+    if (r?.timer) clearTimeout(r.timer);
+    this.#retries.delete(linkId);
   }
 
   async #run<T>(linkId: number, action: LinkAction, f: () => Promise<T>): Promise<T | undefined> {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { LinksStore } from './links.svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { LinksStore, NOT_READY_RETRY_MS } from './links.svelte';
 import { linkHealth } from './health';
 import { appError, emitEvent, flush, link, mockCommands } from '../testing/ipc';
 
@@ -11,6 +11,8 @@ describe('linkHealth', () => {
     // A sync running does not hide that the bank needs the user.
     expect(linkHealth(link({ status: 'LOGIN_REQUIRED' }), true).kind).toBe('reconnect');
     expect(linkHealth(link({ status: 'KEYCHAIN_MISSING' }), false).kind).toBe('broken');
+    // Plaid said the access token is dead (INVALID_ACCESS_TOKEN, ITEM_NOT_FOUND, ...).
+    expect(linkHealth(link({ status: 'BROKEN' }), false).kind).toBe('broken');
     expect(linkHealth(link({ lastError: { code: 'ITEM_NOT_FOUND', requestId: 'r', at: null } }), false).kind).toBe('broken');
     expect(linkHealth(link({ lastError: { code: 'INVALID_ACCESS_TOKEN', requestId: 'r', at: null } }), false).kind).toBe('broken');
     expect(linkHealth(link({ lastError: { code: 'ITEM_LOGIN_REQUIRED', requestId: 'r', at: null } }), false).kind).toBe('reconnect');
@@ -100,6 +102,49 @@ describe('LinksStore', () => {
     await s.start();
     await s.sync(1);
     expect(s.notices[1]?.kind).toBe('info');
+    s.dispose();
+  });
+
+  it('syncs again by itself while the bank is not ready, then stops', async () => {
+    vi.useFakeTimers();
+    try {
+      let answers = ['NOT_READY', 'NOT_READY', 'UPDATED'];
+      const ipc = mockCommands({
+        list_links: () => [link()],
+        sync_transactions: () => [
+          { linkId: 1, status: answers.shift() ?? 'UPDATED', updateStatus: null, added: 0, modified: 0, removed: 0, pages: 1, restarts: 0 },
+        ],
+      });
+      const s = new LinksStore();
+      await s.start();
+      await s.sync(1);
+      expect(s.notices[1]?.text).toContain('tries again in 3 seconds');
+      expect(ipc.callsTo('sync_transactions')).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(NOT_READY_RETRY_MS[0]! - 1);
+      expect(ipc.callsTo('sync_transactions')).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ipc.callsTo('sync_transactions')).toHaveLength(2);
+      expect(s.notices[1]?.text).toContain('tries again in 10 seconds');
+      await vi.advanceTimersByTimeAsync(NOT_READY_RETRY_MS[1]!);
+      expect(ipc.callsTo('sync_transactions')).toHaveLength(3);
+      expect(s.notices[1]).toBeUndefined();
+      // Ready: no more retries.
+      await vi.advanceTimersByTimeAsync(600_000);
+      expect(ipc.callsTo('sync_transactions')).toHaveLength(3);
+
+      // A bank that never gets ready: the retries end, and the notice says what happens next.
+      answers = Array(20).fill('NOT_READY');
+      await s.sync(1);
+      for (const ms of NOT_READY_RETRY_MS) await vi.advanceTimersByTimeAsync(ms);
+      const calls = ipc.callsTo('sync_transactions').length;
+      expect(calls).toBe(4 + NOT_READY_RETRY_MS.length);
+      expect(s.notices[1]?.text).toContain('within 30 minutes');
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      expect(ipc.callsTo('sync_transactions')).toHaveLength(calls);
+      s.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('renames with a trimmed name and refuses an empty one without calling Rust', async () => {

@@ -25,7 +25,18 @@ const PLAID_CODES: Record<string, string> = {
   INSTITUTION_NO_LONGER_SUPPORTED: 'Plaid no longer supports this bank.',
   PRODUCT_NOT_READY: 'The bank is still preparing this data. Try again in a few minutes.',
   INVALID_LINK_TOKEN: 'The Link session expired. Start again.',
+  ITEM_LOCKED: 'The bank locked the account after too many sign-in attempts. Unlock it on the bank\u2019s website, then link again.',
+  INVALID_CREDENTIALS: 'The bank did not accept the username or password.',
+  USER_SETUP_REQUIRED: 'The bank needs you to finish setting up your account on its website first.',
+  PASSWORD_RESET_REQUIRED: 'The bank needs you to reset your password on its website first.',
+  ITEM_LOGIN_REQUIRED: 'Your bank needs you to sign in again. Use Reconnect.',
+  INSTITUTION_NOT_AVAILABLE: 'The bank is not available right now. Try again later.',
 };
+
+/** What to say about a Plaid `error_code` when Plaid sent no `display_message`. */
+export function plaidErrorText(code: string | null | undefined): string | undefined {
+  return code ? PLAID_CODES[code] : undefined;
+}
 
 /** Turns any rejection into what the UI shows. */
 export function describeError(e: unknown): ErrorDisplay {
