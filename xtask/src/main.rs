@@ -53,6 +53,8 @@ const APT_PACKAGES: &[&str] = &[
     "libjavascriptcoregtk-4.1-dev",
     "file",
     "imagemagick",
+    // The export end-to-end test types a path into the native save dialog.
+    "xdotool",
 ];
 
 /// The tauri-driver the desktop's end-to-end tests use (PLATFORM.md).

@@ -23,6 +23,14 @@ const MINIBROWSER_DIRS: &[&str] = &[
     "/usr/libexec/webkit2gtk-4.1",
 ];
 
+/// The prefix that makes a selector an XPath expression.
+const XPATH: &str = "xpath:";
+
+/// The selector of the (first) enabled button whose text is `text`, for [`Browser::click`].
+pub fn button(text: &str) -> String {
+    format!("{XPATH}//button[normalize-space(.)='{text}' and not(@disabled)]")
+}
+
 /// The W3C element reference key.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecc";
 
@@ -150,7 +158,7 @@ pub struct Browser {
     base: String,
     session: String,
     driver: Proc,
-    _display: Display,
+    display: Display,
 }
 
 impl Browser {
@@ -263,7 +271,7 @@ impl Browser {
             base,
             session,
             driver,
-            _display: display,
+            display,
         }
     }
 
@@ -303,6 +311,11 @@ impl Browser {
             Some(e) => Err(format!("{e}: {}", v["value"]["message"])),
             None => Ok(v["value"].clone()),
         }
+    }
+
+    /// The X display the browser runs on (`:N`), for tools that drive native dialogs.
+    pub fn display(&self) -> String {
+        format!(":{}", self.display.number)
     }
 
     pub async fn goto(&self, url: &str) {
@@ -346,9 +359,14 @@ impl Browser {
         .await
     }
 
-    /// Waits until `script` returns something truthy; returns it.
+    /// Waits (up to 10 s) until `script` returns something truthy; returns it.
     pub async fn wait(&self, what: &str, script: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_up_to(what, script, Duration::from_secs(10)).await
+    }
+
+    /// Waits up to `limit` until `script` returns something truthy; returns it.
+    pub async fn wait_up_to(&self, what: &str, script: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
         loop {
             if let Ok(v) = self.try_js(script).await
                 && !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0))
@@ -367,11 +385,18 @@ impl Browser {
     }
 
     async fn find(&self, css: &str) -> Result<String, String> {
+        match css.strip_prefix(XPATH) {
+            Some(xpath) => self.find_by("xpath", xpath).await,
+            None => self.find_by("css selector", css).await,
+        }
+    }
+
+    async fn find_by(&self, using: &str, value: &str) -> Result<String, String> {
         let v = self
             .try_cmd(
                 reqwest::Method::POST,
                 "/element",
-                Some(json!({"using": "css selector", "value": css})),
+                Some(json!({"using": using, "value": value})),
             )
             .await?;
         v.as_object()
@@ -381,7 +406,8 @@ impl Browser {
             .ok_or_else(|| format!("no element reference in {v}"))
     }
 
-    /// Waits for an element and returns its reference.
+    /// Waits for an element and returns its reference. `css` is a CSS selector, or an XPath
+    /// after the prefix `xpath:` (see [`button`]).
     pub async fn element(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -404,6 +430,18 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let id = self.element(css).await;
+            // WebKitWebDriver does not scroll nested scroll containers (the app's main pane)
+            // before clicking, so bring the element into view as a person would.
+            let _ = self
+                .try_cmd(
+                    reqwest::Method::POST,
+                    "/execute/sync",
+                    Some(json!({
+                        "script": "arguments[0].scrollIntoView({block: 'center'})",
+                        "args": [{ ELEMENT: id }],
+                    })),
+                )
+                .await;
             match self
                 .try_cmd(
                     reqwest::Method::POST,

@@ -1,53 +1,398 @@
-//! Starting the app on a fresh data directory.
+//! The app under test and the steps a person takes in it.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use coffer_webdriver::Browser;
+use serde_json::{Value, json};
+
+/// Plaid Link's overlay frame (the offline stand-in's, served by the app's sandbox).
+pub const FRAME: &str = "iframe[src*='/link/frame']";
+pub const ENTER: &str = "\u{E007}";
 
 /// The desktop binary under test.
 pub fn binary() -> PathBuf {
     std::env::var_os("COFFER_DESKTOP_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/coffer")
-        })
+        .unwrap_or_else(|| target_dir().join("debug/coffer"))
+}
+
+fn target_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+}
+
+/// Where screenshots go (artifacts, never committed).
+pub fn shots_dir() -> PathBuf {
+    target_dir().join("e2e-screenshots")
 }
 
 /// A running app and its data directory.
 pub struct App {
     pub browser: Browser,
     pub home: tempfile::TempDir,
+    /// Directory put first on the app's PATH: holds the `xdg-open` that records URLs.
+    pub bin: tempfile::TempDir,
+    /// The test's name, prefixing its screenshots.
+    name: String,
 }
 
 impl App {
-    pub async fn start() -> App {
+    /// The app on a fresh data directory.
+    pub async fn start(name: &str) -> App {
         let home = tempfile::tempdir().expect("temp home");
+        Self::start_in(name, home).await
+    }
+
+    /// The app on `home` (a restart keeps its data directory).
+    pub async fn start_in(name: &str, home: tempfile::TempDir) -> App {
+        let bin = tempfile::tempdir().expect("temp bin");
+        // The system browser: an `xdg-open` that writes down the URL it was asked to open
+        // (tauri-plugin-opener runs xdg-open first), so a test can open it in a real browser.
+        let opener = bin.path().join("xdg-open");
+        std::fs::write(
+            &opener,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                bin.path().join("opened").display()
+            ),
+        )
+        .expect("write xdg-open");
+        set_executable(&opener);
+        let mut path = OsString::from(bin.path());
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
         let browser = Browser::start_app(
             &binary(),
-            &[("COFFER_HOME", home.path().as_os_str())],
+            &[
+                ("COFFER_HOME", home.path().as_os_str()),
+                ("PATH", &path),
+                ("LANG", std::ffi::OsStr::new("en_US.UTF-8")),
+            ],
             false,
         )
         .await;
-        App { browser, home }
+        let app = App {
+            browser,
+            home,
+            bin,
+            name: name.to_string(),
+        };
+        app.wait("the accounts screen", "return document.querySelector('#accounts-title') && !document.querySelector('[aria-busy=true]')").await;
+        app
+    }
+
+    /// Quits the app and starts it again on the same data directory.
+    pub async fn restart(self) -> App {
+        let App {
+            browser,
+            home,
+            name,
+            ..
+        } = self;
+        browser.quit().await;
+        wait_for_exit(home.path()).await;
+        App::start_in(&name, home).await
+    }
+
+    pub async fn wait(&self, what: &str, script: &str) -> Value {
+        self.browser.wait(what, script).await
+    }
+
+    /// Waits (up to `secs`) until the page's text contains `needle`.
+    pub async fn wait_text(&self, needle: &str, secs: u64) {
+        self.browser
+            .wait_up_to(
+                &format!("the text {needle:?}"),
+                &format!("return document.body.innerText.includes({})", json!(needle)),
+                Duration::from_secs(secs),
+            )
+            .await;
+    }
+
+    pub async fn body_text(&self) -> String {
+        self.browser
+            .js("return document.body.innerText", json!([]))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Saves a screenshot as `<test>-<step>.png`.
+    pub async fn shot(&self, step: &str) {
+        self.browser
+            .screenshot(&shots_dir().join(format!("{}-{step}.png", self.name)))
+            .await;
+    }
+
+    /// Goes to a screen through the sidebar (`accounts`, `transactions`, `sandbox`, ...).
+    pub async fn go(&self, screen: &str) {
+        self.browser.top().await;
+        self.browser
+            .click(&format!("nav a[href='#/{screen}']"))
+            .await;
+        self.wait(
+            &format!("the {screen} screen"),
+            &format!("return location.hash === '#/{screen}'"),
+        )
+        .await;
+    }
+
+    /// Clicks a button (by CSS, or its exact text through `coffer_webdriver::button`) that opens Link and
+    /// enters Link's frame once its first view shows.
+    pub async fn open_link(&self, opener: &str) {
+        self.browser.top().await;
+        self.browser.click(opener).await;
+        self.browser
+            .wait_up_to(
+                "Link's overlay",
+                &format!(
+                    "var f=document.querySelector(\"{FRAME}\"); return f && f.style.display==='block'"
+                ),
+                Duration::from_secs(20),
+            )
+            .await;
+        self.browser.enter_frame(FRAME).await;
+        self.view("consent").await;
+    }
+
+    pub async fn view(&self, name: &str) {
+        view(&self.browser, name).await;
+    }
+
+    pub async fn pick(&self, search: &str, id: &str) {
+        pick(&self.browser, search, id).await;
+    }
+
+    pub async fn login(&self, user: &str, pass: &str) {
+        login(&self.browser, user, pass).await;
+    }
+
+    /// [`choose`], then back to the app's document.
+    pub async fn choose(&self, masks: &[&str]) {
+        choose(&self.browser, masks).await;
+        self.browser.top().await;
+    }
+
+    /// The whole embedded Link flow for a new link from the empty state or the header.
+    pub async fn link_bank(&self, search: &str, id: &str, masks: &[&str]) {
+        let empty = self
+            .browser
+            .js(
+                "return !!document.querySelector('.empty .btn.primary')",
+                json!([]),
+            )
+            .await;
+        let opener = if empty == json!(true) {
+            ".empty .btn.primary".to_string()
+        } else {
+            ".add .btn.primary".to_string()
+        };
+        self.open_link(&opener).await;
+        self.pick(search, id).await;
+        self.login("user_good", "pass_good").await;
+        self.choose(masks).await;
+    }
+
+    /// Waits until the links list shows `n` cards, none of them syncing.
+    pub async fn wait_links(&self, n: usize) {
+        self.browser.top().await;
+        self.browser
+            .wait_up_to(
+                &format!("{n} linked banks, synced"),
+                &format!(
+                    "var c=document.querySelectorAll('article.link'); return c.length==={n} && \
+                     !document.querySelector('article.link [data-health=syncing]') && \
+                     Array.prototype.every.call(c, function(a){{return /Synced/.test(a.innerText)}})"
+                ),
+                Duration::from_secs(60),
+            )
+            .await;
+    }
+
+    /// Waits until the first sync has brought transactions (the sandbox, like Plaid, answers
+    /// the first one NOT_READY; the app tries again by itself) and the list shows them synced.
+    pub async fn wait_transactions(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.cli(&["transactions", "--limit", "1"])["total"].as_u64() == Some(0) {
+            assert!(
+                Instant::now() < deadline,
+                "no transactions 30 s after linking; page text: {}",
+                self.body_text().await
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.browser
+            .wait_up_to(
+                "the sync to settle",
+                "return !/still preparing/.test(document.body.innerText)",
+                Duration::from_secs(10),
+            )
+            .await;
+        let n = self
+            .browser
+            .js(
+                "return document.querySelectorAll('article.link').length",
+                json!([]),
+            )
+            .await
+            .as_u64()
+            .unwrap_or(0) as usize;
+        self.wait_links(n.max(1)).await;
+    }
+
+    /// The text of each link card, in order.
+    pub async fn cards(&self) -> Vec<String> {
+        let v = self
+            .browser
+            .js(
+                "return Array.prototype.map.call(document.querySelectorAll('article.link'), \
+                 function(a){return a.innerText})",
+                json!([]),
+            )
+            .await;
+        serde_json::from_value(v).expect("card texts")
+    }
+
+    /// Waits until the links list shows `n` cards (synced or not).
+    pub async fn wait_cards(&self, n: usize, secs: u64) {
+        self.browser
+            .wait_up_to(
+                &format!("{n} link cards"),
+                &format!("return document.querySelectorAll('article.link').length==={n}"),
+                Duration::from_secs(secs),
+            )
+            .await;
+    }
+
+    /// The URLs the app asked the system browser to open.
+    pub fn opened_urls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.bin.path().join("opened"))
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// `coffer-cli --json ARGS` on this app's data directory: its JSON output.
+    pub fn cli(&self, args: &[&str]) -> Value {
+        let out = Command::new(cli_binary())
+            .arg("--json")
+            .args(args)
+            .env("COFFER_HOME", self.home.path())
+            .output()
+            .expect("run coffer-cli");
+        assert!(
+            out.status.success(),
+            "coffer-cli {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "coffer-cli {args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// The links as the CLI reads them from the shared data directory.
+    pub fn links(&self) -> Vec<Value> {
+        self.cli(&["links"]).as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.home.path()
     }
 }
 
-#[tokio::test]
-async fn first_run_shows_the_empty_state() {
-    let app = App::start().await;
-    let text = app
-        .browser
-        .wait(
-            "the empty state",
-            "return document.body.innerText.includes('No banks linked yet') ? document.body.innerText : null",
-        )
-        .await;
-    let shot = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
-    std::fs::create_dir_all(&shot).expect("dir");
-    app.browser.screenshot(&shot.join("first-run.png")).await;
-    assert!(text.to_string().contains("No banks linked yet"), "{text}");
+/// The CLI binary (built by `cargo test --workspace`; `COFFER_CLI_BIN` overrides).
+pub fn cli_binary() -> PathBuf {
+    let bin = std::env::var_os("COFFER_CLI_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/coffer-cli"));
     assert!(
-        app.home.path().join("offline").join("coffer.db").is_file(),
-        "the app opened its data directory"
+        bin.is_file(),
+        "no coffer-cli at {}: `cargo build -p coffer-cli` (cargo xtask test builds it)",
+        bin.display()
     );
+    bin
+}
+
+fn set_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut p = std::fs::metadata(path).expect("meta").permissions();
+    p.set_mode(0o755);
+    std::fs::set_permissions(path, p).expect("chmod");
+}
+
+/// The masks of a link's accounts (CLI JSON), sorted.
+pub fn masks(link: &Value) -> Vec<String> {
+    let mut m: Vec<String> = link["accounts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["mask"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    m.sort();
+    m
+}
+
+// ---- Link's views (the embedded frame and Hosted Link show the same ones) -----------------
+
+/// Waits for a view of Link.
+pub async fn view(b: &Browser, name: &str) {
+    b.wait(
+        &format!("Link's {name} view"),
+        &format!("return document.querySelector('.view-{name}')"),
+    )
+    .await;
+}
+
+/// Consent, then the institution search: picks `id` after typing `search`.
+pub async fn pick(b: &Browser, search: &str, id: &str) {
+    b.click("[data-action=continue]").await;
+    view(b, "select").await;
+    b.type_into("#search", search).await;
+    b.click(&format!("button[data-institution-id='{id}']"))
+        .await;
+}
+
+pub async fn login(b: &Browser, user: &str, pass: &str) {
+    view(b, "credential").await;
+    b.type_into("#username", user).await;
+    b.type_into("#password", pass).await;
+    b.keys(ENTER).await;
+}
+
+/// Ticks the accounts with these masks, submits, and leaves Link from its last view.
+pub async fn choose(b: &Browser, masks: &[&str]) {
+    view(b, "accounts").await;
+    for m in masks {
+        b.click(&format!("input[data-mask='{m}']")).await;
+    }
+    b.click("button[type=submit]").await;
+    view(b, "connected").await;
+    b.click("[data-action=continue]").await;
+}
+
+/// Waits until the app that had `home` has exited: it holds `<home>/desktop.lock` while it
+/// runs, and a second app started before then only asks the first to show itself and quits
+/// (one instance per data directory), which would leave the new WebDriver session waiting.
+async fn wait_for_exit(home: &Path) {
+    let lock = std::fs::File::open(home.join("desktop.lock")).expect("desktop.lock");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return,
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("the app did not exit within 20 s of quitting: {e}"),
+        }
+    }
 }

@@ -5,3 +5,7 @@
 //! never committed).
 
 mod app;
+mod cli;
+mod data;
+mod linking;
+mod update;

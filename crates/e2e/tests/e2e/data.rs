@@ -1,0 +1,324 @@
+//! What a link brings: syncing with progress, transactions with search, filters and export;
+//! removal; and that everything survives a restart.
+
+use std::process::Command;
+use std::time::Duration;
+
+use coffer_core::{KeyringVault, Mode, Vault, vault};
+use coffer_webdriver::button;
+use serde_json::{Value, json};
+
+use crate::app::App;
+
+/// The transactions screen's count line as a number ("1,234 transactions match" → 1234).
+async fn shown_count(app: &App) -> u64 {
+    let v = app
+        .wait(
+            "the transaction count",
+            "var p=document.querySelector('#tx-title + p'); \
+             return p && /^[0-9,]+ transactions?/.test(p.textContent.trim()) && p.textContent.trim()",
+        )
+        .await;
+    let text = v.as_str().unwrap_or_default();
+    text.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|e| panic!("count in {text:?}: {e}"))
+}
+
+/// Waits until the count line differs from `before`; returns the new count.
+async fn count_changes(app: &App, before: u64) -> u64 {
+    app.browser
+        .wait_up_to(
+            "the count to change",
+            &format!(
+                "var p=document.querySelector('#tx-title + p'); if (!p) return null; \
+                 var n=Number(p.textContent.trim().split(' ')[0].replace(/,/g,'')); \
+                 return !isNaN(n) && n!=={before} && /transactions? match/.test(p.textContent)"
+            ),
+            Duration::from_secs(10),
+        )
+        .await;
+    shown_count(app).await
+}
+
+/// The visible transaction rows' text.
+async fn rows(app: &App) -> Vec<String> {
+    let v = app
+        .browser
+        .js(
+            "return Array.prototype.map.call(document.querySelectorAll('.row'), \
+             function(r){return r.innerText})",
+            json!([]),
+        )
+        .await;
+    serde_json::from_value(v).expect("rows")
+}
+
+/// Picks `value` in the `<select>` inside the label whose caption is `label` (as a person
+/// choosing from the list would: WebKitWebDriver cannot click a native `<option>`).
+async fn select(app: &App, label: &str, value: &str) {
+    let done = app
+        .browser
+        .js(
+            "var label=arguments[0], value=arguments[1]; \
+             var l=Array.prototype.find.call(document.querySelectorAll('label'), function(x){ \
+               var s=x.querySelector('span'); return s && s.textContent===label}); \
+             var sel=l && l.querySelector('select'); if (!sel) return 'no select'; \
+             if (!Array.prototype.some.call(sel.options, function(o){return o.value===value})) \
+               return 'no option'; \
+             sel.value=value; sel.dispatchEvent(new Event('change', {bubbles:true})); return 'ok'",
+            json!([label, value]),
+        )
+        .await;
+    assert_eq!(done, json!("ok"), "select {label} = {value}");
+}
+
+/// Types `value` into the `<input>` inside the label whose caption is `label`.
+async fn fill(app: &App, label: &str, value: &str) {
+    let css = app
+        .browser
+        .js(
+            "var label=arguments[0]; \
+             var l=Array.prototype.find.call(document.querySelectorAll('label'), function(x){ \
+               var s=x.querySelector('span'); return s && s.textContent===label}); \
+             var i=l && l.querySelector('input'); if (!i) return null; \
+             i.id = i.id || 'e2e-' + label.replace(/[^a-z]/gi, ''); i.scrollIntoView(); return '#' + i.id",
+            json!([label]),
+        )
+        .await;
+    let css = css
+        .as_str()
+        .unwrap_or_else(|| panic!("no input labelled {label}"));
+    app.browser.type_into(css, value).await;
+}
+
+/// 2. Sync shows progress; transactions appear; search and filters narrow them; export
+///    writes a CSV whose rows are the filtered list.
+#[tokio::test]
+async fn sync_search_filter_and_export() {
+    let app = App::start("transactions").await;
+    // Slow down the first /transactions/sync by 2 s (Sandbox tools, offline faults), so the
+    // progress of the first sync can be seen.
+    app.go("sandbox").await;
+    select(&app, "Path", "/transactions/sync").await;
+    select(&app, "Plaid error", "").await;
+    fill(&app, "Delay (ms)", "2000").await;
+    app.browser.click(&button("Arm fault")).await;
+    app.wait_text("armed", 10).await;
+    app.shot("1-fault-armed").await;
+
+    app.go("accounts").await;
+    app.link_bank("platypus", "ins_109508", &["0000", "1111"])
+        .await;
+    app.browser
+        .wait_up_to(
+            "the sync progress bar",
+            "return document.querySelector('article.link [role=progressbar]')",
+            Duration::from_secs(20),
+        )
+        .await;
+    app.shot("2-syncing").await;
+    app.wait_transactions().await;
+
+    app.go("transactions").await;
+    let total = shown_count(&app).await;
+    assert!(total > 50, "a 730-day history: {total}");
+    let stored = app.cli(&["transactions", "--limit", "1"]);
+    assert_eq!(stored["total"], total, "the list counts what is stored");
+    app.wait(
+        "the first rows",
+        "return document.querySelector('.row .desc')",
+    )
+    .await;
+    app.shot("3-transactions").await;
+
+    // Account filter: only the savings account.
+    app.browser.click(".filter .trigger").await;
+    app.browser
+        .click("xpath://div[@id='account-filter-list']//label[contains(., 'Plaid Saving')]/input")
+        .await;
+    app.browser.click(".filter .trigger").await;
+    let saving = count_changes(&app, total).await;
+    assert!(saving > 0 && saving < total, "{saving} of {total}");
+    for r in rows(&app).await {
+        assert!(
+            r.contains("Plaid Saving"),
+            "a row of the savings account: {r}"
+        );
+    }
+
+    // Search as you type: two characters do not search yet; the third does.
+    app.browser.type_into("input[type=search]", "tr").await;
+    app.wait_text("Type 1 more character to search", 5).await;
+    app.browser.keys("a").await;
+    let filtered = count_changes(&app, saving).await;
+    assert!(filtered > 0 && filtered < saving, "{filtered} of {saving}");
+    for r in rows(&app).await {
+        assert!(
+            r.contains("TRANSFER") && r.contains("Plaid Saving"),
+            "a searched row: {r}"
+        );
+    }
+    app.shot("4-filtered").await;
+
+    // Export what is shown, through the native save dialog.
+    let out = tempfile::tempdir().expect("out dir");
+    let csv = out.path().join("filtered.csv");
+    app.browser.click(&button("Export…")).await;
+    type_into_save_dialog(&app, &csv.to_string_lossy());
+    app.wait_text("Saved", 20).await;
+    app.shot("5-exported").await;
+    let text = std::fs::read_to_string(&csv).expect("the exported CSV");
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header");
+    assert!(header.to_lowercase().contains("amount"), "{header}");
+    let body: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    assert_eq!(body.len() as u64, filtered, "one CSV row per listed row");
+    for l in &body {
+        assert!(l.contains("TRANSFER"), "{l}");
+    }
+}
+
+/// Types a path into GTK's save dialog (the focused window) and confirms it.
+fn type_into_save_dialog(app: &App, path: &str) {
+    let display = app.browser.display();
+    let xdotool = |args: &[&str]| {
+        let ok = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &display)
+            .status()
+            .expect("xdotool (apt-get install xdotool; cargo xtask test installs it)")
+            .success();
+        assert!(ok, "xdotool {args:?}");
+    };
+    // The dialog takes a moment to map; its name field has the focus once it does.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let dialog = loop {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "Export transactions"])
+            .env("DISPLAY", &display)
+            .output()
+            .expect("xdotool");
+        let ids = String::from_utf8_lossy(&found.stdout);
+        if let Some(id) = ids.split_whitespace().last() {
+            break id.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the save dialog did not open"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // Xvfb has no window manager to give the new dialog the keyboard focus.
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&["windowfocus", "--sync", &dialog]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "10", path]);
+    xdotool(&["key", "Return"]);
+}
+
+/// 7. Remove: the confirmation lists what goes; then the link, its rows and its keychain
+///    entry are gone.
+#[tokio::test]
+async fn remove_deletes_the_link_its_rows_and_its_keychain_entry() {
+    let app = App::start("remove").await;
+    app.link_bank("platypus", "ins_109508", &["0000"]).await;
+    app.wait_transactions().await;
+    let links = app.links();
+    let item = links[0]["itemId"].as_str().expect("item id").to_string();
+    let key = vault::item_key(Mode::Offline, &item);
+    let keychain = KeyringVault::new(vault::SERVICE);
+    assert!(
+        keychain.load(&key).expect("keychain").is_some(),
+        "the access token is in the keychain"
+    );
+    let before = app.cli(&["transactions", "--limit", "1"]);
+    assert!(before["total"].as_u64().unwrap_or(0) > 0, "{before}");
+
+    app.browser.click(&button("Remove")).await;
+    app.wait_text("Deleted from this computer", 5).await;
+    let dialog = app.body_text().await;
+    assert!(dialog.contains("Plaid Checking"), "{dialog}");
+    app.wait_text(
+        &format!(
+            "{} transactions",
+            thousands(before["total"].as_u64().unwrap_or(0))
+        ),
+        5,
+    )
+    .await;
+    app.shot("1-confirm").await;
+    app.browser.click(&button("Remove and delete")).await;
+    app.wait_text("No banks linked yet", 15).await;
+    app.shot("2-removed").await;
+
+    assert!(app.links().is_empty());
+    assert_eq!(app.cli(&["transactions", "--limit", "1"])["total"], 0);
+    assert!(
+        keychain.load(&key).expect("keychain").is_none(),
+        "the keychain entry is deleted"
+    );
+}
+
+/// 8. Restart: links, accounts, transactions and charts are all still there.
+#[tokio::test]
+async fn restart_keeps_links_transactions_and_charts() {
+    let app = App::start("restart").await;
+    app.link_bank("platypus", "ins_109508", &["0000", "1111"])
+        .await;
+    app.wait_transactions().await;
+    let card = app.cards().await.remove(0);
+    app.go("transactions").await;
+    let total = shown_count(&app).await;
+    app.go("charts").await;
+    let charts = wait_charts(&app).await;
+    app.shot("1-charts").await;
+
+    let app = app.restart().await;
+    app.wait_links(1).await;
+    app.shot("2-after-restart").await;
+    let again = app.cards().await.remove(0);
+    for part in [
+        "First Platypus Bank",
+        "Plaid Checking",
+        "Plaid Saving",
+        "$110.00",
+    ] {
+        assert!(
+            card.contains(part) && again.contains(part),
+            "{part}: {again}"
+        );
+    }
+    app.go("transactions").await;
+    assert_eq!(shown_count(&app).await, total);
+    app.go("charts").await;
+    assert_eq!(wait_charts(&app).await, charts, "the same charts");
+    app.shot("3-charts-after-restart").await;
+}
+
+/// Waits for the charts to draw; returns how many there are.
+async fn wait_charts(app: &App) -> Value {
+    app.browser
+        .wait_up_to(
+            "the charts",
+            "var c=document.querySelectorAll('.uplot canvas'); return c.length>0 && c.length",
+            Duration::from_secs(15),
+        )
+        .await
+}
+
+/// `1500` as the UI writes it in English: `1,500`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
