@@ -1,6 +1,6 @@
 /**
  * The Transactions screen's state: the filter (search applies from the third character,
- * debounced), a paged cache of rows around the visible window (only what is on screen is
+ * throttled), a paged cache of rows around the visible window (only what is on screen is
  * fetched through `list_transactions {limit, offset}`), and export.
  */
 import * as cmd from '../backend/commands';
@@ -10,7 +10,11 @@ import { todayIso } from '../format/format';
 
 export const PAGE_SIZE = 100;
 export const SEARCH_MIN_CHARS = 3;
-export const SEARCH_DEBOUNCE_MS = 250;
+/**
+ * Searches are sent at most this often. Leading edge: a keystroke after a pause searches at
+ * once (what is typed shows up in the time of one command), a burst of typing is grouped.
+ */
+export const SEARCH_THROTTLE_MS = 60;
 /** Rows fetched beyond the visible ones, each side. */
 export const OVERSCAN = 40;
 /** Pages kept around the window; farther ones are dropped. */
@@ -33,7 +37,7 @@ export type ExportState =
 export class TransactionsStore {
   /** What is typed in the search box. */
   searchText = $state('');
-  /** The search in effect (after debounce and the 3-character rule). */
+  /** The search in effect (after the throttle and the 3-character rule). */
   appliedSearch = $state<string | undefined>(undefined);
   /** Selected accounts; empty = all. */
   accountIds = $state<string[]>([]);
@@ -60,6 +64,7 @@ export class TransactionsStore {
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #fetchTimer: ReturnType<typeof setTimeout> | undefined;
   #lastFetch = 0;
+  #lastSearch = 0;
 
   /** The filter sent to Rust (list and export alike). */
   get filter(): TransactionFilter {
@@ -83,15 +88,24 @@ export class TransactionsStore {
 
   setSearch(text: string): void {
     this.searchText = text;
-    clearTimeout(this.#searchTimer);
-    this.#searchTimer = setTimeout(() => this.flushSearch(), SEARCH_DEBOUNCE_MS);
+    // A trailing search is due: it takes whatever is typed by then.
+    if (this.#searchTimer !== undefined) return;
+    const wait = SEARCH_THROTTLE_MS - (Date.now() - this.#lastSearch);
+    if (wait <= 0) {
+      this.flushSearch();
+      return;
+    }
+    this.#searchTimer = setTimeout(() => this.flushSearch(), wait);
   }
 
   /** Applies the typed search now (Enter, or before an export). */
   flushSearch(): void {
     clearTimeout(this.#searchTimer);
+    this.#searchTimer = undefined;
     const s = effectiveSearch(this.searchText);
     if (s !== this.appliedSearch) {
+      // Only what is sent counts: the first two characters do not hold back the third.
+      this.#lastSearch = Date.now();
       this.appliedSearch = s;
       this.#restart(true);
     }
@@ -124,6 +138,7 @@ export class TransactionsStore {
 
   clearFilters(): void {
     clearTimeout(this.#searchTimer);
+    this.#searchTimer = undefined;
     this.searchText = '';
     this.appliedSearch = undefined;
     this.accountIds = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { effectiveSearch, PAGE_SIZE, SEARCH_DEBOUNCE_MS, TransactionsStore } from './transactions.svelte';
+import { effectiveSearch, PAGE_SIZE, SEARCH_THROTTLE_MS, TransactionsStore } from './transactions.svelte';
 import { scrollTopFor, virtualWindow } from './virtual';
 import { emitEvent, flush, mockCommands } from '../testing/ipc';
 import type { ListTransactionsInput, TransactionView } from '../backend/types';
@@ -34,29 +34,37 @@ describe('search', () => {
     expect(effectiveSearch(' Uber ')).toBe('Uber');
   });
 
-  it('is debounced and never sends fewer than 3 characters', async () => {
+  it('is throttled with a leading edge and never sends fewer than 3 characters', async () => {
     vi.useFakeTimers();
     const ipc = table(10);
     const s = new TransactionsStore();
     await s.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(SEARCH_THROTTLE_MS + 50);
     const initial = ipc.callsTo('list_transactions').length;
     s.setSearch('u');
     s.setSearch('ub');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 50);
+    await vi.advanceTimersByTimeAsync(SEARCH_THROTTLE_MS + 50);
     expect(ipc.callsTo('list_transactions')).toHaveLength(initial);
+    // The third character searches at once.
     s.setSearch('ube');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS - 10);
-    s.setSearch('uber');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS - 10);
-    expect(ipc.callsTo('list_transactions')).toHaveLength(initial);
-    await vi.advanceTimersByTimeAsync(20);
-    const sent = ipc.callsTo('list_transactions').slice(initial);
+    await vi.advanceTimersByTimeAsync(0);
+    let sent = ipc.callsTo('list_transactions').slice(initial);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ search: 'uber', offset: 0, limit: PAGE_SIZE });
+    expect(sent[0]).toMatchObject({ search: 'ube', offset: 0, limit: PAGE_SIZE });
+    // A burst right after is grouped into one trailing search of what was typed last.
+    s.setSearch('uber');
+    s.setSearch('uber ');
+    s.setSearch('uber e');
+    await vi.advanceTimersByTimeAsync(SEARCH_THROTTLE_MS - 10);
+    expect(ipc.callsTo('list_transactions').slice(initial)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(20);
+    sent = ipc.callsTo('list_transactions').slice(initial);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ search: 'uber e', offset: 0 });
     // Back to two characters: the search is dropped (all rows again).
+    await vi.advanceTimersByTimeAsync(SEARCH_THROTTLE_MS);
     s.setSearch('ub');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
+    await vi.advanceTimersByTimeAsync(SEARCH_THROTTLE_MS);
     expect(ipc.callsTo('list_transactions').at(-1)).not.toHaveProperty('search');
     s.dispose();
   });
