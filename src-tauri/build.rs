@@ -38,4 +38,5 @@ const COMMANDS: &[&str] = &[
     "sandbox_add_transactions",
     "sandbox_inject_fault",
     "sandbox_clear_faults",
+    "ui_ready",
 ];

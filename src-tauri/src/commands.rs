@@ -182,6 +182,12 @@ pub async fn get_status(state: State<'_, AppState>) -> Result<StatusView> {
     Ok(core(&state).await?.get_status().await?)
 }
 
+/// The UI has painted its first list of links (startup time, see `startup.rs`).
+#[tauri::command]
+pub fn ui_ready() {
+    crate::startup::ready();
+}
+
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView> {
     Ok(core(&state).await?.get_settings().await?)

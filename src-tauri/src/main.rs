@@ -21,6 +21,7 @@ mod events;
 mod instance;
 mod logging;
 mod popups;
+mod startup;
 mod state;
 
 use tauri::Manager;
@@ -28,6 +29,7 @@ use tauri::Manager;
 use state::AppState;
 
 fn main() {
+    startup::mark_start();
     let home = match coffer_core::paths::default_home() {
         Ok(h) => h,
         Err(e) => {
@@ -77,6 +79,7 @@ fn main() {
             commands::sandbox_add_transactions,
             commands::sandbox_inject_fault,
             commands::sandbox_clear_faults,
+            commands::ui_ready,
         ])
         .setup(move |app| {
             match app.path().app_log_dir() {

@@ -14,6 +14,12 @@
 //!   separate process. Prints sync rows/s next to a same-run SQLite insert baseline, peak RSS
 //!   growth during the sync, and `list_transactions` p50/p95 per filter shape on 1,000,000
 //!   rows, each with its target and PASS/FAIL. A missed target is printed, not an error.
+//!   Then the desktop benchmark (`coffer-core`'s `desktop_bench` example, on release builds of
+//!   the app and of `coffer-desktop`'s `minimal_window` example, under Xvfb in a private
+//!   keyring session): startup to the first painted list of links and idle PSS next to the
+//!   minimal Tauri window, and Transactions latencies at 1,000,000 rows through WebDriver.
+//!   Arguments after `--desktop` go to the desktop benchmark (`--rows N --runs N --samples
+//!   N`); `--core-only` / `--desktop-only` run one of the two.
 //!
 //! How to add a step: write a function that returns `Result<()>`, call it from `test` (or
 //! `bench`) between the existing steps, and give it a `step("...")` heading so a failure in
@@ -418,24 +424,87 @@ fn bench(args: &[String]) -> Result<()> {
     if !sandbox.is_file() {
         bail!("{} was not built", sandbox.display());
     }
-    step("benchmarks (release)");
     let args: Vec<&str> = args
         .iter()
         .map(String::as_str)
         .skip_while(|a| *a == "--")
         .collect();
-    let mut cmd = cargo();
-    cmd.args([
+    let split = args.iter().position(|a| *a == "--desktop");
+    let (core_args, desktop_args) = match split {
+        Some(i) => (&args[..i], &args[i + 1..]),
+        None => (&args[..], &[][..]),
+    };
+    let only = |flag: &str| core_args.contains(&flag);
+    let core_args: Vec<&str> = core_args
+        .iter()
+        .copied()
+        .filter(|a| *a != "--core-only" && *a != "--desktop-only")
+        .collect();
+    if !only("--desktop-only") {
+        step("benchmarks (release)");
+        let mut cmd = cargo();
+        cmd.args([
+            "run",
+            "--release",
+            "--locked",
+            "--package",
+            "coffer-core",
+            "--example",
+            "bench",
+            "--",
+        ])
+        .args(&core_args)
+        .env("COFFER_BENCH_SANDBOX", &sandbox);
+        status(&mut cmd)?;
+    }
+    if !only("--core-only") {
+        desktop_bench(desktop_args)?;
+    }
+    Ok(())
+}
+
+/// The desktop benchmark: release builds of the app and of the minimal Tauri window, then
+/// `desktop_bench` under Xvfb (it starts its own) in a private keyring session.
+fn desktop_bench(args: &[&str]) -> Result<()> {
+    build_ui()?;
+    ensure_tauri_driver()?;
+    step("building the desktop app and the minimal Tauri window (release)");
+    status(cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "coffer-desktop",
+        "--bin",
+        "coffer",
+        "--example",
+        "minimal_window",
+    ]))?;
+    let release = target_dir().join("release");
+    let app = release.join(format!("coffer{}", env::consts::EXE_SUFFIX));
+    let minimal = release
+        .join("examples")
+        .join(format!("minimal_window{}", env::consts::EXE_SUFFIX));
+    step("desktop benchmarks (release)");
+    let scratch = Scratch::new()?;
+    let cargo = cargo_bin();
+    let mut inner = vec![
+        cargo.as_str(),
         "run",
         "--release",
         "--locked",
         "--package",
         "coffer-core",
         "--example",
-        "bench",
+        "desktop_bench",
         "--",
-    ])
-    .args(args)
-    .env("COFFER_BENCH_SANDBOX", &sandbox);
-    status(&mut cmd)
+    ];
+    inner.extend(args);
+    status(
+        in_keyring_session("coffer-bench-keyring", &inner)
+            .env("XDG_DATA_HOME", scratch.0.join("data"))
+            .env("XDG_RUNTIME_DIR", scratch.0.join("run"))
+            .env("COFFER_BENCH_APP", &app)
+            .env("COFFER_BENCH_MINIMAL", &minimal),
+    )
 }

@@ -115,11 +115,23 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// Xvfb on a display it picks itself (`-displayfd`).
+/// Xvfb on a display it picks itself (`-displayfd`), stopped on drop.
 #[derive(Debug)]
-struct Display {
+pub struct Display {
     _proc: Proc,
     number: String,
+}
+
+impl Display {
+    /// A fresh 1280x800 display (benchmarks run programs on it without WebDriver).
+    pub fn start() -> Display {
+        start_xvfb()
+    }
+
+    /// The value for `DISPLAY`, such as `:3`.
+    pub fn name(&self) -> String {
+        format!(":{}", self.number)
+    }
 }
 
 fn start_xvfb() -> Display {
@@ -345,6 +357,16 @@ impl Browser {
         self.cmd(
             reqwest::Method::POST,
             "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Runs an asynchronous script: it ends by calling its last argument with the result.
+    pub async fn js_async(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/async",
             Some(json!({"script": script, "args": args})),
         )
         .await

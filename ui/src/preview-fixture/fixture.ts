@@ -179,6 +179,7 @@ export function installPreviewFixture(params: URLSearchParams): void {
     sandbox_add_transactions: async () => (await sleep(300), null),
     sandbox_inject_fault: () => null,
     sandbox_clear_faults: () => null,
+    ui_ready: () => null,
   };
 
   mockIPC(

@@ -250,6 +250,7 @@ pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
 }
 
 /// The filter shapes the `list_transactions` target covers, with the offsets cycled through.
+#[allow(dead_code)] // desktop_bench.rs does not time filter shapes
 pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'static [u64])> {
     let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd);
     let search = |s: &str| TransactionFilter {

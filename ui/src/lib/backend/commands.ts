@@ -58,6 +58,8 @@ export const listTransactions = (input: ListTransactionsInput) => backend.call<T
 export const exportTransactions = (input: ExportInput) => backend.call<ExportOutput>('export_transactions', input);
 
 // ---- status and settings ----
+/** Once, when the first list of links has been painted: the shell logs the startup time. */
+export const uiReady = () => backend.call<null>('ui_ready');
 export const getStatus = () => backend.call<StatusView>('get_status');
 export const getSettings = () => backend.call<SettingsView>('get_settings');
 export const saveSettings = (input: SettingsInput) => backend.call<SettingsView>('save_settings', input);
