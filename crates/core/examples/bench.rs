@@ -18,6 +18,8 @@
 
 #[path = "common/gen.rs"]
 mod generator;
+#[path = "common/report.rs"]
+mod report;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ use coffer_core::{
     Coffer, CofferConfig, Credentials, MemoryVault, Mode, Secret, SyncStatus, TransactionFilter,
     Vault,
 };
+use report::{BenchResult, Row, verdict};
 use rusqlite::types::Value;
 
 const SYNC_RATIO_TARGET: f64 = 0.40;
@@ -40,8 +43,6 @@ const LIST_RUNS: usize = 100;
 
 const CLIENT_ID: &str = "coffer-bench";
 const SECRET: &str = "coffer-bench-secret";
-
-type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 struct Args {
     rows: usize,
@@ -186,21 +187,6 @@ fn mib(bytes: u64) -> f64 {
 }
 
 // ---------------------------------------------------------------- results
-
-struct Row {
-    what: String,
-    figure: String,
-    target: String,
-    pass: Option<bool>,
-}
-
-fn verdict(pass: Option<bool>) -> &'static str {
-    match pass {
-        Some(true) => "PASS",
-        Some(false) => "FAIL",
-        None => "-",
-    }
-}
 
 fn rate(rows: u64, d: Duration) -> f64 {
     rows as f64 / d.as_secs_f64()
@@ -702,53 +688,17 @@ async fn run(args: &Args, dir: &Path, summary: &mut Vec<Row>) -> BenchResult<()>
     Ok(())
 }
 
-fn print_summary(summary: &[Row]) {
-    let w0 = summary.iter().map(|r| r.what.len()).max().unwrap_or(0);
-    let w1 = summary.iter().map(|r| r.figure.len()).max().unwrap_or(0);
-    let w2 = summary.iter().map(|r| r.target.len()).max().unwrap_or(0);
-    println!("\n==== coffer bench summary ====");
-    for r in summary {
-        println!(
-            "{:<w0$}  {:>w1$}  {:>w2$}  {}",
-            r.what,
-            r.figure,
-            r.target,
-            verdict(r.pass)
-        );
-    }
-    let failed = summary.iter().filter(|r| r.pass == Some(false)).count();
-    if failed == 0 {
-        println!("all targets met");
-    } else {
-        println!("FAIL: {failed} target(s) missed");
-    }
-}
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("bench: {e}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    let dir = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("bench: no temp dir: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let mut summary = Vec::new();
-    let outcome = run(&args, dir.path(), &mut summary).await;
-    print_summary(&summary);
-    match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            // Not a missed target: the benchmark itself could not run.
-            eprintln!("bench: error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    report::main(
+        "bench",
+        "coffer bench summary",
+        parse_args,
+        |args, dir| async move {
+            let mut summary = Vec::new();
+            let outcome = run(&args, &dir, &mut summary).await;
+            (summary, outcome)
+        },
+    )
+    .await
 }

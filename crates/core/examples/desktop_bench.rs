@@ -25,6 +25,8 @@
 
 #[path = "common/gen.rs"]
 mod generator;
+#[path = "common/report.rs"]
+mod report;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -35,6 +37,7 @@ use std::time::{Duration, Instant};
 
 use coffer_core::store::Store;
 use coffer_webdriver::{Browser, Display};
+use report::{BenchResult, Row};
 use serde_json::json;
 
 const STARTUP_RATIO_TARGET: f64 = 1.5;
@@ -45,8 +48,6 @@ const READY_TIMEOUT: Duration = Duration::from_secs(90);
 const WARMUP: usize = 3;
 /// Search terms with very different match counts (so each keystroke changes the count).
 const QUERIES: [&str; 6] = ["uber", "sparkfun", "pizza", "bakery", "yoga", "barber"];
-
-type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 struct Args {
     rows: u64,
@@ -224,13 +225,20 @@ fn median<T: Copy + Ord>(mut v: Vec<T>) -> T {
 
 // ---------------------------------------------------------------- in the page
 
-/// Opens Transactions from Accounts; resolves with the milliseconds until fresh rows (the
-/// screen no longer busy, a row shown) are in the DOM, and until the next frame after that.
-const OPEN_TRANSACTIONS: &str = r#"
+/// `arguments[0]`: "open" opens Transactions from Accounts; "search" replaces the search with
+/// `arguments[1]` as one keystroke would. Resolves with the milliseconds until fresh rows (the
+/// screen no longer busy, a row shown, after a search a new count) are in the DOM, and until
+/// the next frame after that.
+const MEASURE: &str = r#"
+const [action, q] = arguments;
 const done = arguments[arguments.length - 1];
+const section = () => document.querySelector('section[aria-labelledby=tx-title]');
+const count = () => section()?.querySelector('p.num')?.textContent ?? '';
+const before = count();
 const ready = () => {
-  const s = document.querySelector('section[aria-labelledby=tx-title]');
-  return s && s.getAttribute('aria-busy') !== 'true' && document.querySelector('.row .desc');
+  const s = section();
+  return s && s.getAttribute('aria-busy') !== 'true' && document.querySelector('.row .desc')
+    && (action === 'open' || (count() !== before && /match/.test(count())));
 };
 const t0 = performance.now();
 const seen = new MutationObserver(() => {
@@ -240,30 +248,13 @@ const seen = new MutationObserver(() => {
   requestAnimationFrame(() => done({ dom, paint: performance.now() - t0 }));
 });
 seen.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-location.hash = '#/transactions';
-"#;
-
-/// Replaces the search with `arguments[0]` as one keystroke would; resolves with the
-/// milliseconds until the new count and rows are in the DOM, and until the next frame.
-const SEARCH_KEYSTROKE: &str = r#"
-const [q] = arguments;
-const done = arguments[arguments.length - 1];
-const input = document.querySelector('input[type=search]');
-const section = document.querySelector('section[aria-labelledby=tx-title]');
-const count = () => section.querySelector('p.num').textContent;
-const before = count();
-const ready = () => section.getAttribute('aria-busy') !== 'true' && count() !== before
-  && /match/.test(count()) && document.querySelector('.row .desc');
-const t0 = performance.now();
-const seen = new MutationObserver(() => {
-  if (!ready()) return;
-  seen.disconnect();
-  const dom = performance.now() - t0;
-  requestAnimationFrame(() => done({ dom, paint: performance.now() - t0 }));
-});
-seen.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-input.value = q;
-input.dispatchEvent(new Event('input', { bubbles: true }));
+if (action === 'open') {
+  location.hash = '#/transactions';
+} else {
+  const input = document.querySelector('input[type=search]');
+  input.value = q;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
 "#;
 
 /// The display's frame interval: the mean of 30 animation frames, in milliseconds.
@@ -338,7 +329,7 @@ async fn ui_latencies(
                 "return !document.querySelector('#tx-title') && document.querySelector('article.link')",
             )
             .await;
-        let ms = browser.js_async(OPEN_TRANSACTIONS, json!([])).await;
+        let ms = browser.js_async(MEASURE, json!(["open"])).await;
         if i >= WARMUP {
             open.push(&ms)?;
         }
@@ -348,7 +339,7 @@ async fn ui_latencies(
         // A person pauses between searches; a burst of keys is grouped by the UI's throttle.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let q = QUERIES[i % QUERIES.len()];
-        let ms = browser.js_async(SEARCH_KEYSTROKE, json!([q])).await;
+        let ms = browser.js_async(MEASURE, json!(["search", q])).await;
         if i >= WARMUP {
             search.push(&ms)?;
         }
@@ -358,13 +349,6 @@ async fn ui_latencies(
 }
 
 // ---------------------------------------------------------------- main
-
-struct Row {
-    what: String,
-    figure: String,
-    target: String,
-    pass: Option<bool>,
-}
 
 async fn run(args: &Args, dir: &Path, summary: &mut Vec<Row>) -> BenchResult<()> {
     let app = binary("COFFER_BENCH_APP")?;
@@ -468,53 +452,17 @@ async fn run(args: &Args, dir: &Path, summary: &mut Vec<Row>) -> BenchResult<()>
     Ok(())
 }
 
-fn print_summary(summary: &[Row]) {
-    let w0 = summary.iter().map(|r| r.what.len()).max().unwrap_or(0);
-    let w1 = summary.iter().map(|r| r.figure.len()).max().unwrap_or(0);
-    println!("\n==== coffer desktop bench summary ====");
-    for r in summary {
-        let verdict = match r.pass {
-            Some(true) => "ok",
-            Some(false) => "FAIL",
-            None => "",
-        };
-        println!(
-            "{:<w0$}  {:>w1$}  {:>10}  {verdict}",
-            r.what, r.figure, r.target
-        );
-    }
-    let failed = summary.iter().filter(|r| r.pass == Some(false)).count();
-    if failed == 0 {
-        println!("all targets met");
-    } else {
-        println!("FAIL: {failed} target(s) missed");
-    }
-}
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("desktop_bench: {e}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    let dir = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("desktop_bench: no temp dir: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let mut summary = Vec::new();
-    let outcome = run(&args, dir.path(), &mut summary).await;
-    print_summary(&summary);
-    match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("desktop_bench: error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    report::main(
+        "desktop_bench",
+        "coffer desktop bench summary",
+        parse_args,
+        |args, dir| async move {
+            let mut summary = Vec::new();
+            let outcome = run(&args, &dir, &mut summary).await;
+            (summary, outcome)
+        },
+    )
+    .await
 }
