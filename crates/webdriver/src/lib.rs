@@ -8,6 +8,8 @@
 //! waited for; tauri-driver killed hard would orphan WebKitWebDriver) when the [`Browser`] is
 //! dropped. Missing binaries fail with a clear message, never a silent pass.
 
+pub mod link;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -14,9 +14,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::{CLIENT_ID, Env, SECRET, exchange_input, start};
 use coffer_webdriver::Browser;
+use coffer_webdriver::link::{choose, login, pick, view};
 
 const ESCAPE: &str = "\u{E00C}";
-const ENTER: &str = "\u{E007}";
 const FRAME: &str = "iframe[src*='/link/frame']";
 
 const APP_JS: &str = r#"(function () {
@@ -204,39 +204,6 @@ async fn open(b: &Browser, app: &AppServer, token: &str) {
         "return document.querySelector('.view-consent')",
     )
     .await;
-}
-
-async fn view(b: &Browser, name: &str) {
-    b.wait(
-        &format!("view {name}"),
-        &format!("return document.querySelector('.view-{name}')"),
-    )
-    .await;
-}
-
-async fn pick(b: &Browser, search: &str, id: &str) {
-    b.click("[data-action=continue]").await;
-    view(b, "select").await;
-    b.type_into("#search", search).await;
-    b.click(&format!("button[data-institution-id='{id}']"))
-        .await;
-}
-
-async fn login(b: &Browser, user: &str, pass: &str) {
-    view(b, "credential").await;
-    b.type_into("#username", user).await;
-    b.type_into("#password", pass).await;
-    b.keys(ENTER).await;
-}
-
-async fn choose(b: &Browser, masks: &[&str]) {
-    view(b, "accounts").await;
-    for m in masks {
-        b.click(&format!("input[data-mask='{m}']")).await;
-    }
-    b.click("button[type=submit]").await;
-    view(b, "connected").await;
-    b.click("[data-action=continue]").await;
 }
 
 /// The session `/link/token/get` holds for `session_id`.

@@ -6,11 +6,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use coffer_webdriver::Browser;
+pub use coffer_webdriver::link::{choose, login, pick, view};
 use serde_json::{Value, json};
 
 /// Plaid Link's overlay frame (the offline stand-in's, served by the app's sandbox).
 pub const FRAME: &str = "iframe[src*='/link/frame']";
-pub const ENTER: &str = "\u{E007}";
 
 /// The desktop binary under test.
 pub fn binary() -> PathBuf {
@@ -340,44 +340,6 @@ pub fn masks(link: &Value) -> Vec<String> {
         .unwrap_or_default();
     m.sort();
     m
-}
-
-// ---- Link's views (the embedded frame and Hosted Link show the same ones) -----------------
-
-/// Waits for a view of Link.
-pub async fn view(b: &Browser, name: &str) {
-    b.wait(
-        &format!("Link's {name} view"),
-        &format!("return document.querySelector('.view-{name}')"),
-    )
-    .await;
-}
-
-/// Consent, then the institution search: picks `id` after typing `search`.
-pub async fn pick(b: &Browser, search: &str, id: &str) {
-    b.click("[data-action=continue]").await;
-    view(b, "select").await;
-    b.type_into("#search", search).await;
-    b.click(&format!("button[data-institution-id='{id}']"))
-        .await;
-}
-
-pub async fn login(b: &Browser, user: &str, pass: &str) {
-    view(b, "credential").await;
-    b.type_into("#username", user).await;
-    b.type_into("#password", pass).await;
-    b.keys(ENTER).await;
-}
-
-/// Ticks the accounts with these masks, submits, and leaves Link from its last view.
-pub async fn choose(b: &Browser, masks: &[&str]) {
-    view(b, "accounts").await;
-    for m in masks {
-        b.click(&format!("input[data-mask='{m}']")).await;
-    }
-    b.click("button[type=submit]").await;
-    view(b, "connected").await;
-    b.click("[data-action=continue]").await;
 }
 
 /// Waits until the app that had `home` has exited: it holds `<home>/desktop.lock` while it
