@@ -138,6 +138,22 @@ impl<'s> Checker<'s> {
             }
         }
 
+        // OpenAPI 3.1 (JSON Schema): `type` may be a list, `"null"` among them.
+        if let Some(types) = schema.get("type").and_then(Value::as_array) {
+            let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
+            if let Some(unknown) = names.iter().find(|t| type_matches(t, value).is_none()) {
+                push(out, path, format!("unknown type `{unknown}` in the spec"));
+                return;
+            }
+            if !names.iter().any(|t| type_matches(t, value) == Some(true)) {
+                push(
+                    out,
+                    path,
+                    format!("expected {}, got {}", names.join(" or "), kind_of(value)),
+                );
+                return;
+            }
+        }
         if let Some(ty) = schema.get("type").and_then(Value::as_str) {
             match type_matches(ty, value) {
                 Some(true) => {}
@@ -420,6 +436,7 @@ fn type_matches(ty: &str, value: &Value) -> Option<bool> {
         "boolean" => value.is_boolean(),
         "number" => value.is_number(),
         "integer" => is_whole(value),
+        "null" => value.is_null(),
         _ => return None,
     })
 }

@@ -220,6 +220,27 @@ impl Spec {
         self.run(schema, body, Strictness::Spec, context)
     }
 
+    /// Like [`Spec::check_response`] for the operation `method` (`get`, `post`, `delete`, ...)
+    /// at `path` (the document's path template, e.g. `/api/links/{id}`): for documents other
+    /// than Plaid's, whose operations are not all POST.
+    pub fn check_response_of(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &Value,
+    ) -> std::result::Result<(), Violations> {
+        self.check_response_with_method(method, path, status, body, Strictness::Spec)
+    }
+
+    /// The operation `method` at `path`, if the document has one.
+    pub fn operation_of(&self, method: &str, path: &str) -> Option<&Value> {
+        self.doc
+            .get("paths")?
+            .get(path)?
+            .get(method.to_ascii_lowercase())
+    }
+
     fn check_response_with(
         &self,
         path: &str,
@@ -227,11 +248,30 @@ impl Spec {
         body: &Value,
         strictness: Strictness,
     ) -> std::result::Result<(), Violations> {
-        let context = format!("{path} response {status}");
-        let Some(operation) = self.operation(path) else {
+        self.check_response_with_method("post", path, status, body, strictness)
+    }
+
+    fn check_response_with_method(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &Value,
+        strictness: Strictness,
+    ) -> std::result::Result<(), Violations> {
+        // Plaid's operations are all POST: their context names the path alone.
+        let context = if method.eq_ignore_ascii_case("post") {
+            format!("{path} response {status}")
+        } else {
+            format!("{} {path} response {status}", method.to_ascii_uppercase())
+        };
+        let Some(operation) = self.operation_of(method, path) else {
             return Err(single(
                 context,
-                format!("no POST {path} operation in the spec"),
+                format!(
+                    "no {} {path} operation in the spec",
+                    method.to_ascii_uppercase()
+                ),
             ));
         };
         let Some(response) = operation
@@ -258,6 +298,17 @@ impl Spec {
             },
             None => response,
         };
+        if response.get("content").is_none() {
+            // A response documented without a body (204 No Content).
+            return if body.is_null() {
+                Ok(())
+            } else {
+                Err(single(
+                    context,
+                    format!("the response documents no body, got {body}"),
+                ))
+            };
+        }
         let Some(schema) = response.pointer("/content/application~1json/schema") else {
             return Err(single(
                 context,

@@ -393,3 +393,80 @@ fn from_value_refuses_non_openapi() {
     assert!(Spec::from_value(json!({ "paths": {} })).is_err());
     assert!(Spec::from_value(json!([])).is_err());
 }
+
+/// OpenAPI 3.1 documents (utoipa's, for `coffer-cli serve`): `type` lists with `"null"`,
+/// operations other than POST, and bodiless responses.
+#[test]
+fn openapi_3_1_type_lists_methods_and_bodiless_responses() {
+    let spec = Spec::from_value(json!({
+        "openapi": "3.1.0",
+        "paths": {
+            "/things/{id}": {
+                "get": { "responses": { "200": { "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/Thing" } } } } } },
+                "delete": { "responses": { "204": { "description": "gone" } } }
+            }
+        },
+        "components": { "schemas": { "Thing": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": { "type": "string" },
+                "note": { "type": ["string", "null"] },
+                "owner": { "oneOf": [{ "type": "null" }, { "type": "integer" }] }
+            }
+        } } }
+    }))
+    .expect("spec");
+    let ok = json!({ "name": "a", "note": null, "owner": null });
+    assert!(
+        spec.check_response_of("get", "/things/{id}", 200, &ok)
+            .is_ok()
+    );
+    assert!(
+        spec.check_response_of(
+            "GET",
+            "/things/{id}",
+            200,
+            &json!({ "name": "a", "note": "n", "owner": 3 })
+        )
+        .is_ok()
+    );
+    assert_one(
+        spec.check_response_of(
+            "get",
+            "/things/{id}",
+            200,
+            &json!({ "name": "a", "note": 5 }),
+        ),
+        "$.note",
+        "expected string or null, got number",
+    );
+    assert!(
+        spec.check_response_of(
+            "get",
+            "/things/{id}",
+            200,
+            &json!({ "name": "a", "owner": "x" })
+        )
+        .is_err()
+    );
+    assert!(
+        spec.check_response_of("delete", "/things/{id}", 204, &Value::Null)
+            .is_ok()
+    );
+    assert_one(
+        spec.check_response_of("delete", "/things/{id}", 204, &json!({})),
+        "$",
+        "documents no body",
+    );
+    assert_one(
+        spec.check_response_of("post", "/things/{id}", 200, &ok),
+        "$",
+        "no POST /things/{id} operation",
+    );
+    assert!(
+        spec.check_response("/things/{id}", 200, &ok).is_err(),
+        "check_response is POST"
+    );
+}
