@@ -46,6 +46,7 @@
 //! 3. Add an integration test in `tests/core/` against the real sandbox, asserting what a user
 //!    would see, and a bad-input case proving nothing changed.
 
+mod api_tokens;
 mod charts;
 mod coffer;
 pub mod error;
@@ -67,6 +68,7 @@ pub mod validate;
 pub mod vault;
 pub mod views;
 
+pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenView};
 pub use coffer::{Coffer, CofferConfig, OFFLINE_CLIENT_ID, OpenOptions};
 pub use coffer_plaid::{Credentials, Secret};
 pub use error::{AppError, ErrorCode, PlaidErrorInfo, Result};

@@ -7,6 +7,7 @@
 //! commits.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod charts;
 pub mod events;
 pub mod link_tokens;

@@ -299,4 +299,16 @@ WHEN new.id >> 40 IS NOT new.account_id BEGIN
     WHERE id = new.id;
 END;
 "#,
+    // 8: bearer tokens of the local REST API (`coffer-cli serve`): only a SHA-256 of each
+    // token is kept; a revoked token stays listed (with `revoked_at`) so its name is not
+    // silently reused.
+    r#"
+CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+"#,
 ];
