@@ -1,8 +1,8 @@
 //! Output: the stable JSON form (`--json`) or human tables, and one-line errors.
 
 use coffer_core::{
-    AppError, LinkHealth, LinkTokenView, LinkView, SettingsView, StatusView, SyncReport,
-    SyncStatus, TransactionPage, TransactionView,
+    ApiTokenView, AppError, LinkHealth, LinkTokenView, LinkView, SettingsView, StatusView,
+    SyncReport, SyncStatus, TransactionPage, TransactionView,
 };
 use serde::Serialize;
 
@@ -354,5 +354,30 @@ pub fn settings(w: &mut String, s: &SettingsView) {
     out!(w, "link limit      {}", s.link_limit);
     if !s.env_overrides.is_empty() {
         out!(w, "from env        {}", s.env_overrides.join(", "));
+    }
+}
+
+/// `serve token list`.
+pub fn api_tokens(w: &mut String, tokens: &[ApiTokenView]) {
+    if tokens.is_empty() {
+        out!(
+            w,
+            "No API tokens. Make one: coffer-cli serve token create --name NAME"
+        );
+        return;
+    }
+    for t in tokens {
+        let state = match &t.revoked_at {
+            Some(at) => format!("revoked {at}"),
+            None => "live".to_string(),
+        };
+        out!(
+            w,
+            "[{}] {}  created {}  {}",
+            t.id,
+            t.name,
+            t.created_at,
+            state
+        );
     }
 }

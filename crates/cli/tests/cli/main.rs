@@ -9,7 +9,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod fuzz;
 mod many;
+mod serve;
 
 struct Home {
     dir: tempfile::TempDir,
