@@ -573,6 +573,15 @@ async fn run_command(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, Ap
 /// `serve`: binds (loopback only), says where, serves until Ctrl-C or SIGTERM.
 async fn serve(coffer: &Coffer, bind: SocketAddr, origins: &[String]) -> Result<(), AppError> {
     let bind = coffer_cli::serve::check_bind(bind)?;
+    // The access log on stderr (`RUST_LOG` changes the level; `warn` silences it).
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
     let origins = coffer_cli::serve::parse_origins(origins)?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await

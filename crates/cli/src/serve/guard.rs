@@ -59,6 +59,22 @@ pub async fn check_host(State(hosts): State<AllowedHosts>, req: Request, next: N
     next.run(req).await
 }
 
+/// One line per request on the server's log: method, path (never the query or a header),
+/// status and time. Nothing of a body or token reaches the log.
+pub async fn access_log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = crate::serve::clip(req.uri().path());
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    tracing::info!(
+        target: "coffer_cli::serve",
+        "{method} {path} {} {:.1} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
+}
+
 /// Lets a request through only with `Authorization: Bearer <live token>`.
 pub async fn require_token(State(state): State<ApiState>, req: Request, next: Next) -> Response {
     let presented = req

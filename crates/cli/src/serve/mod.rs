@@ -129,6 +129,7 @@ pub fn router(coffer: Coffer, local: SocketAddr, origins: Vec<HeaderValue>) -> R
         guard::AllowedHosts::for_addr(local),
         guard::check_host,
     ))
+    .layer(axum::middleware::from_fn(guard::access_log))
 }
 
 /// Serves until `shutdown` completes; in-flight requests finish first.

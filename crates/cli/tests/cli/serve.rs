@@ -23,6 +23,8 @@ pub(crate) struct Server {
     pub token: String,
     pub http: reqwest::Client,
     pub doc: Spec,
+    /// Everything the server wrote on stderr (its log).
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 /// One answer.
@@ -68,11 +70,14 @@ impl Server {
                 .map(str::to_string);
             err_line.clear();
         }
-        // Keep draining stderr so the server never blocks on a full pipe.
+        // Keep reading stderr (the log) so the server never blocks on a full pipe.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = log.clone();
         std::thread::spawn(move || {
-            let mut sink = String::new();
-            while stderr.read_line(&mut sink).is_ok_and(|n| n > 0) {
-                sink.clear();
+            let mut line = String::new();
+            while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
+                sink.lock().expect("log").push_str(&line);
+                line.clear();
             }
         });
         let http = reqwest::Client::builder()
@@ -94,6 +99,7 @@ impl Server {
             token,
             http,
             doc: Spec::from_value(doc).expect("an OpenAPI document"),
+            log,
         }
     }
 
@@ -669,6 +675,13 @@ fn tokens_host_cors_and_bodies_are_checked() {
             !quoted.body.to_string().contains("secretish"),
             "values are not echoed: {}",
             quoted.body
+        );
+        // The log has a line per request and no token.
+        let log = s.log.lock().expect("log").clone();
+        assert!(log.contains("GET /api/v1/banking/links 401"), "{log}");
+        assert!(
+            !log.contains(&s.token) && !log.contains(second_token),
+            "a token in the log"
         );
         let missing = answer(
             s.http
