@@ -1,11 +1,19 @@
-//! `cargo xtask`: the project's set-up, run, test and bench entry points.
+//! `cargo xtask`: the project's set-up, run, test, bench and package entry points.
 //!
 //! - `cargo xtask run`: builds the UI and opens the desktop app (offline mode unless Plaid keys
 //!   are configured); `cargo xtask run -- ARGS` runs the command-line front end, `coffer-cli`.
 //! - `cargo xtask test`: installs what is missing on Debian/Ubuntu, then runs `cargo fmt
 //!   --check`, the TypeScript bindings' drift check, clippy with `-D warnings` on all targets,
 //!   and every test, inside a private D-Bus session with an unlocked `gnome-keyring-daemon` so
-//!   the real Secret Service is exercised.
+//!   the real Secret Service is exercised. Then, on Debian/Ubuntu, the packages of `package`:
+//!   the `.rpm`'s metadata and file list are checked, the `.deb` is installed with `apt-get`,
+//!   the installed `/usr/bin/coffer` is driven through WebDriver
+//!   (`crates/e2e/tests/installed.rs`), and the package is removed, leaving none of its files.
+//! - `cargo xtask package [-- FORMAT ...]`: a release build of the desktop app with the UI
+//!   embedded, then installable packages under `target/release/bundle/`, made by the Tauri
+//!   bundler from tauri.conf.json: `.deb` and `.rpm` on Linux (offline); other formats by the
+//!   bundler's names (`appimage`, `app`, `dmg`, `msi`, `nsis`) on their systems (see
+//!   `package.rs`). `cargo xtask package -- --check` runs `test`'s package step alone.
 //! - `cargo xtask bindings`: regenerates the UI's TypeScript bindings of the commands' inputs,
 //!   outputs and errors (`ui/src/lib/backend/bindings/`) from coffer-core's types; `test`
 //!   fails while the committed ones differ.
@@ -19,11 +27,16 @@
 //!   keyring session): startup to the first painted list of links and idle PSS next to the
 //!   minimal Tauri window, and Transactions latencies at 1,000,000 rows through WebDriver.
 //!   Arguments after `--desktop` go to the desktop benchmark (`--rows N --runs N --samples
-//!   N`); `--core-only` / `--desktop-only` run one of the two.
+//!   N`); `--core-only` / `--desktop-only` run one of the two. Last, the local REST API
+//!   benchmark (`coffer-core`'s `serve_bench` example against a release `coffer-cli serve`):
+//!   link-token requests/s with `use_cache`, and transactions page p95 at 1,000,000 rows
+//!   through HTTP.
 //!
 //! How to add a step: write a function that returns `Result<()>`, call it from `test` (or
 //! `bench`) between the existing steps, and give it a `step("...")` heading so a failure in
 //! CI names the step.
+
+mod package;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -61,6 +74,9 @@ const APT_PACKAGES: &[&str] = &[
     "imagemagick",
     // The export end-to-end test types a path into the native save dialog.
     "xdotool",
+    // The package checks: `rpm -qip`/`-qlp` read the .rpm; desktop-file-validate the .desktop.
+    "rpm",
+    "desktop-file-utils",
 ];
 
 /// The tauri-driver the desktop's end-to-end tests use (PLATFORM.md).
@@ -73,9 +89,12 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("bindings") => bindings(),
+        Some("package") => package::package(&args[1..]),
         Some("setup") => ensure_system_packages(),
         _ => {
-            eprintln!("usage: cargo xtask <run [-- ARGS] | test | bindings | bench | setup>");
+            eprintln!(
+                "usage: cargo xtask <run [-- ARGS] | test | bindings | bench | package [-- FORMAT ... | --check] | setup>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -160,23 +179,32 @@ fn ensure_system_packages() -> Result<()> {
         "installing system packages: {}",
         missing.join(" ")
     ));
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let sudo: &[&str] = if is_root { &[] } else { &["sudo"] };
     let apt = |args: &[&str]| -> Result<()> {
-        let mut all: Vec<&str> = sudo.to_vec();
-        all.push("apt-get");
-        all.extend_from_slice(args);
-        let mut cmd = Command::new(all[0]);
-        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
-        status(&mut cmd)
+        status(
+            as_root("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )
     };
     apt(&["update", "-qq"])?;
     let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
     install.extend(missing.iter().copied());
     apt(&install)
+}
+
+/// `program` as root: itself when xtask runs as root, else through `sudo`.
+fn as_root(program: &str) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if is_root {
+        Command::new(program)
+    } else {
+        let mut cmd = Command::new("sudo");
+        cmd.arg(program);
+        cmd
+    }
 }
 
 /// `inner` inside a private D-Bus session with gnome-keyring's Secret Service unlocked with
@@ -276,6 +304,13 @@ fn test() -> Result<()> {
             target_dir().join("debug").join("coffer"),
         ),
     )?;
+    drop(scratch);
+
+    if have("dpkg") && have("apt-get") {
+        package::build_and_check()?;
+    } else {
+        eprintln!("xtask: not a Debian/Ubuntu system: the .deb/.rpm install test is skipped");
+    }
 
     eprintln!("\nxtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())
@@ -460,7 +495,49 @@ fn bench(args: &[String]) -> Result<()> {
     if !only("--core-only") {
         desktop_bench(desktop_args)?;
     }
+    if !only("--core-only") && !only("--desktop-only") {
+        serve_bench()?;
+    }
     Ok(())
+}
+
+/// The local REST API benchmark: a release `coffer-cli serve` driven over loopback HTTP by
+/// coffer-core's `serve_bench` example, in a private keyring session.
+fn serve_bench() -> Result<()> {
+    step("building coffer-cli (release)");
+    status(cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "coffer-cli",
+        "--bin",
+        "coffer-cli",
+    ]))?;
+    let cli = target_dir()
+        .join("release")
+        .join(format!("coffer-cli{}", env::consts::EXE_SUFFIX));
+    step("API benchmarks (release)");
+    let scratch = Scratch::new()?;
+    let cargo = cargo_bin();
+    status(
+        in_keyring_session(
+            "coffer-bench-keyring",
+            &[
+                &cargo,
+                "run",
+                "--release",
+                "--locked",
+                "--package",
+                "coffer-core",
+                "--example",
+                "serve_bench",
+            ],
+        )
+        .env("XDG_DATA_HOME", scratch.0.join("data"))
+        .env("XDG_RUNTIME_DIR", scratch.0.join("run"))
+        .env("COFFER_BENCH_CLI", &cli),
+    )
 }
 
 /// The desktop benchmark: release builds of the app and of the minimal Tauri window, then
