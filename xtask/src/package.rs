@@ -2,7 +2,10 @@
 //!
 //! A release build of `coffer` (the UI embedded through `custom-protocol`), then the Tauri
 //! bundler, used as a library because the Tauri CLI does not accept this layout
-//! (tauri.conf.json at the root, the app crate in `src-tauri`). Everything the packages say
+//! (tauri.conf.json at the root, the app crate in `src-tauri`). The bundler runs as
+//! `xtask/bundle` (`coffer-bundle`), a workspace of its own with its own lock file, so that
+//! its dependencies, and the features they turn on in crates the app shares, never change
+//! the app's build. Everything the packages say
 //! about the app (name, version, identifier, icons, descriptions, category, license, the
 //! Linux packages' dependencies) is read from tauri.conf.json: one source of truth.
 //!
@@ -19,28 +22,22 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::str::FromStr;
 use std::time::Instant;
 
+use crate::{Scratch, as_root, build_ui, cargo, cargo_bin, in_keyring_session, status, step};
 use anyhow::{Context, Result, bail, ensure};
 use serde::Deserialize;
-use tauri_bundler::{
-    AppCategory, BundleBinary, BundleSettings, DebianSettings, PackageSettings, PackageType,
-    RpmSettings, SettingsBuilder,
-};
-
-use crate::{Scratch, as_root, build_ui, cargo, cargo_bin, in_keyring_session, status, step};
 
 /// The app's binary (`[[bin]]` of `src-tauri/Cargo.toml`), also its icon's and package's name.
 const BINARY: &str = "coffer";
 
-/// The parts of tauri.conf.json the packages are made of (camelCase, as Tauri's schema).
+/// The parts of tauri.conf.json the packages are checked against (camelCase, as Tauri's
+/// schema; `xtask/bundle` reads the same file to write them).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Config {
     pub product_name: String,
     pub version: String,
-    pub identifier: String,
     pub bundle: Bundle,
 }
 
@@ -49,9 +46,7 @@ pub struct Config {
 pub struct Bundle {
     /// Paths relative to tauri.conf.json.
     pub icon: Vec<String>,
-    pub category: Option<String>,
     pub short_description: String,
-    pub long_description: Option<String>,
     pub license: Option<String>,
     #[serde(default)]
     pub linux: Linux,
@@ -72,7 +67,6 @@ pub struct Dependencies {
     pub depends: Vec<String>,
     #[serde(default)]
     pub recommends: Vec<String>,
-    pub section: Option<String>,
 }
 
 fn config_path() -> PathBuf {
@@ -104,8 +98,7 @@ pub fn package(args: &[String]) -> Result<()> {
         crate::ensure_tauri_driver()?;
         return build_and_check();
     }
-    let formats = formats(args)?;
-    let packages = build(&formats)?;
+    let packages = build(&formats(args))?;
     for path in &packages.all {
         println!("{}", path.display());
     }
@@ -117,7 +110,7 @@ pub fn package(args: &[String]) -> Result<()> {
 pub fn build_and_check() -> Result<()> {
     let started = Instant::now();
     let config = config()?;
-    let packages = build(&[PackageType::Deb, PackageType::Rpm])?;
+    let packages = build(&["deb".to_string(), "rpm".to_string()])?;
     let (Some(deb), Some(rpm)) = (packages.deb, packages.rpm) else {
         bail!("the bundler wrote no .deb or no .rpm: {:?}", packages.all);
     };
@@ -130,36 +123,24 @@ pub fn build_and_check() -> Result<()> {
     Ok(())
 }
 
-/// The formats named on the command line, or this system's defaults.
-fn formats(args: &[String]) -> Result<Vec<PackageType>> {
-    let names: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .skip_while(|a| *a == "--")
-        .collect();
-    if names.is_empty() {
-        return Ok(if cfg!(target_os = "linux") {
-            vec![PackageType::Deb, PackageType::Rpm]
-        } else if cfg!(target_os = "macos") {
-            vec![PackageType::MacOsBundle, PackageType::Dmg]
-        } else {
-            vec![PackageType::WindowsMsi]
-        });
+/// The formats named on the command line (checked by the bundler), or this system's defaults.
+fn formats(args: &[String]) -> Vec<String> {
+    let names: Vec<String> = args.iter().filter(|a| *a != "--").cloned().collect();
+    if !names.is_empty() {
+        return names;
     }
-    names
-        .iter()
-        .map(|n| {
-            PackageType::from_short_name(n).with_context(|| {
-                format!(
-                    "unknown package format {n:?}: use deb, rpm, appimage, app, dmg, msi or nsis"
-                )
-            })
-        })
-        .collect()
+    let defaults: &[&str] = if cfg!(target_os = "linux") {
+        &["deb", "rpm"]
+    } else if cfg!(target_os = "macos") {
+        &["app", "dmg"]
+    } else {
+        &["msi"]
+    };
+    defaults.iter().map(|s| s.to_string()).collect()
 }
 
 /// The UI, a release build of the app, then the packages under `target/release/bundle/`.
-pub fn build(formats: &[PackageType]) -> Result<Packages> {
+pub fn build(formats: &[String]) -> Result<Packages> {
     let config = config()?;
     build_ui()?;
     step("cargo build --release: the desktop app, UI embedded");
@@ -187,47 +168,45 @@ pub fn build(formats: &[PackageType]) -> Result<Packages> {
         "packaging {} {} as {}",
         config.product_name,
         config.version,
-        formats
-            .iter()
-            .map(|f| f.short_name())
-            .collect::<Vec<_>>()
-            .join(", ")
+        formats.join(", ")
     ));
     let started = Instant::now();
-    let settings = SettingsBuilder::new()
-        .project_out_directory(&release)
-        .package_types(formats.to_vec())
-        .package_settings(PackageSettings {
-            product_name: config.product_name.clone(),
-            version: config.version.clone(),
-            description: config.bundle.short_description.clone(),
-            homepage: None,
-            authors: None,
-            default_run: Some(BINARY.into()),
-        })
-        .bundle_settings(bundle_settings(&config)?)
-        .binaries(vec![BundleBinary::new(BINARY.into(), true)])
-        .build()
-        .context("tauri-bundler settings")?;
-    let bundles = tauri_bundler::bundle_project(&settings).context("tauri-bundler")?;
+    // The bundler is its own workspace (xtask/bundle), built on first use: its dependencies'
+    // features never reach the app's build.
+    let root = crate::workspace_root();
+    let mut bundle = cargo();
+    bundle
+        .args(["run", "--quiet", "--locked", "--manifest-path"])
+        .arg(root.join("xtask").join("bundle").join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(crate::target_dir().join("bundle-tool"))
+        .arg("--")
+        .arg(&root)
+        .arg(&release)
+        .arg(BINARY)
+        .args(formats)
+        .current_dir(&root)
+        // Its build's progress and errors show; its stdout lists the files written.
+        .stderr(std::process::Stdio::inherit());
+    let written = output(&mut bundle)?;
     let mut packages = Packages::default();
-    for bundle in bundles {
-        for path in bundle.bundle_paths {
-            let path = match bundle.package_type {
-                PackageType::Deb => {
-                    let p = conventional_name(&path, &config.product_name)?;
+    for line in written.lines() {
+        let Some((format, path)) = line.split_once('\t') else {
+            continue;
+        };
+        let path = match format {
+            "deb" | "rpm" => {
+                let p = conventional_name(Path::new(path), &config.product_name)?;
+                if format == "deb" {
                     packages.deb = Some(p.clone());
-                    p
-                }
-                PackageType::Rpm => {
-                    let p = conventional_name(&path, &config.product_name)?;
+                } else {
                     packages.rpm = Some(p.clone());
-                    p
                 }
-                _ => path,
-            };
-            packages.all.push(path);
-        }
+                p
+            }
+            _ => PathBuf::from(path),
+        };
+        packages.all.push(path);
     }
     let sizes: Vec<String> = packages
         .all
@@ -241,53 +220,6 @@ pub fn build(formats: &[PackageType]) -> Result<Packages> {
         sizes.join(", ")
     );
     Ok(packages)
-}
-
-/// Maps tauri.conf.json's `bundle` onto the bundler's settings.
-fn bundle_settings(config: &Config) -> Result<BundleSettings> {
-    let root = crate::workspace_root();
-    let mut icons = Vec::new();
-    for icon in &config.bundle.icon {
-        let path = root.join(icon);
-        ensure!(
-            path.is_file(),
-            "tauri.conf.json names the icon {icon}, which does not exist"
-        );
-        icons.push(path.to_string_lossy().into_owned());
-    }
-    let category = match &config.bundle.category {
-        Some(c) => Some(AppCategory::from_str(c).map_err(|close| {
-            anyhow::anyhow!(
-                "tauri.conf.json: unknown bundle.category {c:?}{}",
-                close
-                    .map(|s| format!(" (did you mean {s:?}?)"))
-                    .unwrap_or_default()
-            )
-        })?),
-        None => None,
-    };
-    let linux = &config.bundle.linux;
-    Ok(BundleSettings {
-        identifier: Some(config.identifier.clone()),
-        icon: Some(icons),
-        category,
-        short_description: Some(config.bundle.short_description.clone()),
-        long_description: config.bundle.long_description.clone(),
-        license: config.bundle.license.clone(),
-        deb: DebianSettings {
-            depends: Some(linux.deb.depends.clone()),
-            recommends: Some(linux.deb.recommends.clone()),
-            section: linux.deb.section.clone(),
-            ..Default::default()
-        },
-        rpm: RpmSettings {
-            depends: Some(linux.rpm.depends.clone()),
-            recommends: Some(linux.rpm.recommends.clone()),
-            release: "1".into(),
-            ..Default::default()
-        },
-        ..Default::default()
-    })
 }
 
 /// The bundler names the files after the product (`Coffer_0.1.0_amd64.deb`); the packages
