@@ -90,7 +90,9 @@ fn main() {
                 }
                 Err(e) => eprintln!("coffer: no log directory ({e})"),
             }
+            startup::step("setup");
             let window = popups::main_window(app.handle())?;
+            startup::step("main window built");
             instance.serve(move || {
                 let _ = window.unminimize();
                 let _ = window.show();
@@ -104,6 +106,7 @@ fn main() {
             };
             tauri::async_runtime::spawn(async move {
                 let opened = coffer_core::Coffer::open_with(opts).await;
+                startup::step("core open");
                 handle.state::<AppState>().set(opened);
             });
             background::start(app.handle().clone());

@@ -101,6 +101,11 @@ pub fn main_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     let handle = app.clone();
     WebviewWindowBuilder::from_config(app, &config)?
         .on_new_window(move |url, features| new_window(&handle, url, features))
+        .on_page_load(|_, payload| {
+            if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
+                crate::startup::step("page loaded");
+            }
+        })
         .build()
 }
 

@@ -14,14 +14,24 @@ pub fn mark_start() {
     STARTED.get_or_init(Instant::now);
 }
 
+/// Milliseconds since [`mark_start`].
+pub fn elapsed_ms() -> f64 {
+    STARTED
+        .get()
+        .map_or(0.0, |s| s.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// A step of the startup, in the log (`startup: core open 212 ms after start`).
+pub fn step(what: &str) {
+    tracing::info!("startup: {what} {:.0} ms after start", elapsed_ms());
+}
+
 /// The UI has painted its first list of links; only the first call counts.
 pub fn ready() {
     if REPORTED.swap(true, Ordering::SeqCst) {
         return;
     }
-    let ms = STARTED
-        .get()
-        .map_or(0.0, |s| s.elapsed().as_secs_f64() * 1000.0);
+    let ms = elapsed_ms();
     tracing::info!("startup: first list of links rendered {ms:.0} ms after start");
     if std::env::var_os("COFFER_REPORT_READY").is_some_and(|v| v == "1") {
         use std::io::Write;

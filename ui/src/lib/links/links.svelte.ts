@@ -47,22 +47,39 @@ export class LinksStore {
   #retries = new Map<number, { attempt: number; timer: ReturnType<typeof setTimeout> | null }>();
   #loading: Promise<void> | null = null;
   #reloadAgain = false;
+  #disposed = false;
+  #subscribed: Promise<void> = Promise.resolve();
 
-  /** Loads the list and follows backend events until {@link dispose}. */
+  /**
+   * Loads the list and follows backend events until {@link dispose}. Resolves with the first
+   * list (the app's first paint waits for it, not for the subscriptions); once subscribed,
+   * the list is read once more, so a change made between the first read and the
+   * subscriptions is not missed.
+   */
   async start(): Promise<void> {
-    const subs = await Promise.all([
+    const subscribed = Promise.all([
       cmd.onBackendEvent('sync:started', (p) => this.#syncStarted(p.linkId)),
       cmd.onBackendEvent('sync:progress', (p) => {
         this.syncing[p.linkId] = { pages: p.pages, rows: p.rows };
       }),
       cmd.onBackendEvent('sync:finished', (r) => this.#syncFinished(r)),
       cmd.onBackendEvent('links:changed', () => void this.load()),
-    ]);
-    this.#unlisten.push(...subs);
-    await this.load();
+    ]).then((subs) => {
+      if (this.#disposed) for (const u of subs) u();
+      else this.#unlisten.push(...subs);
+    });
+    const first = this.load();
+    this.#subscribed = Promise.all([first, subscribed]).then(() => (this.#disposed ? undefined : this.load()));
+    await first;
+  }
+
+  /** Resolves once the backend events are followed and the list read again (tests wait). */
+  get subscribed(): Promise<void> {
+    return this.#subscribed;
   }
 
   dispose(): void {
+    this.#disposed = true;
     for (const u of this.#unlisten.splice(0)) u();
     for (const r of this.#retries.values()) if (r.timer) clearTimeout(r.timer);
     this.#retries.clear();

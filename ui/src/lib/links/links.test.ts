@@ -46,6 +46,40 @@ describe('LinksStore', () => {
     s.dispose();
   });
 
+  it('reads the list again once subscribed, so a change made meanwhile is not missed', async () => {
+    let links = [link()];
+    let listed = 0;
+    mockCommands({
+      list_links: () => {
+        const now = links;
+        // The CLI links a bank right after the first read, before any event could tell.
+        if (++listed === 1) links = [link(), link({ id: 2, name: 'Tartan Bank' })];
+        return now;
+      },
+    });
+    const s = new LinksStore();
+    await s.start();
+    await s.subscribed;
+    await flush();
+    expect(s.links.map((l) => l.name)).toEqual(['First Platypus Bank', 'Tartan Bank']);
+    s.dispose();
+  });
+
+  it('follows nothing after dispose, even when it came before the subscriptions', async () => {
+    let listed = 0;
+    mockCommands({ list_links: () => (listed++, [link()]) });
+    const s = new LinksStore();
+    const started = s.start();
+    s.dispose();
+    await started;
+    await s.subscribed;
+    await flush();
+    const before = listed;
+    await emitEvent('links:changed', { linkIds: [1] });
+    await flush();
+    expect(listed).toBe(before);
+  });
+
   it('reloads when links change elsewhere (another process)', async () => {
     let links = [link()];
     mockCommands({ list_links: () => links });
