@@ -13,6 +13,8 @@
   var HOSTED = !!hostedMatch;
   var PARENT_ORIGIN = HOSTED ? null : params.get('origin');
   var STORE_KEY = 'coffer-link-hosted';
+  /** How long a closed bank window's answer may still be on its way. */
+  var POPUP_ANSWER_GRACE_MS = 1500;
 
   var VIEW_NAMES = {
     loading: 'LOADING', consent: 'CONSENT', select: 'SELECT_INSTITUTION', credential: 'CREDENTIAL',
@@ -404,14 +406,21 @@
     button.textContent = 'Reopen the ' + S.institution.name + ' window';
     clearInterval(popupTimer);
     popupTimer = setInterval(function () {
-      if (popup && popup.closed) {
+      if (!popup || !popup.closed) return;
+      // The bank window posts its answer and closes at once: the answer can still be on its
+      // way when the window is seen closed. Wait for it a moment before calling it lost.
+      var closed = popup;
+      clearInterval(popupTimer);
+      popupTimer = null;
+      setTimeout(function () {
+        if (popup !== closed) return; // the answer came, or another attempt began
         stopPopup();
         emit('CLOSE_OAUTH', { view_name: 'OAUTH' });
         showOAuth({
           title: 'The ' + S.institution.name + ' window was closed',
           text: 'It closed before you finished logging in, or it could not reach this window. Try again, or exit.'
         });
-      }
+      }, POPUP_ANSWER_GRACE_MS);
     }, 300);
   }
 
