@@ -12,7 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::Home;
-use super::serve::{Server, answer};
+use super::serve::{Server, UNKNOWN_PUBLIC_TOKEN, answer};
 
 /// The document's routes, with a concrete path for `{id}`.
 const ROUTES: &[&str] = &[
@@ -52,7 +52,7 @@ const KEYS: &[&str] = &[
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z0-9_ -]{0,12}",
-        Just("public-sandbox-00000000-0000-0000-0000-000000000000".to_string()),
+        Just(UNKNOWN_PUBLIC_TOKEN.to_string()),
         Just("2024-02-30".to_string()),
         Just("-1".to_string()),
         Just("99999999999999999999".to_string()),

@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 
 use super::Home;
 
+/// Shaped like a public token (the core's check passes) but never issued: Plaid refuses it.
+pub(crate) const UNKNOWN_PUBLIC_TOKEN: &str = "public-sandbox-never-issued";
+
 /// A running `coffer-cli serve`.
 pub(crate) struct Server {
     pub child: Child,
@@ -286,14 +289,21 @@ fn dialect_v1_links_syncs_lists_and_removes() {
         assert!(link_token.starts_with("link-sandbox-"), "{link_token}");
         assert!(first.body["expiration"].is_string());
         // An empty body and `{ "use_cache": true }`: the unused token comes back.
-        let cached = s.post("/api/v1/banking/link-token", json!({ "use_cache": true })).await;
+        let cached = s
+            .post("/api/v1/banking/link-token", json!({ "use_cache": true }))
+            .await;
         assert_eq!(cached.body["link_token"], link_token);
-        let fresh = s.post("/api/v1/banking/link-token", json!({ "use_cache": false })).await;
+        let fresh = s
+            .post("/api/v1/banking/link-token", json!({ "use_cache": false }))
+            .await;
         assert_ne!(fresh.body["link_token"], link_token);
 
         let session = s.link_session(link_token, &[]).await;
         let all = account_ids(&session);
-        assert!(all.len() >= 3, "First Platypus Bank has several accounts: {all:?}");
+        assert!(
+            all.len() >= 3,
+            "First Platypus Bank has several accounts: {all:?}"
+        );
         let chosen = &all[..2];
         let exchanged = s
             .post(
@@ -323,7 +333,11 @@ fn dialect_v1_links_syncs_lists_and_removes() {
         assert_eq!(listed, chosen, "exactly the chosen accounts");
         let accounts = s.get("/api/v1/banking/accounts").await;
         assert_eq!(accounts.body["accounts"].as_array().map(Vec::len), Some(2));
-        assert!(accounts.body["accounts"][0]["balance"]["current"].is_string(), "{}", accounts.body);
+        assert!(
+            accounts.body["accounts"][0]["balance"]["current"].is_string(),
+            "{}",
+            accounts.body
+        );
 
         let synced = sync_until_updated(&s).await;
         assert_eq!(synced["reports"][0]["link_id"], link_id);
@@ -335,35 +349,60 @@ fn dialect_v1_links_syncs_lists_and_removes() {
         // The same rows the CLI lists from the same data directory (one core underneath).
         let cli = home.json(&["transactions", "--limit", "5"]);
         let ids = |rows: &Value, key: &str| -> Vec<String> {
-            rows.as_array().expect("rows").iter().map(|r| r[key].as_str().expect("id").to_string()).collect()
+            rows.as_array()
+                .expect("rows")
+                .iter()
+                .map(|r| r[key].as_str().expect("id").to_string())
+                .collect()
         };
-        assert_eq!(ids(&page.body["transactions"], "transaction_id"), ids(&cli["rows"], "transactionId"));
+        assert_eq!(
+            ids(&page.body["transactions"], "transaction_id"),
+            ids(&cli["rows"], "transactionId")
+        );
         // Filters narrow.
         let one = s
-            .get(&format!("/api/v1/banking/transactions?account_ids={}&limit=1000", chosen[0]))
+            .get(&format!(
+                "/api/v1/banking/transactions?account_ids={}&limit=1000",
+                chosen[0]
+            ))
             .await;
         let in_one = one.body["total"].as_u64().expect("total");
         assert!(in_one > 0 && in_one < total, "{in_one} of {total}");
-        assert!(one.body["transactions"].as_array().expect("rows").iter().all(|t| t["account_id"] == chosen[0].as_str()));
+        assert!(
+            one.body["transactions"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .all(|t| t["account_id"] == chosen[0].as_str())
+        );
         let name = page.body["transactions"][0]["name"].as_str().expect("name");
         let term: String = name.chars().take(5).collect();
         let searched = s
-            .get(&format!("/api/v1/banking/transactions?search={}&limit=1000", term.replace(' ', "%20")))
+            .get(&format!(
+                "/api/v1/banking/transactions?search={}&limit=1000",
+                term.replace(' ', "%20")
+            ))
             .await;
         let found = searched.body["total"].as_u64().expect("total");
         assert!(found >= 1 && found <= total);
         let dated = s.get("/api/v1/banking/transactions?from=2999-01-01").await;
         assert_eq!(dated.body["total"], 0);
         let bad = s.get("/api/v1/banking/transactions?limit=0").await;
-        assert_eq!((bad.status, bad.body["code"].as_str()), (400, Some("INVALID_INPUT")));
+        assert_eq!(
+            (bad.status, bad.body["code"].as_str()),
+            (400, Some("INVALID_INPUT"))
+        );
         let bad = s.get("/api/v1/banking/transactions?from=yesterday").await;
-        assert_eq!((bad.status, bad.body["code"].as_str()), (400, Some("INVALID_INPUT")));
+        assert_eq!(
+            (bad.status, bad.body["code"].as_str()),
+            (400, Some("INVALID_INPUT"))
+        );
 
         // Plaid refuses a public token that does not exist: 502 with Plaid's fields.
         let refused = s
             .post(
                 "/api/v1/banking/exchange",
-                json!({ "public_token": "public-sandbox-00000000-0000-0000-0000-000000000000", "account_ids": ["x"] }),
+                json!({ "public_token": UNKNOWN_PUBLIC_TOKEN, "account_ids": ["x"] }),
             )
             .await;
         assert_eq!(refused.status, 502, "{}", refused.body);
@@ -373,20 +412,40 @@ fn dialect_v1_links_syncs_lists_and_removes() {
         assert!(refused.body["request_id"].is_string(), "{}", refused.body);
 
         let path = format!("/api/v1/banking/links/{link_id}");
-        let removed = s.call(Method::DELETE, "/api/v1/banking/links/{id}", &path, None).await;
+        let removed = s
+            .call(Method::DELETE, "/api/v1/banking/links/{id}", &path, None)
+            .await;
         assert_eq!(removed.status, 204, "{}", removed.body);
-        assert_eq!(s.get("/api/v1/banking/links").await.body["links"], json!([]));
+        assert_eq!(
+            s.get("/api/v1/banking/links").await.body["links"],
+            json!([])
+        );
         assert_eq!(s.get("/api/v1/banking/transactions").await.body["total"], 0);
-        let again = s.call(Method::DELETE, "/api/v1/banking/links/{id}", &path, None).await;
-        assert_eq!((again.status, again.body["code"].as_str()), (404, Some("LINK_NOT_FOUND")));
-        let not_an_id = s.call(Method::DELETE, "/api/v1/banking/links/{id}", "/api/v1/banking/links/abc", None).await;
+        let again = s
+            .call(Method::DELETE, "/api/v1/banking/links/{id}", &path, None)
+            .await;
+        assert_eq!(
+            (again.status, again.body["code"].as_str()),
+            (404, Some("LINK_NOT_FOUND"))
+        );
+        let not_an_id = s
+            .call(
+                Method::DELETE,
+                "/api/v1/banking/links/{id}",
+                "/api/v1/banking/links/abc",
+                None,
+            )
+            .await;
         assert_eq!(not_an_id.status, 400, "{}", not_an_id.body);
         // The keychain entry went with the link.
         let status = home.json(&["status"]);
         assert_eq!(status["links"], 0, "{status}");
 
         let stopped = s.terminate();
-        assert!(stopped.success(), "SIGTERM ends the server cleanly: {stopped}");
+        assert!(
+            stopped.success(),
+            "SIGTERM ends the server cleanly: {stopped}"
+        );
     });
 }
 
@@ -426,7 +485,7 @@ fn dialect_monetr_with_its_errors() {
             .await;
         exact(&no_accounts, 400, "must select at least one account");
         let unknown = s
-            .post(callback, json!({ "publicToken": "public-sandbox-00000000-0000-0000-0000-000000000000", "accountIds": accounts }))
+            .post(callback, json!({ "publicToken": UNKNOWN_PUBLIC_TOKEN, "accountIds": accounts }))
             .await;
         exact(&unknown, 500, "failed to exchange token");
 
