@@ -136,14 +136,6 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     }
 }
 
-/// `ErrorCode`'s wire form (`LINK_NOT_FOUND`).
-fn code_text(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
@@ -155,7 +147,7 @@ impl IntoResponse for ApiError {
                 let plaid = e.plaid();
                 let body = ErrorBody {
                     error: e.to_string(),
-                    code: code_text(e.code()),
+                    code: super::wire(&e.code()),
                     display_message: plaid.and_then(|p| p.display_message.clone()),
                     plaid_error_code: plaid.map(|p| p.error_code.clone()),
                     request_id: plaid.and_then(|p| p.request_id.clone()),

@@ -61,6 +61,14 @@ pub fn clip(s: &str) -> String {
     out
 }
 
+/// An enum of the core as its wire text (`LOGIN_REQUIRED`, `LINK_NOT_FOUND`).
+pub fn wire<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// Refuses an address that is not loopback: the API speaks for the user's bank data and is
 /// meant for a front end on the same machine.
 pub fn check_bind(addr: SocketAddr) -> Result<SocketAddr, AppError> {

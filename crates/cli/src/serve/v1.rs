@@ -13,9 +13,9 @@ use coffer_core::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ApiState;
 use super::error::{ApiError, ErrorBody};
 use super::guard::JsonBody;
+use super::{ApiState, wire};
 
 /// `POST link-token` body (optional).
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -269,14 +269,6 @@ pub struct SyncResponse {
 pub struct RemoveQuery {
     /// Keep the accounts and transactions as an archived link.
     pub keep_data: bool,
-}
-
-/// An enum of the core as its wire text (`LOGIN_REQUIRED`).
-fn wire<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn account(link_id: i64, a: AccountView) -> Account {
