@@ -1,10 +1,14 @@
 //! The yardstick of `cargo xtask bench`: the smallest Tauri 2 window of the same build (same
-//! tauri crate, features and config; no commands, plugins or core), showing one small page
+//! tauri crate, features, config and painting mode, `src/webview.rs`; no commands, plugins or
+//! core), showing one small page
 //! from a custom protocol. Once that page has painted (two animation frames after load) it
 //! asks for `/ready`, and this prints `minimal: ready` on stdout: the same signal as the
 //! app's `coffer: ready` after its first list of links.
 
 use std::io::Write;
+
+#[path = "../src/webview.rs"]
+mod webview;
 
 use tauri::http::Response;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
@@ -35,10 +39,11 @@ fn main() {
         })
         .setup(|app| {
             let url = "bench://localhost/".parse()?;
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::CustomProtocol(url))
+            let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::CustomProtocol(url))
                 .title("minimal")
                 .inner_size(1280.0, 800.0)
                 .build()?;
+            webview::tune(&window);
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));

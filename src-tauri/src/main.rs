@@ -5,7 +5,8 @@
 //! tell the UI about syncs and link changes; [`popups`] builds the main window and decides
 //! where Plaid's OAuth pop-ups open; [`instance`] keeps one instance per data directory;
 //! [`background`] runs health checks and syncs on a timer; [`logging`] writes a rotating,
-//! redacted log file. All behaviour is in coffer-core, tested without a window.
+//! redacted log file; [`webview`] chooses how the page paints. All behaviour is in
+//! coffer-core, tested without a window.
 //!
 //! ## How to add a command
 //! 1. Add the core function (see coffer-core's "How to add a command").
@@ -23,6 +24,7 @@ mod logging;
 mod popups;
 mod startup;
 mod state;
+mod webview;
 
 use tauri::Manager;
 

@@ -99,14 +99,16 @@ pub fn main_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
         .cloned()
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     let handle = app.clone();
-    WebviewWindowBuilder::from_config(app, &config)?
+    let window = WebviewWindowBuilder::from_config(app, &config)?
         .on_new_window(move |url, features| new_window(&handle, url, features))
         .on_page_load(|_, payload| {
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
                 crate::startup::step("page loaded");
             }
         })
-        .build()
+        .build()?;
+    crate::webview::tune(&window);
+    Ok(window)
 }
 
 fn new_window(app: &AppHandle, url: Url, features: NewWindowFeatures) -> NewWindowResponse<Wry> {
@@ -129,7 +131,10 @@ fn new_window(app: &AppHandle, url: Url, features: NewWindowFeatures) -> NewWind
             .title(url.host_str().unwrap_or("Sign in"))
             .build();
             match built {
-                Ok(window) => NewWindowResponse::Create { window },
+                Ok(window) => {
+                    crate::webview::tune(&window);
+                    NewWindowResponse::Create { window }
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "could not open a pop-up window");
                     NewWindowResponse::Deny

@@ -18,6 +18,19 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{Value, json};
 
+/// See [`Browser::screenshot`].
+const SCREENSHOT_NUDGE: &str = r#"
+const dot = document.createElement('div');
+dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+document.documentElement.append(dot);
+const until = performance.now() + 2000;
+const tick = (t) => {
+  dot.style.background = `rgba(128, 128, 128, ${(Math.floor(t / 16) % 2) * 0.01 + 0.01})`;
+  if (t < until) requestAnimationFrame(tick); else dot.remove();
+};
+requestAnimationFrame(tick);
+"#;
+
 const WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
 const MINIBROWSER_DIRS: &[&str] = &[
     "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1",
@@ -602,7 +615,14 @@ impl Browser {
     }
 
     /// A PNG of the current window.
+    ///
+    /// WebKitWebDriver takes it after the page's next paint; a page painted without
+    /// compositing (the app on a machine without a GPU, see src-tauri/src/webview.rs) does
+    /// not paint again until something changes, and the screenshot would wait for its
+    /// timeout. So for two seconds a 1 px, nearly transparent corner of the page changes on
+    /// every frame.
     pub async fn screenshot(&self, path: &Path) {
+        self.js(SCREENSHOT_NUDGE, json!([])).await;
         let b64 = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or_default())
