@@ -17,8 +17,9 @@
 //!    fresh rows are painted, and a search keystroke (after a pause, replacing the query) until
 //!    the new rows are painted. p95 of S samples after 3 warm-ups. Target < 100 ms each.
 //!    Also printed: when the rows are in the DOM (a MutationObserver), and the webview's idle
-//!    frame interval (under Xvfb WebKitGTK paints in software: the frame after a change to
-//!    the list takes far longer than an idle one, which the painted figure includes).
+//!    frame interval. Under Xvfb there is no GPU, so the app and `minimal_window` paint
+//!    without compositing (src-tauri/src/webview.rs); composited through Mesa's software GL,
+//!    the frame after a change took 60-150 ms more.
 //!
 //! Binaries: `COFFER_BENCH_APP` and `COFFER_BENCH_MINIMAL` (xtask builds and sets them).
 //! Misses print FAIL; the exit status is non-zero only when the benchmark could not run.
@@ -228,7 +229,7 @@ fn median<T: Copy + Ord>(mut v: Vec<T>) -> T {
 /// `arguments[0]`: "open" opens Transactions from Accounts; "search" replaces the search with
 /// `arguments[1]` as one keystroke would. Resolves with the milliseconds until fresh rows (the
 /// screen no longer busy, a row shown, after a search a new count) are in the DOM, and until
-/// the next frame after that.
+/// the end of the next frame after that (which paints them).
 const MEASURE: &str = r#"
 const [action, q] = arguments;
 const done = arguments[arguments.length - 1];
@@ -245,7 +246,9 @@ const seen = new MutationObserver(() => {
   if (!ready()) return;
   seen.disconnect();
   const dom = performance.now() - t0;
-  requestAnimationFrame(() => done({ dom, paint: performance.now() - t0 }));
+  // The frame after the change runs its animation-frame callbacks, then lays out and paints;
+  // a task queued from the callback runs once that frame is done.
+  requestAnimationFrame(() => setTimeout(() => done({ dom, paint: performance.now() - t0 })));
 });
 seen.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
 if (action === 'open') {
