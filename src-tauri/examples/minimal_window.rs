@@ -1,7 +1,6 @@
 //! The yardstick of `cargo xtask bench`: the smallest Tauri 2 window of the same build (same
 //! tauri crate, features, config and painting mode, `src/webview.rs`; no commands, plugins or
-//! core), showing one small page
-//! from a custom protocol. Once that page has painted (two animation frames after load) it
+//! core), showing one small page from a custom protocol. Once that page has painted (two animation frames after load) it
 //! asks for `/ready`, and this prints `minimal: ready` on stdout: the same signal as the
 //! app's `coffer: ready` after its first list of links.
 

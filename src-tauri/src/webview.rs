@@ -1,4 +1,4 @@
-//! How the main webview paints.
+//! How the webviews paint (the main window's and each pop-up's).
 //!
 //! WebKitGTK composites pages with OpenGL. On a machine without a GPU (no DRM render node:
 //! virtual machines, remote desktops, Xvfb) that GL is Mesa's software rasterizer, and every
@@ -12,12 +12,15 @@
 //! Also used by the benchmark's `minimal_window` (through `#[path]`), so the app and its
 //! yardstick always paint the same way.
 
-/// Whether this machine has a GPU the webview can render with.
+/// Whether this machine has a GPU the webview can render with (looked up once).
 #[cfg(target_os = "linux")]
 fn has_render_node() -> bool {
-    std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
-        dir.flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FOUND.get_or_init(|| {
+        std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+            dir.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        })
     })
 }
 
