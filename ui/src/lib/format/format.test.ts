@@ -105,6 +105,18 @@ describe('minor units and account kinds', () => {
     expect(accountKind('loan', null)).toBe('Loan');
   });
 
+  it('writes acronym subtypes as people do', async () => {
+    const { accountKind } = await import('./format');
+    expect(accountKind('depository', 'cd')).toBe('CD');
+    expect(accountKind('depository', 'hsa')).toBe('HSA');
+    expect(accountKind('investment', 'sep ira')).toBe('SEP IRA');
+    expect(accountKind('investment', 'simple ira')).toBe('SIMPLE IRA');
+    expect(accountKind('investment', 'roth 401k')).toBe('Roth 401k');
+    expect(accountKind('depository', 'paypal')).toBe('PayPal');
+    expect(accountKind('depository', 'cash management')).toBe('Cash management');
+    expect(accountKind('investment', 'non-taxable brokerage account')).toBe('Non-taxable brokerage account');
+  });
+
   it('writes Plaid categories as words, and leaves other text alone', async () => {
     const { categoryLabel } = await import('./format');
     expect(categoryLabel('RENT_AND_UTILITIES')).toBe('Rent and utilities');
