@@ -251,17 +251,15 @@ export function fromMinorUnits(minor: number, digits = 2): Decimal {
   return `${neg ? '-' : ''}${s.slice(0, -digits)}.${s.slice(-digits)}`;
 }
 
-// Plaid's subtypes that people write as acronyms or names (AccountSubtype in Plaid's spec).
-const KIND_WORDS: Record<string, string> = Object.fromEntries(
-  ['cd', 'ebt', 'fhsa', 'gic', 'hsa', 'ira', 'isa', 'lif', 'lira', 'lrif', 'lrsp', 'prif', 'qshr', 'rdsp', 'resp', 'rlif', 'rrif', 'rrsp', 'sarsep', 'sep', 'sipp', 'tfsa', 'ugma', 'utma']
-    .map((w) => [w, w.toUpperCase()] as [string, string])
-    .concat([['paypal', 'PayPal'], ['roth', 'Roth'], ['keogh', 'Keogh'], ['simple', 'SIMPLE']]),
-);
+// Words in Plaid's subtypes (AccountSubtype in its spec) that people write as acronyms, or
+// spell otherwise; the first word is capitalized anyway ("roth 401k" -> "Roth 401k").
+const ACRONYMS = new Set(['cd', 'ebt', 'fhsa', 'gic', 'hsa', 'ira', 'isa', 'lif', 'lira', 'lrif', 'lrsp', 'prif', 'qshr', 'rdsp', 'resp', 'rlif', 'rrif', 'rrsp', 'sarsep', 'sep', 'simple', 'sipp', 'tfsa', 'ugma', 'utma']);
+const SPELLED: Record<string, string> = { paypal: 'PayPal' };
 
 /** An account's kind as people say it: `Credit card`, `CD`, `Roth 401k`, `SEP IRA`. */
 export function accountKind(type: string, subtype: string | null): string {
   const words = (subtype ?? type).replace(/_/g, ' ').trim().split(/\s+/);
-  const k = words.map((w) => KIND_WORDS[w.toLowerCase()] ?? w).join(' ');
+  const k = words.map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : (SPELLED[w.toLowerCase()] ?? w))).join(' ');
   return k.charAt(0).toUpperCase() + k.slice(1);
 }
 
