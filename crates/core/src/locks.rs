@@ -15,7 +15,7 @@
 //! Within one process the same file locked through two handles also excludes (both flock and
 //! LockFileEx lock per open file), so the locks hold between tasks of one process as well.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
 use crate::error::{AppError, Result};
@@ -34,9 +34,9 @@ impl Drop for FileLock {
 
 fn open(path: &Path) -> Result<File> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(path, e))?;
+        crate::paths::private::create_dir(dir).map_err(|e| io_error(path, e))?;
     }
-    OpenOptions::new()
+    crate::paths::private::file_options()
         .read(true)
         .write(true)
         .create(true)

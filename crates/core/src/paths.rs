@@ -7,6 +7,10 @@
 //! <home>/settings.lock, <home>/<mode>/vault.lock, <home>/<mode>/locks/
 //!                                 cross-process locks (see `locks`)
 //! ```
+//!
+//! Everything here is the owner's alone (docs/ARCHITECTURE.md, "Security"): directories are
+//! created 0700 and files 0600 through [`private`], and [`Paths::ensure`] tightens a data
+//! directory that an older version (or a person) left readable by others.
 
 use std::path::{Path, PathBuf};
 
@@ -74,12 +78,115 @@ impl Paths {
             .join("locks")
             .join(format!("sync-{link_id}.lock"))
     }
-    /// Creates the directory of `mode` (and the home) if missing.
+    /// Creates the directory of `mode` (and the home) if missing, owner-only, and tightens
+    /// whatever in the data directory others could read (the databases and their WAL/SHM,
+    /// settings, locks, the sandbox state). Each path tightened is logged.
     pub fn ensure(&self, mode: Mode) -> Result<()> {
-        std::fs::create_dir_all(self.mode_dir(mode)).map_err(|e| AppError::Io {
+        let io = |path: &Path, e: std::io::Error| AppError::Io {
             context: "failed to create the data directory",
-            detail: format!("{}: {e}", self.mode_dir(mode).display()),
-        })
+            detail: format!("{}: {e}", path.display()),
+        };
+        private::create_dir(&self.mode_dir(mode)).map_err(|e| io(&self.mode_dir(mode), e))?;
+        for path in private::tighten_dir(&self.home).map_err(|e| io(&self.home, e))? {
+            tracing::warn!(
+                path = %path.display(),
+                "others could read this; it is now the owner's only"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Owner-only directories (0700) and files (0600) on Unix; elsewhere the platform's defaults
+/// (the per-user profile directory is already private on Windows and macOS).
+pub mod private {
+    use std::fs::OpenOptions;
+    use std::io;
+    use std::path::{Path, PathBuf};
+
+    /// The mode of a directory Coffer creates.
+    pub const DIR_MODE: u32 = 0o700;
+    /// The mode of a file Coffer creates.
+    pub const FILE_MODE: u32 = 0o600;
+
+    /// `create_dir_all`, every directory it creates owner-only; `path` itself is tightened
+    /// when it already existed with looser bits.
+    pub fn create_dir(path: &Path) -> io::Result<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+        builder.create(path)?;
+        tighten(path)?;
+        Ok(())
+    }
+
+    /// Options that create a file owner-only (the mode applies only when it is created).
+    pub fn file_options() -> OpenOptions {
+        #[allow(unused_mut)]
+        let mut options = OpenOptions::new();
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
+        options
+    }
+
+    /// Creates (or truncates) `path` owner-only for writing.
+    pub fn create_file(path: &Path) -> io::Result<std::fs::File> {
+        let file = file_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)?;
+        tighten(path)?;
+        Ok(file)
+    }
+
+    /// Removes the group and other bits of `path` (0700 for a directory, 0600 for a file)
+    /// when any is set; says whether it changed anything. Symbolic links are left alone.
+    pub fn tighten(path: &Path) -> io::Result<bool> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = match std::fs::symlink_metadata(path) {
+                Ok(meta) => meta,
+                // Gone since it was listed (another process's temporary file).
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+                Err(e) => return Err(e),
+            };
+            let mode = meta.permissions().mode() & 0o777;
+            let wanted = if meta.is_dir() {
+                DIR_MODE
+            } else if meta.is_file() {
+                mode & FILE_MODE
+            } else {
+                return Ok(false);
+            };
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(wanted))?;
+                return Ok(true);
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = path;
+        Ok(false)
+    }
+
+    /// Tightens `dir` and everything under it (symbolic links are neither changed nor
+    /// followed); returns the paths it changed. A data directory holds a handful of files.
+    pub fn tighten_dir(dir: &Path) -> io::Result<Vec<PathBuf>> {
+        let mut changed = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(path) = stack.pop() {
+            if tighten(&path)? {
+                changed.push(path.clone());
+            }
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                for entry in std::fs::read_dir(&path)? {
+                    stack.push(entry?.path());
+                }
+            }
+        }
+        Ok(changed)
     }
 }
 
@@ -100,7 +207,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], context: &'static str) -> Result<
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = private::create_file(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)

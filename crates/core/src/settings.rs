@@ -71,6 +71,33 @@ pub struct Settings {
     pub link_limit: u32,
     /// Stable random id per install, sent as `user.client_user_id` (no PII).
     pub client_user_id: String,
+    /// Where people sign in to banks; `None`: the mode's default ([`SignIn::default_for`]).
+    pub sign_in: Option<SignIn>,
+    /// When the person read the data-use screen and chose to continue (RFC 3339).
+    pub data_use_accepted_at: Option<String>,
+}
+
+/// Where people sign in to their banks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum SignIn {
+    /// Plaid Link in a window of Coffer's own; a bank that signs people in on its own site
+    /// (OAuth) is handed to the browser as Hosted Link.
+    App,
+    /// Hosted Link in the system browser, always (Plaid's recommendation outside real
+    /// browsers; some banks, Chase among them, refuse in-app web views).
+    Browser,
+}
+
+impl SignIn {
+    /// The default of a mode: the browser with real banks (production), the app otherwise.
+    pub fn default_for(mode: Mode) -> SignIn {
+        match mode {
+            Mode::Production => SignIn::Browser,
+            Mode::Offline | Mode::Sandbox => SignIn::App,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -83,6 +110,8 @@ impl Default for Settings {
             products: vec!["transactions".into()],
             link_limit: 10,
             client_user_id: String::new(),
+            sign_in: None,
+            data_use_accepted_at: None,
         }
     }
 }
@@ -105,7 +134,7 @@ impl Settings {
         paths: &Paths,
         change: impl FnOnce(&mut Settings) -> Result<()>,
     ) -> Result<Settings> {
-        std::fs::create_dir_all(paths.home()).map_err(|e| AppError::Io {
+        crate::paths::private::create_dir(paths.home()).map_err(|e| AppError::Io {
             context: "failed to save settings",
             detail: e.to_string(),
         })?;
@@ -141,7 +170,7 @@ impl Settings {
     /// Writes the settings file atomically (callers hold the settings lock: see
     /// [`Settings::update`]).
     fn save(&self, paths: &Paths) -> Result<()> {
-        std::fs::create_dir_all(paths.home()).map_err(|e| AppError::Io {
+        crate::paths::private::create_dir(paths.home()).map_err(|e| AppError::Io {
             context: "failed to save settings",
             detail: e.to_string(),
         })?;
@@ -177,6 +206,9 @@ impl Settings {
         if let Some(p) = &input.products {
             self.products = p.iter().map(|p| p.trim().to_ascii_lowercase()).collect();
         }
+        if let Some(sign_in) = input.sign_in {
+            self.sign_in = Some(sign_in);
+        }
         Ok(())
     }
 }
@@ -200,6 +232,8 @@ pub struct SettingsInput {
     pub link_limit: Option<u32>,
     /// Products asked for new links (1–10 Plaid product names; not `balance`).
     pub products: Option<Vec<String>>,
+    /// Where people sign in to banks.
+    pub sign_in: Option<SignIn>,
 }
 
 impl std::fmt::Debug for SettingsInput {
@@ -212,6 +246,7 @@ impl std::fmt::Debug for SettingsInput {
             .field("days_requested", &self.days_requested)
             .field("link_limit", &self.link_limit)
             .field("products", &self.products)
+            .field("sign_in", &self.sign_in)
             .finish()
     }
 }
@@ -289,6 +324,10 @@ pub struct SettingsView {
     pub env_overrides: Vec<String>,
     /// Plaid base URL in use.
     pub base_url: String,
+    /// Where people sign in to banks (the saved choice, else the mode's default).
+    pub sign_in: SignIn,
+    /// When the person accepted the data-use screen; `None`: show it before the first link.
+    pub data_use_accepted_at: Option<String>,
 }
 
 /// Plaid configuration from the environment (wins over the file).
@@ -302,6 +341,10 @@ pub struct EnvConfig {
     pub environment: Option<Mode>,
     /// `COFFER_PLAID_URL`.
     pub base_url: Option<String>,
+    /// Lets Plaid keys go to a plain-http `base_url` (a test's local sandbox). Never read from
+    /// the environment: with real keys, an `http://` URL (even on loopback, where any local
+    /// process can listen) is refused, see [`EnvConfig::plaid_url`].
+    pub allow_http: bool,
 }
 
 impl std::fmt::Debug for EnvConfig {
@@ -311,6 +354,7 @@ impl std::fmt::Debug for EnvConfig {
             .field("secret", &self.secret.as_ref().map(|_| "***"))
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
+            .field("allow_http", &self.allow_http)
             .finish()
     }
 }
@@ -334,7 +378,29 @@ impl EnvConfig {
             secret: var("PLAID_SECRET"),
             environment,
             base_url: var("COFFER_PLAID_URL"),
+            allow_http: false,
         })
+    }
+
+    /// The Plaid URL that keys of `environment` are sent to: `COFFER_PLAID_URL`, else Plaid's
+    /// own. A URL that is not `https://` is refused (NOT_CONFIGURED): the secret would travel
+    /// in clear, to whoever listens there. Plain http is for the offline sandbox only.
+    pub fn plaid_url(&self, environment: Mode) -> Result<String> {
+        let url = self
+            .base_url
+            .clone()
+            .or_else(|| environment.default_base_url().map(str::to_string))
+            .unwrap_or_default();
+        let https = url::Url::parse(&url).is_ok_and(|u| u.scheme() == "https");
+        if !https && !self.allow_http {
+            return Err(AppError::NotConfigured(format!(
+                "COFFER_PLAID_URL must be an https:// address while Plaid {environment} keys are \
+                 in use (got {:?}); plain http is only for the offline sandbox: unset the keys \
+                 or the variable",
+                crate::validate::clip(&url)
+            )));
+        }
+        Ok(url)
     }
 
     /// Names of the variables that are set.

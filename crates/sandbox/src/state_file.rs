@@ -22,6 +22,9 @@
 //! crash at any point leaves either the old or the new file. The generation is bumped before
 //! the state file is replaced, so a process killed in between only makes the others reload a
 //! file that did not change.
+//!
+//! Both files are created owner-only (0600 on Unix): the state holds the person's sandbox
+//! Items and their transactions.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -51,7 +54,7 @@ impl Drop for Locked<'_> {
 impl StateFile {
     /// Opens `path` (creating its lock file) and loads the state it holds (empty if none).
     pub(crate) fn open(path: &Path) -> Result<(StateFile, State)> {
-        let lock = OpenOptions::new()
+        let lock = owner_only()
             .read(true)
             .write(true)
             .create(true)
@@ -112,11 +115,29 @@ impl Locked<'_> {
             name.push(format!(".{}.tmp", std::process::id()));
             self.0.path.with_file_name(name)
         };
-        std::fs::write(&tmp, bytes)?;
+        let written = owner_only()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(&bytes));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.into());
+        }
         std::fs::rename(&tmp, &self.0.path)?;
         self.0.seen = Some(next);
         Ok(())
     }
+}
+
+/// Options that create a file readable and writable by its owner only.
+fn owner_only() -> OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
 }
 
 fn lock_path(path: &Path) -> PathBuf {

@@ -105,10 +105,19 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: impl Into<PathBuf>) -> Result<Store> {
         let path = path.into();
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::paths::private::create_dir(dir)
                 .map_err(|e| AppError::Storage(format!("{}: {e}", dir.display())))?;
         }
+        // SQLite creates its WAL and SHM files with the database file's mode, so a database
+        // created owner-only here keeps all three owner-only.
+        crate::paths::private::file_options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .and_then(|_| crate::paths::private::tighten(&path))
+            .map_err(|e| AppError::Storage(format!("{}: {e}", path.display())))?;
         let mut conn = open_connection(&path)?;
         migrate(&mut conn)?;
         Ok(Store {
