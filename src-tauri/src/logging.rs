@@ -1,12 +1,14 @@
 //! Logs: a size-rotated file in the app's log directory (`coffer.log`, then `coffer.log.1` ..
-//! `.3`), through a writer that masks anything shaped like a Plaid token, as a last guard (the
-//! core never logs a secret; this keeps a future mistake out of the file too).
+//! `.3`), owner-only (0700 directory, 0600 files), through `coffer_core::redact`: tokens of
+//! every kind and the Plaid secret are masked, as a last guard (the core never logs a secret;
+//! this keeps a future mistake out of the file too).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use coffer_core::paths::private;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -23,7 +25,11 @@ struct Rotating {
 
 impl Rotating {
     fn open(path: PathBuf) -> io::Result<Rotating> {
-        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let file = private::file_options()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        private::tighten(&path)?;
         let written = file.metadata()?.len();
         Ok(Rotating {
             path,
@@ -37,7 +43,7 @@ impl Rotating {
             let _ = std::fs::rename(numbered(&self.path, i), numbered(&self.path, i + 1));
         }
         std::fs::rename(&self.path, numbered(&self.path, 1))?;
-        self.file = OpenOptions::new()
+        self.file = private::file_options()
             .create(true)
             .append(true)
             .open(&self.path)?;
@@ -52,45 +58,13 @@ fn numbered(path: &Path, i: usize) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Replaces the tail of `access-…`, `public-…` and `link-…` tokens of any environment by `***`.
-pub fn redact(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    'outer: while !rest.is_empty() {
-        for prefix in ["access-", "public-"] {
-            if let Some(tail) = rest.strip_prefix(prefix) {
-                for env in ["sandbox-", "production-", "development-"] {
-                    if let Some(after) = tail.strip_prefix(env) {
-                        let secret_len = after
-                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                            .unwrap_or(after.len());
-                        if secret_len > 0 {
-                            out.push_str(prefix);
-                            out.push_str(env);
-                            out.push_str("***");
-                            rest = &after[secret_len..];
-                            continue 'outer;
-                        }
-                    }
-                }
-            }
-        }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    out
-}
-
 /// The writer the subscriber uses (one shared rotating file).
 #[derive(Clone, Debug)]
 struct LogFile(Arc<Mutex<Rotating>>);
 
 impl Write for LogFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let text = redact(&String::from_utf8_lossy(buf));
+        let text = coffer_core::redact::redact(&String::from_utf8_lossy(buf));
         let mut f = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if f.written + text.len() as u64 > MAX_BYTES {
             f.rotate()?;
@@ -118,7 +92,8 @@ impl<'a> MakeWriter<'a> for LogFile {
 
 /// Logs to `<dir>/coffer.log` at `RUST_LOG` (default info for Coffer's crates).
 pub fn init(dir: &Path) -> io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    private::create_dir(dir)?;
+    let tightened = private::tighten_dir(dir)?;
     let path = dir.join("coffer.log");
     let file = LogFile(Arc::new(Mutex::new(Rotating::open(path.clone())?)));
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
@@ -129,6 +104,9 @@ pub fn init(dir: &Path) -> io::Result<PathBuf> {
         .with_ansi(false)
         .with_writer(file)
         .try_init();
+    for path in tightened {
+        tracing::warn!(path = %path.display(), "others could read this; it is now the owner's only");
+    }
     Ok(path)
 }
 
@@ -137,26 +115,63 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_masked_and_the_rest_kept() {
-        let a = concat!(
-            "access-",
-            "sandbox-",
-            "0c9f2e3a-1b2c-4d5e-8f90-123456789abc"
-        );
-        let p = concat!(
-            "public-",
-            "production-",
-            "deadbeef-0000-4000-8000-000000000000"
-        );
-        assert_eq!(
-            redact(&format!("token={a} next {p}, done")),
-            "token=access-sandbox-*** next public-production-***, done"
-        );
-        assert_eq!(
-            redact("access-denied and public-facing"),
-            "access-denied and public-facing"
-        );
-        assert_eq!(redact("héllo"), "héllo");
+    fn the_file_is_owner_only_and_holds_no_token_or_secret() {
+        let dir = tempfile::tempdir().expect("dir");
+        let logs = dir.path().join("logs");
+        std::fs::create_dir(&logs).expect("logs");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // As an older version left it: readable by everyone.
+            std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            std::fs::write(logs.join("coffer.log.1"), "old\n").expect("old log");
+            std::fs::set_permissions(
+                logs.join("coffer.log.1"),
+                std::fs::Permissions::from_mode(0o644),
+            )
+            .expect("chmod");
+        }
+        let secret = "5ec4e70f9a1b2c3d4e5f60718293a4";
+        coffer_core::redact::remember(&coffer_core::Secret::new(secret));
+        let path = init(&logs).expect("init");
+        let tokens = [
+            concat!(
+                "access-",
+                "production-",
+                "0c9f2e3a-1b2c-4d5e-8f90-123456789abc"
+            ),
+            concat!(
+                "public-",
+                "sandbox-",
+                "deadbeef-0000-4000-8000-000000000000"
+            ),
+            concat!(
+                "link-",
+                "production-",
+                "af1a0311-da53-4636-b754-dd15cc058176"
+            ),
+            concat!("coffer_", "00112233445566778899aabbccddeeff"),
+            secret,
+        ];
+        for token in tokens {
+            tracing::info!(value = token, "logging {token}");
+            tracing::error!("{token:?} in an error");
+        }
+        let text = std::fs::read_to_string(&path).expect("log");
+        for token in tokens {
+            assert!(!text.contains(token), "{token} reached the log:\n{text}");
+        }
+        assert!(text.contains("link-production-***"), "{text}");
+        assert!(text.contains("coffer_***"), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode(&logs), 0o700);
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&logs.join("coffer.log.1")), 0o600);
+            assert!(text.contains("now the owner's only"), "{text}");
+        }
     }
 
     #[test]

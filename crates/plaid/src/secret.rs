@@ -3,10 +3,12 @@
 use std::fmt;
 
 use serde::{Deserialize, Serializer};
+use zeroize::Zeroize;
 
 /// A Plaid secret or access token.
 ///
-/// `Debug` prints `Secret(***)`. There is deliberately no `Serialize` impl: request bodies of
+/// `Debug` prints `Secret(***)`; the text is wiped from memory when the value is dropped
+/// ([`Zeroize`]). There is deliberately no `Serialize` impl: request bodies of
 /// this crate write the value through private `serialize_with` functions, so a `Secret`
 /// cannot end up in a JSON document by accident elsewhere. `Deserialize` exists because
 /// `/item/public_token/exchange` returns the access token.
@@ -29,6 +31,18 @@ impl Secret {
     /// Whether the secret is the empty string.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl Zeroize for Secret {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.zeroize();
     }
 }
 
@@ -103,6 +117,13 @@ mod tests {
         let text = format!("{creds:?} {creds:#?}");
         assert!(!text.contains("very-secret-value"), "{text}");
         assert!(text.contains("client"));
+    }
+
+    #[test]
+    fn zeroize_wipes_the_text() {
+        let mut secret = Secret::new("very-secret-value");
+        secret.zeroize();
+        assert!(secret.is_empty(), "{:?}", secret.expose());
     }
 
     #[test]
