@@ -31,6 +31,9 @@ pub struct FaultSpec {
     /// Close the connection without any response.
     #[serde(default)]
     pub drop_connection: bool,
+    /// Send `Retry-After: N` (seconds) with the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
 }
 
 impl FaultSpec {
@@ -74,6 +77,7 @@ pub struct FaultAction {
     pub delay_ms: u64,
     pub drop_connection: bool,
     pub error: Option<ApiError>,
+    pub retry_after_secs: Option<u64>,
 }
 
 /// The armed faults.
@@ -147,6 +151,7 @@ impl Faults {
                     }
                 }
                 act.error = Some(e);
+                act.retry_after_secs = a.spec.retry_after_secs;
             }
         }
         action
@@ -166,6 +171,7 @@ mod tests {
             times,
             delay_ms: None,
             drop_connection: false,
+            retry_after_secs: None,
         }
     }
 

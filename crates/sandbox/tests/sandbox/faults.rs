@@ -128,3 +128,68 @@ async fn delay_and_dropped_connection() {
     );
     sandbox.shutdown().await;
 }
+
+/// What a web page could send to the embedded sandbox: a "simple" cross-origin POST (no
+/// preflight: text/plain or a form) or, through DNS rebinding, a request whose Host is the
+/// page's own name. Neither may change the offline Plaid.
+#[tokio::test]
+async fn control_routes_want_json_and_a_loopback_host() {
+    let (_sandbox, api) = start(manual_config(10)).await;
+    let fault = json!({"path": "/accounts/get", "error_code": "INTERNAL_SERVER_ERROR"}).to_string();
+    let faults = format!("{}/_faults", api.base);
+    let listed = || async {
+        let v: serde_json::Value = api
+            .http
+            .get(&faults)
+            .send()
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        v["faults"].as_array().expect("faults").len()
+    };
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let r = api
+            .http
+            .post(&faults)
+            .header("content-type", content_type)
+            .body(fault.clone())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status().as_u16(), 415, "{content_type}");
+    }
+    let r = api
+        .http
+        .post(&faults)
+        .body(fault.clone())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 415, "no content type");
+    for host in ["evil.example", "rebind.evil.example:8080", "192.168.1.2"] {
+        for request in [
+            api.http
+                .post(&faults)
+                .header("content-type", "application/json")
+                .body(fault.clone()),
+            api.http.delete(&faults),
+            api.http
+                .post(format!("{}/_link/sessions", api.base))
+                .header("content-type", "application/json")
+                .body(r#"{"link_token":"link-sandbox-x"}"#),
+        ] {
+            let r = request.header("host", host).send().await.expect("send");
+            assert_eq!(r.status().as_u16(), 403, "Host {host}");
+        }
+    }
+    assert_eq!(listed().await, 0, "a refused request added a fault");
+    // The app's own requests: JSON to a loopback Host.
+    add_fault(&api, serde_json::from_str(&fault).expect("fault")).await;
+    assert_eq!(listed().await, 1);
+}
