@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::field::Empty;
 
-use crate::error::{Error, Result, is_retryable_status};
+use crate::error::{Error, Result};
 use crate::secret::{Credentials, Secret, scrub};
 use crate::types::*;
 
@@ -77,11 +77,19 @@ impl FromStr for Environment {
     }
 }
 
-/// How the client retries HTTP 429/500/503 and connection failures.
+/// How the client retries HTTP 429, 5xx and connection failures.
 ///
-/// Before retry `n` (0-based) it waits a random time between half and all of
-/// `min(base_delay * 2^n, max_delay)`, or longer if the server sent `Retry-After` (still capped
-/// at `max_delay`).
+/// Before retry `n` (0-based) of a server error it waits a random time between half and all
+/// of `min(base_delay * 2^n, max_delay)`, or longer if the server sent `Retry-After` (still
+/// capped at `max_delay`). Plaid's rate limits count requests per minute, so retrying a 429
+/// after a second or two only meets the same limit: a 429 waits for `Retry-After` when sent,
+/// else a random time between half and all of `rate_limit_delay` (both capped at
+/// [`MAX_RATE_LIMIT_WAIT`]).
+///
+/// Which answers are retried: a 429 or 503 (Plaid did not do the work), and for calls that
+/// are safe to repeat also 500, 502 and 504. A call that changes state and may have been
+/// done before the error (the public-token exchange, which consumes its token) is never
+/// blindly repeated after a 500, 502 or 504.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 = never retry).
@@ -90,7 +98,12 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Upper bound of any delay.
     pub max_delay: Duration,
+    /// Wait after a 429 without `Retry-After` (before jitter): Plaid's per-minute scale.
+    pub rate_limit_delay: Duration,
 }
+
+/// The longest wait after a 429, whatever `Retry-After` says.
+pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(120);
 
 impl RetryPolicy {
     /// Never retry.
@@ -99,29 +112,41 @@ impl RetryPolicy {
             max_retries: 0,
             base_delay: Duration::ZERO,
             max_delay: Duration::ZERO,
+            rate_limit_delay: Duration::ZERO,
         }
+    }
+
+    /// The wait before retrying a 429: `Retry-After` when the server sent one, else a random
+    /// time between half and all of `rate_limit_delay`; at most [`MAX_RATE_LIMIT_WAIT`].
+    pub fn rate_limit_wait(&self, retry_after: Option<Duration>) -> Duration {
+        let wait = retry_after.unwrap_or_else(|| jitter(self.rate_limit_delay));
+        wait.min(MAX_RATE_LIMIT_WAIT)
     }
 
     /// The (jittered) wait before retry number `retry` (0-based).
     pub fn delay(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.min(20));
-        let ceiling = self.base_delay.saturating_mul(factor).min(self.max_delay);
-        let ceiling_micros = u64::try_from(ceiling.as_micros()).unwrap_or(u64::MAX);
-        if ceiling_micros == 0 {
-            return Duration::ZERO;
-        }
-        let micros = rand::thread_rng().gen_range(ceiling_micros / 2..=ceiling_micros);
-        Duration::from_micros(micros)
+        jitter(self.base_delay.saturating_mul(factor).min(self.max_delay))
     }
 }
 
+/// A random time between half and all of `ceiling`.
+fn jitter(ceiling: Duration) -> Duration {
+    let ceiling_micros = u64::try_from(ceiling.as_micros()).unwrap_or(u64::MAX);
+    if ceiling_micros == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_micros(rand::thread_rng().gen_range(ceiling_micros / 2..=ceiling_micros))
+}
+
 impl Default for RetryPolicy {
-    /// 3 retries, 500 ms doubling, at most 8 s.
+    /// 3 retries, 500 ms doubling, at most 8 s; 30–60 s after a 429.
     fn default() -> Self {
         Self {
             max_retries: 3,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
+            rate_limit_delay: Duration::from_secs(60),
         }
     }
 }
@@ -539,9 +564,13 @@ impl PlaidClient {
                 }
                 Err(Failure { error, retry_after }) => {
                     if retries < policy.max_retries && should_retry(&error, call) {
-                        let backoff = policy.delay(retries);
-                        let delay =
-                            backoff.max(retry_after.unwrap_or_default().min(policy.max_delay));
+                        let delay = if error.status() == Some(429) {
+                            policy.rate_limit_wait(retry_after)
+                        } else {
+                            policy
+                                .delay(retries)
+                                .max(retry_after.unwrap_or_default().min(policy.max_delay))
+                        };
                         // The error's text carries its status and request_id.
                         tracing::warn!(
                             retry = retries + 1,
@@ -616,11 +645,16 @@ impl PlaidClient {
 /// Whether the retry loop repeats a failed attempt.
 fn should_retry(error: &Error, call: Call) -> bool {
     match error {
-        Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => {
-            is_retryable_status(*status)
-        }
+        Error::Api { status, .. }
+        | Error::UnexpectedResponse { status, .. }
         // A non-2xx answer whose JSON was not a Plaid error: retry on the same statuses.
-        Error::Decode { status, .. } => is_retryable_status(*status),
+        | Error::Decode { status, .. } => match *status {
+            // Plaid did not do the work: rate-limited, or down for maintenance.
+            429 | 503 => true,
+            // The work may have been done before the error: repeat only what is safe to.
+            500 | 502 | 504 => call.replay_after_send,
+            _ => false,
+        },
         // Never sent: always safe to repeat.
         Error::Transport { connect: true, .. } => true,
         // The time budget is spent; let the caller decide.
@@ -938,6 +972,7 @@ mod tests {
             max_retries: 10,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
+            rate_limit_delay: Duration::from_secs(60),
         };
         for _ in 0..50 {
             let first = policy.delay(0);
@@ -951,6 +986,28 @@ mod tests {
             (0..20).map(|_| policy.delay(3)).collect();
         assert!(distinct.len() > 1, "jitter varies the delay");
         assert_eq!(RetryPolicy::none().delay(0), Duration::ZERO);
+    }
+
+    #[test]
+    fn rate_limits_wait_on_plaids_per_minute_scale() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.rate_limit_delay, Duration::from_secs(60));
+        for _ in 0..50 {
+            let wait = policy.rate_limit_wait(None);
+            assert!(
+                wait >= Duration::from_secs(30) && wait <= Duration::from_secs(60),
+                "{wait:?}"
+            );
+        }
+        // Retry-After wins, within the cap.
+        assert_eq!(
+            policy.rate_limit_wait(Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            policy.rate_limit_wait(Some(Duration::from_secs(3600))),
+            MAX_RATE_LIMIT_WAIT
+        );
     }
 
     #[test]
@@ -971,7 +1028,18 @@ mod tests {
         assert!(should_retry(&api(503, "PLANNED_MAINTENANCE"), read));
         assert!(!should_retry(&api(400, "ITEM_LOGIN_REQUIRED"), read));
         assert!(!should_retry(&api(400, "INSTITUTION_DOWN"), read));
-        assert!(!should_retry(&api(502, "X"), read));
+        // Gateway errors of a call that is safe to repeat are retried.
+        assert!(should_retry(&api(502, "X"), read));
+        assert!(should_retry(&api(504, "X"), read));
+        assert!(!should_retry(&api(501, "X"), read));
+        // A state-changing call that may have been done is never repeated blindly.
+        for status in [500, 502, 504] {
+            assert!(
+                !should_retry(&api(status, "INTERNAL_SERVER_ERROR"), write),
+                "{status}"
+            );
+        }
+        assert!(should_retry(&api(503, "PLANNED_MAINTENANCE"), write));
         let transport = |timeout, connect| Error::Transport {
             message: "m".into(),
             timeout,
@@ -1060,7 +1128,7 @@ mod tests {
             other => panic!("expected UnexpectedResponse, got {other:?}"),
         }
         assert!(error.to_string().contains("HTTP 502"), "{error}");
-        assert!(!error.is_retryable(), "502 is not in the retry list");
+        assert!(error.is_retryable(), "a gateway error is worth another try");
 
         let empty = error_from_body("/item/get", 503, b"", None, &[]);
         assert!(empty.to_string().contains("(empty body)"), "{empty}");

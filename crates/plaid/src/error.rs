@@ -144,7 +144,7 @@ impl Error {
 
 /// HTTP statuses worth retrying: rate limited, internal error, unavailable.
 pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 503)
+    matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
 #[cfg(test)]
@@ -188,14 +188,14 @@ mod tests {
         assert!(!down.is_retryable());
         assert!(!down.is_item_login_required());
 
-        for status in [429, 500, 503] {
+        for status in [429, 500, 502, 503, 504] {
             let error = Error::Api {
                 status,
                 error: Box::new(plaid_error("WHATEVER", ErrorType::ApiError)),
             };
             assert!(error.is_retryable(), "{status}");
         }
-        for status in [400, 401, 404, 502, 504] {
+        for status in [400, 401, 404, 501] {
             let error = Error::Api {
                 status,
                 error: Box::new(plaid_error("WHATEVER", ErrorType::ApiError)),

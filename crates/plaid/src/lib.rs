@@ -89,7 +89,8 @@ mod secret;
 pub mod types;
 
 pub use client::{
-    Environment, LINK_SCRIPT_URL, PLAID_VERSION, PlaidClient, RetryPolicy, Timeouts, USER_AGENT,
+    Environment, LINK_SCRIPT_URL, MAX_RATE_LIMIT_WAIT, PLAID_VERSION, PlaidClient, RetryPolicy,
+    Timeouts, USER_AGENT,
 };
 pub use error::{Error, Result};
 pub use secret::{Credentials, Secret};

@@ -37,8 +37,22 @@ async fn transient(name: &str, spec: Value) {
 }
 
 #[tokio::test]
-async fn rate_limit_429_is_retried() {
-    transient("429", json!({"path": "/transactions/sync", "error_code": "TRANSACTIONS_SYNC_LIMIT", "after": 1, "times": 1})).await;
+async fn rate_limit_429_waits_then_is_retried() {
+    // Plaid's limits are per minute: the client waits as long as Retry-After says (30–60 s
+    // when it says nothing; see coffer-plaid's unit test), so the run takes at least 1 s,
+    // which also shows that the fault fired.
+    let started = std::time::Instant::now();
+    transient("429", json!({"path": "/transactions/sync", "error_code": "TRANSACTIONS_SYNC_LIMIT", "after": 1, "times": 1, "retry_after_secs": 1})).await;
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "the 429's Retry-After was not waited for"
+    );
+}
+
+#[tokio::test]
+async fn gateway_errors_502_and_504_are_retried() {
+    transient("502", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "status": 502, "after": 1, "times": 1})).await;
+    transient("504", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "status": 504, "after": 1, "times": 2})).await;
 }
 
 #[tokio::test]

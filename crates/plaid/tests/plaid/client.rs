@@ -46,6 +46,7 @@ fn tiny_retry(max_retries: u32) -> RetryPolicy {
         max_retries,
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
+        rate_limit_delay: Duration::from_millis(20),
     }
 }
 
@@ -913,6 +914,58 @@ async fn retries_rate_limits_and_server_errors_until_success() {
 }
 
 #[tokio::test]
+async fn a_public_token_exchange_is_not_repeated_after_a_server_error() {
+    let sandbox = start_recording().await;
+    let client = client(&sandbox); // 3 retries
+    for status in [500, 502, 504] {
+        let public = client
+            .sandbox_public_token_create(&SandboxPublicTokenCreateRequest::new(
+                INSTITUTION,
+                vec![Product::Transactions],
+            ))
+            .await
+            .expect("public token");
+        let before = seen(&sandbox, "/item/public_token/exchange");
+        fault(
+            &sandbox,
+            json!({"path": "/item/public_token/exchange", "error_code": "INTERNAL_SERVER_ERROR",
+                   "status": status, "times": 1}),
+        )
+        .await;
+        // Plaid may have exchanged (and so used up) the public token before failing: the
+        // error goes back to the caller after one attempt.
+        let e = client
+            .item_public_token_exchange(&public.public_token)
+            .await
+            .expect_err("no blind retry");
+        assert_eq!(e.status(), Some(status), "{e}");
+        assert_eq!(
+            seen(&sandbox, "/item/public_token/exchange") - before,
+            1,
+            "one attempt after a {status}"
+        );
+        clear_faults(&sandbox).await;
+    }
+    // A read is retried through 502 and 504.
+    let item = good_item(&client).await;
+    for status in [502, 504] {
+        fault(
+            &sandbox,
+            json!({"path": "/accounts/get", "error_code": "INTERNAL_SERVER_ERROR", "status": status, "times": 2}),
+        )
+        .await;
+        let before = seen(&sandbox, "/accounts/get");
+        client
+            .accounts_get(&item.access_token, None)
+            .await
+            .unwrap_or_else(|e| panic!("retried through two {status}s: {e}"));
+        assert_eq!(seen(&sandbox, "/accounts/get") - before, 3, "{status}");
+        clear_faults(&sandbox).await;
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn gives_up_after_max_retries_with_the_last_error() {
     let sandbox = start_recording().await;
     let client = client(&sandbox).with_retry(tiny_retry(2));
@@ -1231,10 +1284,11 @@ async fn a_proxy_html_502_is_a_clear_error_with_the_status() {
         other => panic!("expected UnexpectedResponse, got {other:?}"),
     }
     assert!(e.to_string().contains("HTTP 502"), "{e}");
+    // A gateway error of a read is retried (1 attempt + 3 retries), then reported whole.
     assert_eq!(
         server.requests.load(Ordering::SeqCst),
-        1,
-        "502 is not retried"
+        4,
+        "502 is retried for a call that is safe to repeat"
     );
 
     let unavailable = raw_server(http_response(

@@ -123,6 +123,7 @@ fn fast_retry(max_retries: u32) -> RetryPolicy {
         max_retries,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
+        rate_limit_delay: Duration::from_millis(20),
     }
 }
 
