@@ -10,7 +10,7 @@ use crate::error::{AppError, Result};
 use crate::locks::FileLock;
 use crate::mode::Mode;
 use crate::paths::{Paths, default_home};
-use crate::settings::{EnvConfig, Settings, SettingsInput, SettingsView};
+use crate::settings::{EnvConfig, Settings, SettingsInput, SettingsView, SignIn};
 use crate::store::events::Event;
 use crate::store::events::NewEvent;
 use crate::store::links::{LinkRow, LinkStatus};
@@ -133,14 +133,7 @@ impl Coffer {
         }
         let mut sandbox = None;
         let (mode, base_url, credentials) = match target {
-            Some((mode, creds)) => {
-                let url = env
-                    .base_url
-                    .clone()
-                    .or_else(|| mode.default_base_url().map(str::to_string))
-                    .unwrap_or_default();
-                (mode, url, creds)
-            }
+            Some((mode, creds)) => (mode, env.plaid_url(mode)?, creds),
             None => {
                 let creds = Credentials {
                     client_id: OFFLINE_CLIENT_ID.into(),
@@ -219,6 +212,9 @@ impl Coffer {
         notes: Vec<String>,
     ) -> Result<Coffer> {
         paths.ensure(mode)?;
+        if mode != Mode::Offline {
+            crate::redact::remember(&credentials.secret);
+        }
         let store = Store::open(paths.database(mode))?;
         let plaid = PlaidClient::new(&base_url, credentials)
             .map_err(|e| AppError::from_plaid("invalid Plaid configuration", e))?;
@@ -610,7 +606,29 @@ impl Coffer {
             link_limit: s.link_limit,
             env_overrides: env.names(),
             base_url: self.base_url().to_string(),
+            sign_in: s
+                .sign_in
+                .unwrap_or_else(|| SignIn::default_for(self.inner.mode)),
+            data_use_accepted_at: s.data_use_accepted_at.clone(),
         })
+    }
+
+    /// `accept_data_use`: the person read what Coffer stores and where, and that Plaid's End
+    /// User Privacy Policy applies, and chose to continue. Kept with its date (the first
+    /// answer's date stays).
+    pub async fn accept_data_use(&self) -> Result<SettingsView> {
+        let saved = Settings::update(&self.inner.paths, |s| {
+            if s.data_use_accepted_at.is_none() {
+                s.data_use_accepted_at = Some(crate::store::now());
+            }
+            Ok(())
+        })?;
+        *self
+            .inner
+            .settings
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = saved;
+        self.get_settings().await
     }
 
     /// `save_settings`: the secret goes to the keychain (for the given or configured
@@ -689,11 +707,8 @@ impl Coffer {
         .ok_or_else(|| {
             AppError::NotConfigured(format!("no Plaid {environment} secret is saved"))
         })?;
-        let base_url = env
-            .base_url
-            .clone()
-            .or_else(|| environment.default_base_url().map(str::to_string))
-            .unwrap_or_default();
+        crate::redact::remember(&secret);
+        let base_url = env.plaid_url(environment)?;
         let client = PlaidClient::new(&base_url, Credentials { client_id, secret })
             .map_err(|e| AppError::from_plaid("invalid Plaid configuration", e))?
             .with_retry(coffer_plaid::RetryPolicy::none());

@@ -110,6 +110,18 @@ impl Coffer {
                 "the destination directory does not exist",
             ));
         }
+        // The data directory holds the live database, its WAL and the settings: an export
+        // renamed over one of them would destroy them.
+        let home = self.inner.paths.home();
+        let inside = match (dir.canonicalize(), home.canonicalize()) {
+            (Ok(dir), Ok(home)) => dir.starts_with(home),
+            _ => dir.starts_with(home),
+        };
+        if inside {
+            return Err(AppError::invalid(
+                "choose a file outside Coffer's data directory",
+            ));
+        }
         let store = &self.inner.store;
         let rows = write_export(store, &filter, input.format, &path)?;
         Ok(ExportOutput { rows })
@@ -136,7 +148,7 @@ fn write_export(
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let result = (|| -> Result<u64> {
-        let file = std::fs::File::create(&tmp).map_err(io_err)?;
+        let file = crate::paths::private::create_file(&tmp).map_err(io_err)?;
         let mut out = std::io::BufWriter::new(file);
         let n = match format {
             ExportFormat::Csv => write_csv(store, filter, &mut out)?,
@@ -174,17 +186,19 @@ fn write_csv(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
             w.write_record([
                 t.date.to_string(),
                 t.amount.to_string(),
-                t.iso_currency_code
-                    .clone()
-                    .or(t.unofficial_currency_code.clone())
-                    .unwrap_or_default(),
+                csv_safe(
+                    t.iso_currency_code
+                        .as_deref()
+                        .or(t.unofficial_currency_code.as_deref())
+                        .unwrap_or_default(),
+                ),
                 csv_safe(&t.name),
                 csv_safe(t.merchant_name.as_deref().unwrap_or("")),
                 t.pending.to_string(),
-                t.category.clone().unwrap_or_default(),
-                t.account_id.clone(),
+                csv_safe(t.category.as_deref().unwrap_or("")),
+                csv_safe(&t.account_id),
                 t.link_id.to_string(),
-                t.transaction_id.clone(),
+                csv_safe(&t.transaction_id),
             ])
             .map_err(io_err)
         })
@@ -193,9 +207,12 @@ fn write_csv(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
     Ok(n)
 }
 
-/// Neutralises spreadsheet formulas in text cells.
+/// Neutralises spreadsheet formulas in a text cell: a cell that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return is read as a formula by Excel, LibreOffice or Sheets, so it
+/// gets a leading `'` (OWASP's CSV injection rule). Every text column goes through it; the
+/// numeric columns (amount, link id) are written by Coffer and keep their sign.
 fn csv_safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@']) {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -285,4 +302,19 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
     out.write_all(b"</BANKMSGSRSV1>\n</OFX>\n")
         .map_err(io_err)?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_safe;
+
+    #[test]
+    fn every_formula_start_is_quoted_and_the_rest_kept() {
+        for formula in ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(csv_safe(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for plain in ["Uber 063015 SF**POOL**", "", "1+1", " =x", "'quoted"] {
+            assert_eq!(csv_safe(plain), plain, "{plain:?}");
+        }
+    }
 }

@@ -55,6 +55,8 @@ mod links;
 mod locks;
 pub mod mode;
 pub mod paths;
+pub mod qr;
+pub mod redact;
 pub mod settings;
 
 /// The offline Plaid sandbox, for front ends that serve it standalone (`coffer-cli sandbox
@@ -72,8 +74,9 @@ pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenView};
 pub use coffer::{Coffer, CofferConfig, OFFLINE_CLIENT_ID, OpenOptions};
 pub use coffer_plaid::{Credentials, Secret};
 pub use error::{AppError, ErrorCode, PlaidErrorInfo, Result};
+pub use links::{CONSENT_WARNING_DAYS, HOSTED_LINK_URL_LIFETIME_SECS};
 pub use mode::{LINK_SCRIPT_URL, Mode};
-pub use settings::{EnvConfig, Settings, SettingsInput, SettingsView};
+pub use settings::{EnvConfig, Settings, SettingsInput, SettingsView, SignIn};
 pub use store::Store;
 pub use store::charts::{BalancePoint, BalanceSeries, ChartFilter, SpendingRow};
 pub use store::events::Event;

@@ -20,12 +20,16 @@ use crate::store::{self, now};
 use crate::validate;
 use crate::views::{
     AccountView, CreateLinkTokenInput, ExchangeInput, ExchangeOutput, HostedLinkPoll,
-    HostedLinkState, LinkErrorView, LinkHealth, LinkTokenView, LinkView, NewSandboxTransaction,
-    SandboxFaultInput,
+    HostedLinkState, LinkErrorView, LinkExitInput, LinkHealth, LinkTokenView, LinkView,
+    NewSandboxTransaction, SandboxFaultInput,
 };
 
 /// Name shown in Link.
 pub const CLIENT_NAME: &str = "Coffer";
+
+/// How long a Hosted Link address works: 30 minutes, time to finish on a phone after scanning
+/// its QR code, short enough that a leaked address is soon useless.
+pub const HOSTED_LINK_URL_LIFETIME_SECS: u32 = 30 * 60;
 
 /// SHA-256 of a public token, hex: what is kept to make the exchange idempotent.
 pub(crate) fn public_token_hash(token: &str) -> String {
@@ -155,7 +159,11 @@ impl Coffer {
             ..Default::default()
         };
         if input.hosted {
-            req.hosted_link = Some(LinkTokenHostedLink::default());
+            req.hosted_link = Some(LinkTokenHostedLink {
+                // Said, not left to Plaid's default (which depends on the delivery method).
+                url_lifetime_seconds: Some(HOSTED_LINK_URL_LIFETIME_SECS),
+                ..Default::default()
+            });
         }
         match &link {
             Some(link) => {
@@ -366,6 +374,11 @@ impl Coffer {
                 },
             )?;
             store::links::write::record_public_token(c, &hash, link_id)?;
+            let consent = accounts
+                .item
+                .consent_expiration_time
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            store::links::write::set_consent_expiration(c, link_id, consent.as_deref())?;
             store_accounts(
                 c,
                 link_id,
@@ -442,7 +455,10 @@ impl Coffer {
         let link = self.link(link_id)?;
         let token = self.access_token(&link).await?;
         let item = match self.inner.plaid.item_get(&token).await {
-            Ok(r) => r,
+            Ok(r) => {
+                store_consent(&self.inner.store, link.id, &r.item)?;
+                r
+            }
             Err(e) => {
                 let err = AppError::from_plaid(CONTEXT, e).with_link(link.id);
                 self.record_failure(&link, "update_failed", &err);
@@ -512,80 +528,126 @@ impl Coffer {
             .link_token_get(link_token)
             .await
             .map_err(|e| AppError::from_plaid("failed to read the Link session", e))?;
+        // Only the newest session counts: an earlier one that the person closed says nothing
+        // about the one they may have opened since (Plaid lists both, unfinished ones too).
         let sessions = resp.link_sessions.unwrap_or_default();
-        for s in &sessions {
-            let result = s
-                .results
-                .as_ref()
-                .and_then(|r| r.item_add_results.first())
-                .map(|r| {
+        let pending = HostedLinkPoll {
+            state: HostedLinkState::Pending,
+            link_id: None,
+            error: None,
+        };
+        let Some(session) = newest_session(&sessions) else {
+            return Ok(pending);
+        };
+        let added = session
+            .results
+            .as_ref()
+            .and_then(|r| r.item_add_results.first())
+            .map(|r| {
+                (
+                    r.public_token.clone(),
+                    r.institution.clone(),
+                    r.accounts.clone(),
+                )
+            })
+            .or_else(|| {
+                session.on_success.as_ref().map(|o| {
                     (
-                        r.public_token.clone(),
-                        r.institution.clone(),
-                        r.accounts.clone(),
+                        o.public_token.clone(),
+                        o.metadata.institution.clone(),
+                        o.metadata.accounts.clone(),
                     )
                 })
-                .or_else(|| {
-                    s.on_success.as_ref().map(|o| {
-                        (
-                            o.public_token.clone(),
-                            o.metadata.institution.clone(),
-                            o.metadata.accounts.clone(),
-                        )
-                    })
-                });
-            if let Some((public_token, institution, accounts)) = result {
-                let link_id = match cached.link_id {
-                    Some(id) => {
-                        let ids: Vec<String> =
-                            accounts.iter().filter_map(|a| a.id.clone()).collect();
-                        self.finish_update(id, (!ids.is_empty()).then_some(ids))
-                            .await?;
-                        id
-                    }
-                    None => {
-                        let ids: Vec<String> =
-                            accounts.iter().filter_map(|a| a.id.clone()).collect();
-                        let inst_id = institution.as_ref().and_then(|i| i.institution_id.clone());
-                        let inst_name = institution.as_ref().and_then(|i| i.name.clone());
-                        self.exchange(
-                            &public_token,
-                            inst_id,
-                            inst_name,
-                            (!ids.is_empty()).then_some(&ids[..]),
-                        )
-                        .await?
-                        .link_id
-                    }
-                };
-                return Ok(HostedLinkPoll {
-                    state: HostedLinkState::Success,
-                    link_id: Some(link_id),
-                    error: None,
-                });
+            });
+        let exit = session.exit.as_ref().or(session.on_exit.as_ref());
+        let link_id = match (cached.link_id, added, exit) {
+            // Update mode: the Item is repaired, nothing to exchange. Plaid finishes such a
+            // session without `item_add_results`; a finish with no exit is its success.
+            (Some(id), Some((_, _, accounts)), _) => {
+                let ids: Vec<String> = accounts.iter().filter_map(|a| a.id.clone()).collect();
+                self.finish_update(id, (!ids.is_empty()).then_some(ids))
+                    .await?;
+                id
             }
-        }
-        if let Some(exit) = sessions
-            .iter()
-            .find_map(|s| s.exit.as_ref().or(s.on_exit.as_ref()))
-        {
-            return Ok(HostedLinkPoll {
-                state: HostedLinkState::Exited,
-                link_id: None,
-                error: exit.error.as_ref().map(|e| crate::error::PlaidErrorInfo {
+            (Some(id), None, None) if session.finished_at.is_some() => {
+                self.finish_update(id, None).await?;
+                id
+            }
+            (None, Some((public_token, institution, accounts)), _) => {
+                let ids: Vec<String> = accounts.iter().filter_map(|a| a.id.clone()).collect();
+                let inst_id = institution.as_ref().and_then(|i| i.institution_id.clone());
+                let inst_name = institution.as_ref().and_then(|i| i.name.clone());
+                self.exchange(
+                    &public_token,
+                    inst_id,
+                    inst_name,
+                    (!ids.is_empty()).then_some(&ids[..]),
+                )
+                .await?
+                .link_id
+            }
+            (_, None, Some(exit)) => {
+                let error = exit.error.as_ref().map(|e| crate::error::PlaidErrorInfo {
                     error_type: e.error_type.to_string(),
                     error_code: e.error_code.clone(),
                     display_message: e.display_message.clone(),
                     request_id: e.request_id.clone(),
                     status: e.status.unwrap_or(400),
-                }),
-            });
-        }
+                });
+                if let Some(e) = &error {
+                    self.retire_link_token(link_token, &e.error_code)?;
+                }
+                return Ok(HostedLinkPoll {
+                    state: HostedLinkState::Exited,
+                    link_id: None,
+                    error,
+                });
+            }
+            _ => return Ok(pending),
+        };
         Ok(HostedLinkPoll {
-            state: HostedLinkState::Pending,
-            link_id: None,
+            state: HostedLinkState::Success,
+            link_id: Some(link_id),
             error: None,
         })
+    }
+
+    /// `report_link_exit`: Link (embedded) closed. After an error Plaid wants a new token
+    /// (INVALID_LINK_TOKEN and the others), so one whose session ended in an error is never
+    /// handed out again by `create_link_token { useCache }`; a plain close keeps it reusable.
+    pub async fn report_link_exit(&self, input: LinkExitInput) -> Result<()> {
+        validate::link_token(&input.link_token)?;
+        if let Some(code) = &input.error_code {
+            validate::token_like("errorCode", code, 100)?;
+        }
+        let known = self
+            .inner
+            .store
+            .read(|c| store::link_tokens::read::get(c, &input.link_token))?
+            .is_some();
+        if !known {
+            return Err(AppError::invalid("unknown link token"));
+        }
+        match &input.error_code {
+            Some(code) => self.retire_link_token(&input.link_token, code),
+            None => Ok(()),
+        }
+    }
+
+    /// Marks a cached token spent after its session ended in `error_code`, with an event.
+    fn retire_link_token(&self, link_token: &str, error_code: &str) -> Result<()> {
+        let row = self.inner.store.write(|c| {
+            store::link_tokens::write::mark_used(c, link_token)?;
+            store::link_tokens::read::get(c, link_token)
+        })?;
+        self.event(NewEvent {
+            link_id: row.and_then(|r| r.link_id),
+            kind: "link_exited",
+            detail: "Link ended in an error; its token will not be reused",
+            error_code: Some(error_code),
+            ..Default::default()
+        });
+        Ok(())
     }
 
     /// One link as the UI shows it.
@@ -756,7 +818,11 @@ impl Coffer {
                 Ok(t) => t,
                 Err(_) => continue,
             };
-            match self.inner.plaid.item_get(&token).await {
+            let got = self.inner.plaid.item_get(&token).await;
+            if let Ok(r) = &got {
+                store_consent(&self.inner.store, link.id, &r.item)?;
+            }
+            match got {
                 Ok(r) => match &r.item.error {
                     Some(pe) => {
                         let err = AppError::from_plaid(
@@ -979,6 +1045,7 @@ impl Coffer {
             times: input.times,
             delay_ms: input.delay_ms,
             drop_connection: input.drop_connection,
+            retry_after_secs: None,
         };
         spec.validate().map_err(AppError::invalid)?;
         self.with_embedded_sandbox(|sb| sb.add_fault(spec))?
@@ -1127,6 +1194,48 @@ fn view_of(c: &rusqlite::Connection, l: LinkRow) -> Result<LinkView> {
             request_id: l.last_error_request_id,
             at: l.last_error_at,
         }),
+        reconnect_before: l
+            .consent_expires_at
+            .as_deref()
+            .and_then(|at| reconnect_before(at, chrono::Utc::now())),
+        consent_expires_at: l.consent_expires_at,
         created_at: l.created_at,
     })
+}
+
+/// How long before a consent ends the person is asked to reconnect.
+pub const CONSENT_WARNING_DAYS: i64 = 7;
+
+/// The day to reconnect before (`YYYY-MM-DD`, UTC) when consent ends at `expires_at` within
+/// [`CONSENT_WARNING_DAYS`] of `now` (or has ended); `None` otherwise.
+pub(crate) fn reconnect_before(
+    expires_at: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    let at = chrono::DateTime::parse_from_rfc3339(expires_at).ok()?;
+    (at <= now + chrono::Duration::days(CONSENT_WARNING_DAYS))
+        .then(|| at.with_timezone(&chrono::Utc).date_naive().to_string())
+}
+
+/// Stores what `/item/get` (or `/accounts/get`'s `item`) says of a link's consent.
+pub(crate) fn store_consent(
+    store: &crate::store::Store,
+    link_id: i64,
+    item: &coffer_plaid::Item,
+) -> Result<()> {
+    let at = item
+        .consent_expiration_time
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    store.write(|c| store::links::write::set_consent_expiration(c, link_id, at.as_deref()))?;
+    Ok(())
+}
+
+/// The session started last (Plaid lists them in no promised order); on equal start times,
+/// the one listed last.
+fn newest_session(sessions: &[coffer_plaid::LinkSession]) -> Option<&coffer_plaid::LinkSession> {
+    sessions
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, s)| (s.started_at, *i))
+        .map(|(_, s)| s)
 }

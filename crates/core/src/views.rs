@@ -30,6 +30,132 @@ pub struct CreateLinkTokenInput {
     pub hosted: bool,
 }
 
+/// `report_link_exit` input: embedded Link's `onExit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkExitInput {
+    /// The token the session was opened with.
+    pub link_token: String,
+    /// Plaid's `error_code` when Link ended in an error (`INVALID_LINK_TOKEN`, ...).
+    #[serde(default)]
+    pub error_code: Option<String>,
+}
+
+/// `open_link` input: embedded Link in its own window, for a new link or update mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct OpenLinkInput {
+    /// Update mode for this link (Reconnect, Add accounts).
+    pub link_id: Option<i64>,
+    /// Update mode: let the person add accounts.
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub account_selection: bool,
+}
+
+/// `link_session` output: what the Link window needs to open Plaid Link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct LinkSessionView {
+    /// The link token for `Plaid.create`.
+    pub link_token: String,
+    /// The Link script of the mode (Plaid's CDN, or the offline stand-in).
+    pub script_url: String,
+}
+
+/// `link_exit` input: Link's `onExit`, as the Link window saw it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct LinkExitReport {
+    /// Plaid's `error_code`, when Link ended in an error.
+    pub error_code: Option<String>,
+    /// Plaid's `error_type`.
+    pub error_type: Option<String>,
+    /// Plaid's `display_message`, for the person.
+    pub display_message: Option<String>,
+    /// `metadata.request_id`.
+    pub request_id: Option<String>,
+    /// The Link script could not be loaded (the loader's message): Link never opened.
+    pub load_error: Option<String>,
+}
+
+/// How embedded Link ended (the `link:ended` event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum LinkOutcome {
+    /// Linked (exchanged) or repaired (update mode).
+    Success,
+    /// The person closed Link, or Link ended in an error (`error` says which).
+    Exit,
+    /// Link succeeded but saving the link failed (`error`).
+    Failed,
+    /// The bank signs people in on its own site: continue as Hosted Link in the browser.
+    Handoff,
+}
+
+/// The `link:ended` event's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct LinkEnded {
+    /// How it ended.
+    pub outcome: LinkOutcome,
+    /// The link made or repaired (success).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub link_id: Option<i64>,
+    /// The institution, when Link said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub institution_name: Option<String>,
+    /// Why it failed (exit with an error, failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub error: Option<ErrorView>,
+    /// One sentence for the person (handoff: why the browser).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub message: Option<String>,
+}
+
+/// `open_hosted_link` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct OpenedInBrowser {
+    /// Whether a browser took the address.
+    pub opened: bool,
+    /// When not: one sentence for the person (show the address, a Copy button, a QR code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub message: Option<String>,
+}
+
+/// `qr_code` input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QrCodeInput {
+    /// What to encode (at most 2048 characters).
+    pub text: String,
+}
+
+/// A QR code to draw as one SVG path: `<svg viewBox="0 0 size size"><path d={path}/></svg>`
+/// (the quiet zone included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct QrCodeView {
+    /// Width and height in modules.
+    pub size: u32,
+    /// The dark modules, as SVG path data.
+    pub path: String,
+}
+
 /// `create_link_token` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -146,6 +272,11 @@ pub struct LinkView {
     pub last_sync_status: Option<String>,
     /// Last error.
     pub last_error: Option<LinkErrorView>,
+    /// When the person's consent to share this Item's data ends (`/item/get`'s
+    /// `consent_expiration_time`, RFC 3339), if the bank sets one.
+    pub consent_expires_at: Option<String>,
+    /// The day (YYYY-MM-DD) to reconnect before: set when the consent ends within 7 days.
+    pub reconnect_before: Option<String>,
     /// Created.
     pub created_at: String,
 }
@@ -407,6 +538,31 @@ pub struct ExportInput {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub filter: ListTransactionsInput,
+}
+
+/// The desktop's `export_transactions` input: no path, the shell asks the person for one in
+/// the system's save dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportRequest {
+    /// Format.
+    pub format: ExportFormat,
+    /// Which transactions (limit/offset ignored).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
+    pub filter: ListTransactionsInput,
+}
+
+/// The desktop's `export_transactions` output (`null` when the person cancelled the dialog).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedFile {
+    /// Rows written.
+    pub rows: u64,
+    /// Where, as chosen in the dialog.
+    pub path: String,
 }
 
 /// `export_transactions` output.

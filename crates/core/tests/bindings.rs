@@ -78,6 +78,17 @@ fn roots(r: &mut Render<'_>) {
     r.add::<ErrorCode>();
     // Links.
     r.add::<CreateLinkTokenInput>();
+    r.add::<LinkExitInput>();
+    r.add::<OpenLinkInput>();
+    r.add::<LinkSessionView>();
+    r.add::<LinkExitReport>();
+    r.add::<LinkEnded>();
+    r.add::<OpenedInBrowser>();
+    r.add::<QrCodeInput>();
+    r.add::<QrCodeView>();
+    r.add::<SignIn>();
+    r.add::<ExportRequest>();
+    r.add::<ExportedFile>();
     r.add::<LinkTokenView>();
     r.add::<ExchangeInput>();
     r.add::<ExchangeOutput>();

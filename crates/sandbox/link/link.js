@@ -165,6 +165,7 @@
       S.sessionId = b.link_session_id;
       S.startedAt = b.started_at;
       S.clientName = b.client_name || 'This application';
+      S.bankOrigin = b.bank_origin || null;
       S.update = b.update;
       S.institutions = b.institutions || [];
       if (S.update) S.institution = S.update.institution;
@@ -373,11 +374,19 @@
   var popup = null;
   var popupTimer = null;
 
+  // A bank that signs people in on its own site has its page on another origin (as a real
+  // bank's page is not Plaid's); the others use the sandbox's page, as Plaid Sandbox's do.
+  function ownSite() {
+    return !!(S.institution && S.institution.oauth_on_own_site && S.bankOrigin);
+  }
+
   function oauthUrl(mode) {
-    return '/link/oauth?mode=' + mode + '&state=' + encodeURIComponent(S.oauthState) +
+    var page = ownSite() ? S.bankOrigin + '/oauth/authorize' : '/link/oauth';
+    return page + '?mode=' + mode + '&state=' + encodeURIComponent(S.oauthState) +
       '&institution_id=' + encodeURIComponent(S.institution.institution_id) +
       '&institution=' + encodeURIComponent(S.institution.name) +
-      '&app=' + encodeURIComponent(S.clientName);
+      '&app=' + encodeURIComponent(S.clientName) +
+      (ownSite() ? '&origin=' + encodeURIComponent(location.origin) : '');
   }
 
   function startOAuth(v) {
@@ -385,7 +394,7 @@
     if (HOSTED) {
       emit('OPEN_OAUTH', { view_name: 'OAUTH' });
       saveHosted();
-      location.assign(oauthUrl('redirect') + '&return=' + encodeURIComponent(location.pathname));
+      location.assign(oauthUrl('redirect') + '&return=' + encodeURIComponent(ownSite() ? location.origin + location.pathname : location.pathname));
       return;
     }
     // Called straight from the click, as Plaid's SDK does: a pop-up needs the user gesture.
@@ -470,8 +479,9 @@
     var d = e.data;
     if (!d || typeof d !== 'object') return;
     if (d.source === 'coffer-link-oauth') {
-      // Only the bank window we opened, on this origin, for this attempt.
-      if (e.origin !== location.origin || !popup || e.source !== popup || d.state !== S.oauthState) return;
+      // Only the bank window we opened, on its origin, for this attempt.
+      var bankOrigin = ownSite() ? S.bankOrigin : location.origin;
+      if (e.origin !== bankOrigin || !popup || e.source !== popup || d.state !== S.oauthState) return;
       stopPopup();
       oauthResult(d.result === 'authorized' ? 'authorized' : 'denied');
       return;

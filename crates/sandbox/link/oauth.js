@@ -11,12 +11,25 @@
   var bank = p.get('institution') || 'Sandbox bank';
   var app = p.get('app') || 'the app';
   var back = p.get('return') || '';
+  // Link's origin when this page is on the bank's own site (another origin), else this one.
+  var linkOrigin = p.get('origin') || location.origin;
+
+  // Where redirect mode may go back to: a Hosted Link page of the sandbox, on this origin or
+  // (from the bank's own site) on a loopback sandbox origin. Never anywhere else.
+  function backUrl() {
+    if (/^\/link\/hosted\/[A-Za-z0-9_-]{1,64}$/.test(back)) return back;
+    var u;
+    try { u = new URL(back); } catch (e) { return null; }
+    if (u.protocol !== 'http:' || u.hostname !== '127.0.0.1' || u.search || u.hash) return null;
+    return /^\/link\/hosted\/[A-Za-z0-9_-]{1,64}$/.test(u.pathname) ? u.origin + u.pathname : null;
+  }
 
   function decide(result) {
     if (mode === 'redirect') {
-      // Only back to a Hosted Link page of this sandbox (no open redirect).
-      if (!/^\/link\/hosted\/[A-Za-z0-9_-]{1,64}$/.test(back)) return;
-      location.replace(back + '?oauth_state_id=' + encodeURIComponent(state) + '&result=' + result);
+      // Only back to a Hosted Link page of the sandbox (no open redirect).
+      var to = backUrl();
+      if (!to) return;
+      location.replace(to + '?oauth_state_id=' + encodeURIComponent(state) + '&result=' + result);
       return;
     }
     var opener = window.opener;
@@ -26,7 +39,8 @@
       document.getElementById('lost-title').focus();
       return;
     }
-    opener.postMessage({ source: 'coffer-link-oauth', state: state, result: result }, location.origin);
+    var target = /^http:\/\/127\.0\.0\.1:\d+$/.test(linkOrigin) ? linkOrigin : location.origin;
+    opener.postMessage({ source: 'coffer-link-oauth', state: state, result: result }, target);
     document.getElementById('ask').hidden = true;
     document.getElementById('sent').hidden = false;
     window.close();

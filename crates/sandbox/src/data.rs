@@ -349,7 +349,40 @@ pub static INSTITUTIONS: &[Institution] = &[
         "#004977",
         Health::Healthy
     ),
+    // Coffer's own test banks (ids outside Plaid's range), for behaviour Plaid's Sandbox
+    // institutions do not show: see OWN_SITE_OAUTH and SHORT_CONSENT below.
+    ins!(
+        "ins_900001",
+        "Wombat Federal (signs in on its own site)",
+        ALL_PRODUCTS,
+        US,
+        &["011401534"],
+        true,
+        "https://www.plaid.com",
+        "#6b4f2a",
+        Health::Healthy
+    ),
+    ins!(
+        "ins_900002",
+        "Quokka Savings (consent ends in 5 days)",
+        ALL_PRODUCTS,
+        US,
+        &["011401535"],
+        true,
+        "https://www.plaid.com",
+        "#2f6b3a",
+        Health::Healthy
+    ),
 ];
+
+/// OAuth institutions whose authorization page lives on the bank's own origin (the
+/// sandbox's second listener, [`crate::Sandbox::bank_url`]), as a real bank's does, rather
+/// than on Plaid's (the sandbox's own origin, like Plaid Sandbox's `cdn.plaid.com` page).
+pub const OWN_SITE_OAUTH: &[&str] = &["ins_900001"];
+
+/// Institutions whose consent ends sooner than [`crate::state::LOGIN_LIFETIME_DAYS`], in
+/// days after the login: `/item/get`'s `consent_expiration_time` is then close at once.
+pub const SHORT_CONSENT: &[(&str, i64)] = &[("ins_900002", 5)];
 
 /// Looks an institution up by id.
 pub fn institution(id: &str) -> Option<&'static Institution> {

@@ -100,6 +100,7 @@ pub mod error;
 
 mod api;
 mod conn;
+mod control_guard;
 mod data;
 mod faults;
 mod ids;
@@ -174,6 +175,10 @@ impl Sandbox {
         };
         let listener = tokio::net::TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
+        // The "bank's own site" for OAuth institutions that sign people in there: another
+        // origin on the same loopback address, as a real bank's page is not Plaid's.
+        let bank_listener = tokio::net::TcpListener::bind((bind.ip(), 0)).await?;
+        let bank_addr = bank_listener.local_addr()?;
         let (stop, stop_rx) = watch::channel(false);
         let webhooks = Arc::new(webhooks::Webhooks::new(
             config.webhook_retry.clone(),
@@ -189,7 +194,18 @@ impl Sandbox {
             faults: faults::Faults::default(),
             exchanges: Mutex::new(Vec::new()),
             url: format!("http://{addr}"),
+            bank_url: format!("http://{bank_addr}"),
             webhooks,
+        });
+        let mut bank_stop = stop_rx.clone();
+        let bank = link_ui::bank_routes().with_state(app.clone());
+        tokio::spawn(async move {
+            let serve = axum::serve(bank_listener, bank).with_graceful_shutdown(async move {
+                let _ = bank_stop.changed().await;
+            });
+            if let Err(e) = serve.await {
+                tracing::warn!("sandbox bank pages stopped: {e}");
+            }
         });
         let mut server_stop = stop_rx;
         let service = api::router(app.clone()).into_make_service_with_connect_info::<ConnHandle>();
@@ -214,6 +230,12 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         self.app.url.clone()
+    }
+
+    /// The origin of the OAuth bank pages that live on the bank's own site
+    /// ([`data::OWN_SITE_OAUTH`]): `http://127.0.0.1:OTHER_PORT`.
+    pub fn bank_url(&self) -> String {
+        self.app.bank_url.clone()
     }
 
     /// The bound address.

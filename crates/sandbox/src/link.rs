@@ -238,15 +238,18 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
         });
         let exit_obj = json!({ "error": err_json, "metadata": metadata });
         if let Some(lt) = st.link_tokens.get_mut(token) {
-            lt.sessions.push(json!({
-                "link_session_id": session_id,
-                "started_at": started_at,
-                "finished_at": at,
-                "exit": exit_obj,
-                "on_exit": exit_obj,
-                "results": null,
-                "events": events,
-            }));
+            record_session(
+                lt,
+                json!({
+                    "link_session_id": session_id,
+                    "started_at": started_at,
+                    "finished_at": at,
+                    "exit": exit_obj,
+                    "on_exit": exit_obj,
+                    "results": null,
+                    "events": events,
+                }),
+            );
         }
         json!({ "error": error.map(|e| e.to_link_json()), "metadata": metadata })
     };
@@ -291,6 +294,7 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
             .iter()
             .any(|w| *w == data::ACCOUNTS[s].mask || *w == data::account_id(seed, s))
     };
+    let repairing = update_item.is_some();
     let (item_id, seed, slots, hooks) = match update_item {
         Some(id) => {
             let item = st
@@ -384,28 +388,52 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
             ),
         ]
     });
+    // Update mode repairs an Item rather than adding one: Plaid's session then finishes with
+    // no `item_add_results` (the onSuccess public token needs no exchange).
+    let item_add_results = if repairing {
+        json!([])
+    } else {
+        json!([{ "public_token": public_token, "accounts": accounts, "institution": institution }])
+    };
     if let Some(lt) = st.link_tokens.get_mut(token) {
-        lt.sessions.push(json!({
-            "link_session_id": session_id,
-            "started_at": started_at,
-            "finished_at": at,
-            "results": {
-                "item_add_results": [{ "public_token": public_token, "accounts": accounts, "institution": institution }],
-                "cra_item_add_results": [],
-                "cra_update_results": [],
-                "bank_income_results": [],
-                "payroll_income_results": [],
-                "document_income_results": null,
-            },
-            "on_success": { "public_token": public_token, "metadata": metadata },
-            "exit": null,
-            "events": events,
-        }));
+        record_session(
+            lt,
+            json!({
+                "link_session_id": session_id,
+                "started_at": started_at,
+                "finished_at": at,
+                "results": {
+                    "item_add_results": item_add_results,
+                    "cra_item_add_results": [],
+                    "cra_update_results": [],
+                    "bank_income_results": [],
+                    "payroll_income_results": [],
+                    "document_income_results": null,
+                },
+                "on_success": if repairing { Value::Null } else { json!({ "public_token": public_token, "metadata": metadata }) },
+                "exit": null,
+                "events": events,
+            }),
+        );
     }
     drop(st);
     app.touch();
     app.send_webhooks(hooks);
     Ok(json!({ "public_token": public_token, "metadata": metadata }))
+}
+
+/// Records a finished session: in place of the same session's unfinished entry (listed since
+/// Link opened), else as a new one.
+fn record_session(lt: &mut LinkToken, session: Value) {
+    let id = &session["link_session_id"];
+    match lt
+        .sessions
+        .iter_mut()
+        .find(|s| &s["link_session_id"] == id && s["finished_at"].is_null())
+    {
+        Some(open) => *open = session,
+        None => lt.sessions.push(session),
+    }
 }
 
 /// Appends events (e.g. `HANDOFF`, seen after the Item was linked) to a recorded session.
@@ -452,6 +480,7 @@ fn institution_json(i: &Institution) -> Value {
         "institution_id": i.id,
         "name": i.name,
         "oauth": i.oauth,
+        "oauth_on_own_site": data::OWN_SITE_OAUTH.contains(&i.id),
         "status": health_name(i.health),
         "primary_color": i.primary_color,
     })
@@ -549,15 +578,32 @@ pub(crate) fn ui_init(
         })
         .map(institution_json)
         .collect();
-    Ok(json!({
+    let out = json!({
         "link_token": token,
         "link_session_id": uuid::Uuid::new_v4().to_string(),
         "started_at": rfc3339(now),
         "client_name": lt.client_name,
         "hosted": lt.hosted_link_url.is_some(),
+        "bank_origin": app.bank_url,
         "update": update,
         "institutions": institutions,
-    }))
+    });
+    // Like Plaid, `/link/token/get` lists a session from the moment Link opens, unfinished
+    // (`finished_at: null`) until it ends: a poller sees that the person is at it again.
+    let token = token.clone();
+    drop(st);
+    if let Some(lt) = app.state().link_tokens.get_mut(&token) {
+        lt.sessions.push(json!({
+            "link_session_id": out["link_session_id"],
+            "started_at": out["started_at"],
+            "finished_at": null,
+            "results": null,
+            "exit": null,
+            "events": [],
+        }));
+    }
+    app.touch();
+    Ok(out)
 }
 
 /// The person picked an institution: its details, or the error Link shows for it.

@@ -8,6 +8,8 @@
 //!   pop-up by the iframe (reporting back through `window.opener`) or in the same tab by Hosted
 //!   Link.
 //! - `GET /link/assets/<file>`: the pages' JS and CSS.
+//! - On the second listener ("the bank's own site", another origin): `GET /oauth/authorize`,
+//!   the same authorization page for banks that sign people in on their own site.
 //! - `POST /_link/ui/{init,select,credentials,finish,events}`: what the pages ask the sandbox;
 //!   every one calls a function of [`crate::link`], the one place Link touches the state.
 //!
@@ -62,6 +64,19 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/link/hosted/{id}", get(hosted_page))
         .route("/link/oauth", get(oauth_page))
         .route("/link/assets/{file}", get(asset))
+}
+
+/// The bank's own site (served on the sandbox's second listener, another origin): the OAuth
+/// authorization page of [`crate::data::OWN_SITE_OAUTH`] institutions and its files.
+pub(crate) fn bank_routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/oauth/authorize", get(oauth_page))
+        .route("/link/assets/{file}", get(asset))
+}
+
+/// The stand-in's calls back to the server (behind the control guard: JSON, loopback Host).
+pub(crate) fn control_routes() -> Router<Arc<App>> {
+    Router::new()
         .route("/_link/ui/init", post(init))
         .route("/_link/ui/select", post(select))
         .route("/_link/ui/credentials", post(credentials))

@@ -236,9 +236,7 @@ impl Item {
 
     /// The Item's current error, if any (login expiry included).
     pub fn current_error(&self, now: DateTime<Utc>) -> Option<ApiError> {
-        if self.login_required
-            || now >= self.login_valid_from + chrono::Duration::days(LOGIN_LIFETIME_DAYS)
-        {
+        if self.login_required || now >= self.login_expires_at() {
             return Some(ApiError::code("ITEM_LOGIN_REQUIRED"));
         }
         None
@@ -246,7 +244,15 @@ impl Item {
 
     /// When the current login lapses into `ITEM_LOGIN_REQUIRED`.
     pub fn login_expires_at(&self) -> DateTime<Utc> {
-        self.login_valid_from + chrono::Duration::days(LOGIN_LIFETIME_DAYS)
+        self.login_valid_from + chrono::Duration::days(self.login_lifetime_days())
+    }
+
+    /// Days a login lasts at this Item's institution.
+    fn login_lifetime_days(&self) -> i64 {
+        data::SHORT_CONSENT
+            .iter()
+            .find(|(id, _)| *id == self.institution_id)
+            .map_or(LOGIN_LIFETIME_DAYS, |(_, days)| *days)
     }
 
     /// Consent-based Items (OAuth institutions and every UK/EU one) report the login lapse as

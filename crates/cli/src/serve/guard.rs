@@ -103,7 +103,7 @@ pub async fn require_token(State(state): State<ApiState>, req: Request, next: Ne
 }
 
 /// A JSON request body. An empty body means "no options" (`T::default()`); anything else must
-/// be `application/json` and parse as `T`.
+/// be `application/json`, a JSON object, and parse as `T`.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -153,7 +153,23 @@ where
                 "send the body as JSON with `Content-Type: application/json`",
             ));
         }
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+        // serde reads a struct from a JSON array too (`[]` would pass as "no options"); the
+        // OpenAPI document says every body is an object, so nothing else is taken.
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::http(
+                StatusCode::BAD_REQUEST,
+                "INVALID_JSON",
+                format!("the request body is not JSON: {}", clip_error(&e)),
+            )
+        })?;
+        if !value.is_object() {
+            return Err(ApiError::http(
+                StatusCode::BAD_REQUEST,
+                "INVALID_JSON",
+                "the request body must be a JSON object (or empty)",
+            ));
+        }
+        serde_json::from_value(value).map(JsonBody).map_err(|e| {
             ApiError::http(
                 StatusCode::BAD_REQUEST,
                 "INVALID_JSON",

@@ -134,6 +134,12 @@ pub struct Link {
     pub last_sync_status: Option<String>,
     /// Last error.
     pub last_error: Option<LinkError>,
+    /// When the person's consent to share this Item's data ends (RFC 3339), if the bank sets
+    /// one.
+    pub consent_expires_at: Option<String>,
+    /// Set when that consent ends within 7 days: reconnect (update mode) before this day.
+    #[schema(format = Date)]
+    pub reconnect_before: Option<String>,
     /// Created (RFC 3339).
     pub created_at: String,
 }
@@ -311,6 +317,8 @@ fn link(l: LinkView) -> Link {
             request_id: e.request_id,
             at: e.at,
         }),
+        consent_expires_at: l.consent_expires_at,
+        reconnect_before: l.reconnect_before,
         created_at: l.created_at,
     }
 }

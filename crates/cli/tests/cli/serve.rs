@@ -721,6 +721,30 @@ fn tokens_host_cors_and_bodies_are_checked() {
                 a.body
             );
         }
+        // serde reads a struct from an array: `[]` used to pass as "no options" on the routes
+        // whose body is optional. The document allows only an object (or nothing).
+        for route in ["link-token", "sync", "exchange"] {
+            for body in ["[]", "[true]", "null", "1", "\"x\""] {
+                let a = answer(
+                    s.http
+                        .post(format!("{}/api/v1/banking/{route}", s.url))
+                        .bearer_auth(&s.token)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("send"),
+                )
+                .await;
+                s.conforms("post", &format!("/api/v1/banking/{route}"), &a);
+                assert_eq!(
+                    (a.status, a.body["code"].as_str()),
+                    (400, Some("INVALID_JSON")),
+                    "{route} {body}: {}",
+                    a.body
+                );
+            }
+        }
         let quoted = answer(
             send(
                 b"{\"account_ids\": \"public-sandbox-secretish\"}".to_vec(),
@@ -859,5 +883,37 @@ fn openapi_document_is_committed_and_served() {
             .keys()
             .collect();
         assert_eq!(paths.len(), 9, "every route is documented: {paths:?}");
+    });
+}
+
+/// A bank whose consent ends within 7 days: `GET links` says `reconnect_before`, in the shape
+/// the document gives it.
+#[test]
+fn links_say_when_to_reconnect_before_a_consent_ends() {
+    runtime().block_on(async {
+        let home = Home::new();
+        // Linked by the CLI on the same data directory (the sandbox's Quokka Savings: 5 days).
+        home.json(&["link", "--sandbox", "ins_900002"]);
+        home.json(&["link", "--sandbox", "ins_109508"]);
+        let s = Server::start(&home, &[]).await;
+        let a = s.get("/api/v1/banking/links").await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        let links = a.body["links"].as_array().expect("links");
+        let soon = links
+            .iter()
+            .find(|l| l["institution_id"] == "ins_900002")
+            .expect("Quokka");
+        let day = soon["reconnect_before"].as_str().expect("reconnect_before");
+        let expected = (chrono::Utc::now() + chrono::Duration::days(5)).date_naive();
+        assert_eq!(day, expected.to_string(), "{soon}");
+        assert!(soon["consent_expires_at"].is_string(), "{soon}");
+        let plain = links
+            .iter()
+            .find(|l| l["institution_id"] == "ins_109508")
+            .expect("Platypus");
+        assert!(
+            plain["reconnect_before"].is_null() && plain["consent_expires_at"].is_null(),
+            "{plain}"
+        );
     });
 }

@@ -102,10 +102,13 @@ pub struct LinkRow {
     pub last_error_request_id: Option<String>,
     /// When the last error happened.
     pub last_error_at: Option<String>,
+    /// When the person's consent to share this Item ends (RFC 3339), if the bank sets one.
+    pub consent_expires_at: Option<String>,
 }
 
 const COLUMNS: &str = "id, item_id, institution_id, institution_name, name, status, products, cursor, created_at, \
-     last_sync_at, last_sync_status, last_error_code, last_error_request_id, last_error_at";
+     last_sync_at, last_sync_status, last_error_code, last_error_request_id, last_error_at, \
+     consent_expires_at";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LinkRow> {
     let status: String = r.get(5)?;
@@ -125,6 +128,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LinkRow> {
         last_error_code: r.get(11)?,
         last_error_request_id: r.get(12)?,
         last_error_at: r.get(13)?,
+        consent_expires_at: r.get(14)?,
     })
 }
 
@@ -263,6 +267,14 @@ pub mod write {
                  status = CASE WHEN status = 'ARCHIVED' THEN status ELSE 'ACTIVE' END, updated_at = ?2
              WHERE id = ?1",
             params![id, now()],
+        )?)
+    }
+
+    /// Records when the Item's consent ends (`None`: the bank sets no end).
+    pub fn set_consent_expiration(c: &Connection, id: i64, at: Option<&str>) -> Result<usize> {
+        Ok(c.execute(
+            "UPDATE links SET consent_expires_at = ?2 WHERE id = ?1 AND consent_expires_at IS NOT ?2",
+            params![id, at],
         )?)
     }
 

@@ -311,4 +311,9 @@ CREATE TABLE api_tokens (
     revoked_at TEXT
 );
 "#,
+    // 9: when the person's consent to share an Item ends (`/item/get`'s
+    // `consent_expiration_time`), so the UI can say "reconnect before" in time.
+    r#"
+ALTER TABLE links ADD COLUMN consent_expires_at TEXT;
+"#,
 ];

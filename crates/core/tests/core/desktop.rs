@@ -40,7 +40,59 @@ fn sandbox_env(url: &str) -> EnvConfig {
         secret: Some(SECRET.into()),
         environment: Some(Mode::Sandbox),
         base_url: Some(url.into()),
+        // The local sandbox speaks plain http; real keys never may (below).
+        allow_http: true,
     }
+}
+
+#[tokio::test]
+async fn keys_are_never_sent_to_a_plain_http_url() {
+    let env = start("desk-http").await;
+    let url = env.sandbox.url();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    // COFFER_PLAID_URL on loopback with keys set, as from_process reads it: refused, and
+    // nothing is sent there (the sandbox sees no request with the secret).
+    let home = tempfile::tempdir().expect("dir");
+    let (vault, _) = test_vault("desk-http-env");
+    let err = Coffer::open_with(OpenOptions {
+        home: Some(home.path().to_path_buf()),
+        vault: Some(vault.clone()),
+        env: Some(EnvConfig {
+            allow_http: false,
+            ..sandbox_env(&url)
+        }),
+    })
+    .await
+    .expect_err("http with keys");
+    assert_eq!(err.code(), ErrorCode::NotConfigured, "{err}");
+    assert!(err.to_string().contains("https://"), "{err}");
+    assert!(!err.to_string().contains(SECRET), "{err}");
+    // test_connection from an offline app with keys typed in: the same rule.
+    let bare = open_env(
+        home.path(),
+        vault,
+        EnvConfig {
+            base_url: Some(url.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(bare.mode(), Mode::Offline);
+    let err = bare
+        .test_connection(
+            serde_json::from_value(json!({ "clientId": CLIENT_ID, "secret": SECRET }))
+                .expect("input"),
+        )
+        .await
+        .expect_err("typed keys to http");
+    assert_eq!(err.code(), ErrorCode::NotConfigured, "{err}");
+    // https is what real keys use (Plaid's own hosts by default).
+    let https = EnvConfig::default();
+    assert_eq!(
+        https.plaid_url(Mode::Production).expect("production"),
+        "https://production.plaid.com"
+    );
+    bare.shutdown().await;
 }
 
 #[tokio::test]
@@ -169,6 +221,7 @@ async fn test_connection_checks_keys_without_saving_them() {
         vault2.clone(),
         EnvConfig {
             base_url: Some(url.clone()),
+            allow_http: true,
             ..Default::default()
         },
     )
@@ -859,4 +912,64 @@ async fn data_revision_moves_with_another_process_commit() {
     other.remove_link(second, false).await.expect("remove");
     assert_ne!(c.data_revision().expect("revision"), r4, "a removed link");
     assert!(!r0.is_empty() && r0.len() <= 64);
+}
+
+#[tokio::test]
+async fn csv_export_neutralises_spreadsheet_formulas() {
+    let env = start("desk-csv").await;
+    let c = &env.coffer;
+    let dynamic = c
+        .sandbox_quick_link("ins_109508", "user_transactions_dynamic", "pass_good")
+        .await
+        .expect("dynamic link")
+        .link_id;
+    env.sync_ready(dynamic).await;
+    let day = chrono::Utc::now().date_naive().to_string();
+    // What a merchant (or whoever names a transfer) controls, as spreadsheets read it.
+    let names = [
+        "=HYPERLINK(x) zz csv",
+        "+1+1 zz csv",
+        "-2+3 zz csv",
+        "@SUM(A1) zz csv",
+    ];
+    // (A leading tab or carriage return cannot be sent as a sandbox description; the unit
+    // test in export.rs covers them.)
+    c.sandbox_add_transactions(
+        dynamic,
+        names.iter().map(|n| txn(&day, "1.00", n)).collect(),
+    )
+    .await
+    .expect("add");
+    c.sync_link(dynamic, None).await.expect("sync");
+    let exports = tempfile::tempdir().expect("exports dir");
+    let path = exports.path().join("formulas.csv");
+    c.export_transactions(
+        serde_json::from_value(json!({ "format": "csv", "path": path })).expect("input"),
+    )
+    .await
+    .expect("export");
+    // Read back by the csv crate's reader, as a spreadsheet would read the cells.
+    let mut reader = csv::Reader::from_path(&path).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (name_col, amount_col) = (col("name"), col("amount"));
+    let mut seen = 0;
+    for record in reader.records() {
+        let record = record.expect("record");
+        for (i, cell) in record.iter().enumerate() {
+            if i != amount_col {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "column {} starts a formula: {cell:?}",
+                    &headers[i]
+                );
+            }
+        }
+        let name = &record[name_col];
+        if let Some(original) = names.iter().find(|n| name == format!("'{n}")) {
+            seen += 1;
+            assert!(!original.is_empty());
+        }
+    }
+    assert_eq!(seen, names.len(), "each crafted name is exported, quoted");
 }

@@ -98,13 +98,14 @@ async fn link_list_sync_rename_remove() {
         .expect("by date");
     assert!(day.total > 0 && day.rows.iter().all(|t| t.date == d));
 
-    // Exports: exact amounts, every row.
+    // Exports: exact amounts, every row (outside the data directory, which refuses them).
+    let exports = tempfile::tempdir().expect("exports dir");
     for (format, ext) in [
         (ExportFormat::Csv, "csv"),
         (ExportFormat::Json, "json"),
         (ExportFormat::Ofx, "ofx"),
     ] {
-        let path = env.dir.path().join(format!("out.{ext}"));
+        let path = exports.path().join(format!("out.{ext}"));
         let out = env
             .coffer
             .export_transactions(ExportInput {

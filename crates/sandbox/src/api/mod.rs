@@ -51,6 +51,8 @@ pub(crate) struct App {
     pub exchanges: Mutex<Vec<Exchange>>,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// The OAuth bank pages' own origin (another port).
+    pub bank_url: String,
     /// Webhook signing key and delivery.
     pub webhooks: Arc<crate::webhooks::Webhooks>,
 }
@@ -279,16 +281,23 @@ static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
     ),
 ];
 
-/// The router: Plaid paths through [`dispatch`], plus the non-Plaid `/`, `/_faults`,
-/// `/_link/sessions` and the Link stand-in's pages (`link_ui`).
+/// The router: Plaid paths through [`dispatch`], plus the non-Plaid `/`, the control routes
+/// `/_faults`, `/_link/sessions` and `/_link/ui/*` (behind [`crate::control_guard`]), and the
+/// Link stand-in's pages (`link_ui`).
 pub(crate) fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/", get(health))
+    let control = Router::new()
         .route(
             "/_faults",
             post(add_fault).delete(clear_faults).get(list_faults),
         )
         .route("/_link/sessions", post(link::finish_session))
+        .merge(crate::link_ui::control_routes())
+        .route_layer(axum::middleware::from_fn(
+            crate::control_guard::control_guard,
+        ));
+    Router::new()
+        .route("/", get(health))
+        .merge(control)
         .merge(crate::link_ui::routes())
         .fallback(dispatch)
         .with_state(app)
@@ -390,7 +399,13 @@ async fn dispatch(
         if let Some(e) = action.error {
             let out = e.to_json(Some(&request_id), false);
             record(&app, path, &body, e.status, &out);
-            return json_response(e.status, &out);
+            let mut response = json_response(e.status, &out);
+            if let Some(secs) = action.retry_after_secs {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+            }
+            return response;
         }
     }
     let result = if app.config.state_path.is_some() {
