@@ -23,10 +23,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use coffer_cli::hosted;
 use coffer_core::sandbox::{Sandbox, SandboxConfig};
 use coffer_core::{
     AppError, Coffer, CreateLinkTokenInput, ExportFormat, ExportInput, ListTransactionsInput, Mode,
-    SettingsInput, SyncProgress,
+    SettingsInput, SignIn, SyncProgress,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -52,18 +53,32 @@ enum Cmd {
     Status,
     /// Linked institutions with their accounts and balances.
     Links,
-    /// Link an institution. Offline and sandbox modes only: `--sandbox INSTITUTION_ID`
-    /// links it straight away with test credentials (no browser needed).
+    /// Link a bank through Plaid's Hosted Link: prints its address (and a QR code), opens
+    /// the browser when there is one, waits until you finish, stores the link. Offline and
+    /// sandbox modes also take `--sandbox INSTITUTION_ID`: linked at once with test
+    /// credentials, no browser.
     Link {
-        /// Institution to link (e.g. ins_109508, First Platypus Bank).
+        /// Institution to link straight away with test credentials (e.g. ins_109508).
         #[arg(long, value_name = "INSTITUTION_ID")]
-        sandbox: String,
+        sandbox: Option<String>,
+        /// Print the address only; do not try to open a browser.
+        #[arg(long)]
+        no_browser: bool,
         /// Sandbox username (user_good, user_transactions_dynamic, ...).
         #[arg(long, default_value = "user_good")]
         username: String,
         /// Sandbox password (pass_good, or error_<CODE> to force a Plaid error).
         #[arg(long, default_value = "pass_good")]
         password: String,
+    },
+    /// Reconnect a link whose bank needs you to log in again (Plaid's update mode), through
+    /// Hosted Link in the browser, as `link` does.
+    Reconnect {
+        /// The link (its id in `links`).
+        link: i64,
+        /// Print the address only; do not try to open a browser.
+        #[arg(long)]
+        no_browser: bool,
     },
     /// Create a Link token (for a Link UI or Hosted Link), optionally for update mode.
     LinkToken {
@@ -256,7 +271,17 @@ enum SettingsCmd {
         /// Maximum number of links.
         #[arg(long)]
         link_limit: Option<u32>,
+        /// Where the desktop app has people sign in to banks: app or browser.
+        #[arg(long, value_enum)]
+        sign_in: Option<SignInArg>,
     },
+}
+
+/// `--sign-in`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SignInArg {
+    App,
+    Browser,
 }
 
 #[derive(Debug, Subcommand)]
@@ -351,13 +376,25 @@ async fn run_command(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, Ap
         Cmd::Links => out.print(coffer.list_links().await?.as_slice(), render::links),
         Cmd::Link {
             sandbox,
+            no_browser,
             username,
             password,
         } => {
-            let linked = coffer
-                .sandbox_quick_link(&sandbox, &username, &password)
-                .await?;
-            let view = coffer.link_view(linked.link_id)?;
+            let link_id = match sandbox {
+                Some(institution) => {
+                    coffer
+                        .sandbox_quick_link(&institution, &username, &password)
+                        .await?
+                        .link_id
+                }
+                None => hosted::run(coffer, hosted::Purpose::New, !no_browser).await?,
+            };
+            let view = coffer.link_view(link_id)?;
+            out.print(&view, |w, v| render::links(w, std::slice::from_ref(v)));
+        }
+        Cmd::Reconnect { link, no_browser } => {
+            let id = hosted::run(coffer, hosted::Purpose::Reconnect(link), !no_browser).await?;
+            let view = coffer.link_view(id)?;
             out.print(&view, |w, v| render::links(w, std::slice::from_ref(v)));
         }
         Cmd::LinkToken {
@@ -491,6 +528,7 @@ async fn run_command(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, Ap
                 countries,
                 days_requested,
                 link_limit,
+                sign_in,
             } => {
                 let environment = environment.map(|e| e.parse::<Mode>()).transpose()?;
                 let secret = if secret_stdin {
@@ -507,6 +545,10 @@ async fn run_command(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, Ap
                         days_requested,
                         link_limit,
                         products: None,
+                        sign_in: sign_in.map(|s| match s {
+                            SignInArg::App => SignIn::App,
+                            SignInArg::Browser => SignIn::Browser,
+                        }),
                     })
                     .await?;
                 out.print(&view, render::settings);
@@ -573,9 +615,10 @@ async fn run_command(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, Ap
 /// `serve`: binds (loopback only), says where, serves until Ctrl-C or SIGTERM.
 async fn serve(coffer: &Coffer, bind: SocketAddr, origins: &[String]) -> Result<(), AppError> {
     let bind = coffer_cli::serve::check_bind(bind)?;
-    // The access log on stderr (`RUST_LOG` changes the level; `warn` silences it).
+    // The access log on stderr (`RUST_LOG` changes the level; `warn` silences it), through
+    // the same redaction as the desktop's log file.
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| coffer_core::redact::Writer(std::io::stderr()))
         .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

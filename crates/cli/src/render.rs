@@ -153,6 +153,13 @@ pub fn links(w: &mut String, links: &[LinkView]) {
                 .map(|e| format!("  last error: {}", e.code))
                 .unwrap_or_default()
         );
+        if let Some(day) = &l.reconnect_before {
+            out!(
+                w,
+                "    The bank's consent ends soon: reconnect before {day} (coffer-cli reconnect {}).",
+                l.id
+            );
+        }
         account_rows(w, l);
     }
 }
@@ -352,6 +359,22 @@ pub fn settings(w: &mut String, s: &SettingsView) {
     out!(w, "days requested  {}", s.days_requested);
     out!(w, "products        {}", s.products.join(", "));
     out!(w, "link limit      {}", s.link_limit);
+    out!(
+        w,
+        "sign in         {}",
+        match s.sign_in {
+            coffer_core::SignIn::App => "in Coffer (banks with their own sign-in page: browser)",
+            coffer_core::SignIn::Browser => "in the browser (Hosted Link)",
+        }
+    );
+    out!(
+        w,
+        "data use        {}",
+        s.data_use_accepted_at
+            .as_deref()
+            .map(|at| format!("accepted {at}"))
+            .unwrap_or_else(|| "not yet accepted (asked before the first link)".into())
+    );
     if !s.env_overrides.is_empty() {
         out!(w, "from env        {}", s.env_overrides.join(", "));
     }

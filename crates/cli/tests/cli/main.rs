@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod fuzz;
+mod hosted;
 mod many;
 mod serve;
 
@@ -128,7 +129,19 @@ fn offline_life_of_a_link_across_runs() {
     }));
     assert_eq!(searched["total"].as_u64(), Some(hits.len() as u64));
 
-    let csv_path = home.path().join("out.csv");
+    // Exports go outside the data directory (inside it, the CLI refuses: see below).
+    let exports = tempfile::tempdir().expect("exports dir");
+    let csv_path = exports.path().join("out.csv");
+    let inside = home.path().join("out.csv");
+    let (_, refused) = home.json_err(&[
+        "export",
+        "--format",
+        "csv",
+        "--out",
+        inside.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(refused["code"], "INVALID_INPUT", "{refused}");
+    assert!(!inside.exists());
     let written = home.json(&[
         "export",
         "--format",
