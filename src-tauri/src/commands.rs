@@ -9,15 +9,18 @@
 use coffer_core::store::events::Event;
 use coffer_core::{
     AddTransactionsInput, AppError, Coffer, CreateLinkTokenInput, ExchangeInput, ExchangeOutput,
-    ExportInput, ExportOutput, FinishUpdateInput, FireWebhookInput, HostedLinkPoll, LinkIdInput,
-    LinkTokenView, LinkView, ListTransactionsInput, OpenUrlInput, OptionalLinkInput,
-    PollHostedLinkInput, QuickLinkInput, RemoveInput, RenameInput, SettingsInput, SettingsView,
-    StatusView, SyncReport, TransactionPage,
+    ExportInput, ExportRequest, ExportedFile, FireWebhookInput, HostedLinkPoll, LinkExitReport,
+    LinkIdInput, LinkSessionView, LinkTokenView, LinkView, ListTransactionsInput, OpenLinkInput,
+    OpenUrlInput, OpenedInBrowser, OptionalLinkInput, PollHostedLinkInput, QrCodeInput, QrCodeView,
+    QuickLinkInput, RemoveInput, RenameInput, SettingsInput, SettingsView, StatusView, SyncReport,
+    TransactionPage,
 };
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use crate::events;
+use crate::export_dialog;
+use crate::link_window;
 use crate::popups;
 use crate::state::AppState;
 
@@ -59,28 +62,46 @@ pub async fn create_link_token(
 }
 
 #[tauri::command]
-pub async fn exchange_public_token(
+pub async fn open_link(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: OpenLinkInput,
+) -> Result<()> {
+    Ok(link_window::open(&app, core(&state).await?, input).await?)
+}
+
+/// Cancels embedded Link: its window closes (the main window hears `link:ended` exit).
+#[tauri::command]
+pub fn close_link(app: AppHandle) {
+    if let Some(window) = app.get_webview_window(link_window::LABEL) {
+        let _ = window.close();
+    }
+}
+
+/// The Link window's own: its token and script.
+#[tauri::command]
+pub fn link_session(app: AppHandle) -> Result<LinkSessionView> {
+    Ok(link_window::session(&app)?)
+}
+
+/// The Link window's own: Link's onSuccess.
+#[tauri::command]
+pub async fn link_success(
     app: AppHandle,
     state: State<'_, AppState>,
     input: ExchangeInput,
-) -> Result<ExchangeOutput> {
-    let out = core(&state).await?.exchange_public_token(input).await?;
-    events::links_changed(&app, &[out.link_id]);
-    Ok(out)
+) -> Result<()> {
+    Ok(link_window::success(&app, core(&state).await?, input).await?)
 }
 
+/// The Link window's own: Link's onExit (or its script failed to load).
 #[tauri::command]
-pub async fn finish_update(
+pub async fn link_exit(
     app: AppHandle,
     state: State<'_, AppState>,
-    input: FinishUpdateInput,
-) -> Result<LinkView> {
-    let view = core(&state)
-        .await?
-        .finish_update(input.link_id, input.account_ids)
-        .await?;
-    events::links_changed(&app, &[view.id]);
-    Ok(view)
+    input: LinkExitReport,
+) -> Result<()> {
+    Ok(link_window::exit(&app, core(&state).await?, input).await?)
 }
 
 #[tauri::command]
@@ -94,16 +115,39 @@ pub async fn poll_hosted_link(
         .await?)
 }
 
+/// Opens a Hosted Link page in the system browser; when none can be opened, says so (the UI
+/// then shows the address, a Copy button and a QR code, and keeps waiting).
 #[tauri::command]
 pub async fn open_hosted_link(
     app: AppHandle,
     state: State<'_, AppState>,
     input: OpenUrlInput,
-) -> Result<()> {
+) -> Result<OpenedInBrowser> {
     let base = core(&state).await?.base_url().to_string();
     let url = popups::checked_external_url(&input.url, &base)?;
-    popups::open_in_browser(&app, &url)?;
-    Ok(())
+    Ok(match popups::open_in_browser(&app, &url) {
+        Ok(()) => OpenedInBrowser {
+            opened: true,
+            message: None,
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "no browser for Hosted Link");
+            OpenedInBrowser {
+                opened: false,
+                message: Some(
+                    "No web browser could be opened here: open this address in a browser on \
+                     this computer, or scan the code with your phone. Coffer keeps waiting."
+                        .into(),
+                ),
+            }
+        }
+    })
+}
+
+/// A QR code of `text` (a Hosted Link address), as an SVG path.
+#[tauri::command]
+pub fn qr_code(input: QrCodeInput) -> Result<QrCodeView> {
+    Ok(coffer_core::qr::svg_path(&input.text)?)
 }
 
 #[tauri::command]
@@ -157,11 +201,6 @@ pub async fn sync_transactions(
 }
 
 #[tauri::command]
-pub async fn reconnect_check(state: State<'_, AppState>) -> Result<Vec<LinkView>> {
-    Ok(core(&state).await?.reconnect_check().await?)
-}
-
-#[tauri::command]
 pub async fn list_transactions(
     state: State<'_, AppState>,
     input: ListTransactionsInput,
@@ -169,12 +208,29 @@ pub async fn list_transactions(
     Ok(core(&state).await?.list_transactions(input).await?)
 }
 
+/// Exports through the system's save dialog, opened here: the page names no path (the core
+/// also refuses one inside the data directory). `None`: the person cancelled.
 #[tauri::command]
 pub async fn export_transactions(
+    app: AppHandle,
     state: State<'_, AppState>,
-    input: ExportInput,
-) -> Result<ExportOutput> {
-    Ok(core(&state).await?.export_transactions(input).await?)
+    input: ExportRequest,
+) -> Result<Option<ExportedFile>> {
+    let coffer = core(&state).await?;
+    let Some(path) = export_dialog::choose(&app, input.format).await? else {
+        return Ok(None);
+    };
+    let out = coffer
+        .export_transactions(ExportInput {
+            format: input.format,
+            path: path.clone(),
+            filter: input.filter,
+        })
+        .await?;
+    Ok(Some(ExportedFile {
+        rows: out.rows,
+        path: path.display().to_string(),
+    }))
 }
 
 #[tauri::command]
@@ -191,6 +247,24 @@ pub fn ui_ready() {
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView> {
     Ok(core(&state).await?.get_settings().await?)
+}
+
+/// The data-use screen's "Continue".
+#[tauri::command]
+pub async fn accept_data_use(state: State<'_, AppState>) -> Result<SettingsView> {
+    Ok(core(&state).await?.accept_data_use().await?)
+}
+
+/// Plaid's End User Privacy Policy, in the system browser.
+#[tauri::command]
+pub fn open_privacy_policy(app: AppHandle) -> Result<()> {
+    let url = url::Url::parse(popups::PLAID_PRIVACY_POLICY).expect("a valid URL");
+    popups::open_in_browser(&app, &url).map_err(|_| {
+        CommandError::App(AppError::Io {
+            context: "no web browser could be opened",
+            detail: format!("Plaid's End User Privacy Policy is at {url}"),
+        })
+    })
 }
 
 #[tauri::command]

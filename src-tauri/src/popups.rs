@@ -1,12 +1,13 @@
-//! Windows: the main window (built here, not from the config, so its new-window requests can
-//! be handled), Plaid Link's OAuth pop-ups, and URLs handed to the system browser.
+//! Windows: the main window (built here, not from the config, so its navigations and
+//! new-window requests can be decided), the pop-up windows Plaid Link opens for OAuth (see
+//! `link_window`, which owns Link's window and decides what its pop-ups may show), and URLs
+//! handed to the system browser.
 //!
-//! Plaid's web SDK opens the bank's OAuth page with `window.open` and needs `window.opener`
-//! to come back. A pop-up to Plaid's hosts (https, `plaid.com` or a subdomain) or, offline, to
-//! the embedded sandbox's own origin opens as a child window built with the request's
-//! features: on Linux that makes it a related view of the main webview, which keeps `opener`.
-//! Any other http(s) URL goes to the system browser; anything else is refused. Pop-ups get no
-//! capability (capabilities/main.json names only the main window).
+//! The main window shows the app's own pages only: any navigation away is refused, and a
+//! page it asks to open in a new window goes to the system browser (https only). Pop-ups are
+//! child windows built with the request's features (on Linux a related view, which keeps
+//! `window.opener`); they get no capability (only `main` and `link` are named in
+//! `capabilities/`), and each one closes when its page calls `window.close()`.
 
 use tauri::webview::{NewWindowFeatures, NewWindowResponse};
 use tauri::{AppHandle, Manager, WebviewWindow, WebviewWindowBuilder, Wry};
@@ -19,41 +20,51 @@ use coffer_core::AppError;
 /// Hosts whose pages may open in the system browser from `open_hosted_link` (exact match).
 pub const HOSTED_LINK_HOSTS: &[&str] = &["secure.plaid.com", "hosted.plaid.com"];
 
-/// Whether `url` is one of Plaid's hosts over https.
-fn is_plaid(url: &Url) -> bool {
-    url.scheme() == "https"
-        && url
-            .host_str()
-            .is_some_and(|h| h == "plaid.com" || h.ends_with(".plaid.com"))
+/// Labels of pop-up windows start with this.
+pub const POPUP_PREFIX: &str = "popup-";
+
+/// Plaid's End User Privacy Policy (the data-use screen links to it).
+pub const PLAID_PRIVACY_POLICY: &str = "https://plaid.com/legal/#end-user-privacy-policy";
+
+/// Whether `url` is one of the app's own pages (its custom protocol: `tauri://localhost` on
+/// Linux and macOS, `http(s)://tauri.localhost` on Windows).
+pub fn is_app_page(url: &Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
 }
 
-/// Whether `url` has the same origin as the embedded sandbox (`base`, offline mode only).
-fn is_sandbox(url: &Url, base: &str) -> bool {
-    let Ok(base) = Url::parse(base) else {
-        return false;
-    };
-    url.scheme() == "http" && base.host_str() == Some("127.0.0.1") && url.origin() == base.origin()
+/// Plaid's side of a Link flow: https on `plaid.com` or a subdomain, and in offline mode the
+/// embedded sandbox's own origin (which plays Plaid's hosts).
+#[derive(Debug, Clone)]
+pub struct Origins {
+    sandbox: Option<Url>,
 }
 
-/// What to do with a pop-up to `url`.
-#[derive(Debug, PartialEq, Eq)]
-pub enum PopupPolicy {
-    /// A child window of the app.
-    Child,
-    /// The system browser.
-    Browser,
-    /// Nothing.
-    Refuse,
-}
+impl Origins {
+    /// Plaid's hosts, plus the sandbox at `base` when it is a loopback http origin (offline).
+    pub fn new(base: Option<String>) -> Self {
+        let sandbox = base
+            .and_then(|b| Url::parse(&b).ok())
+            .filter(|b| b.scheme() == "http" && b.host_str() == Some("127.0.0.1"));
+        Origins { sandbox }
+    }
 
-/// The policy for a pop-up to `url` while the core talks to `base` (`None`: not open yet).
-pub fn popup_policy(url: &Url, base: Option<&str>) -> PopupPolicy {
-    if is_plaid(url) || base.is_some_and(|b| is_sandbox(url, b)) {
-        PopupPolicy::Child
-    } else if matches!(url.scheme(), "http" | "https") {
-        PopupPolicy::Browser
-    } else {
-        PopupPolicy::Refuse
+    /// Whether `url` is on Plaid's side of the flow.
+    pub fn is_plaid(&self, url: &Url) -> bool {
+        let plaid = url.scheme() == "https"
+            && url
+                .host_str()
+                .is_some_and(|h| h == "plaid.com" || h.ends_with(".plaid.com"));
+        plaid || self.is_sandbox(url)
+    }
+
+    fn is_sandbox(&self, url: &Url) -> bool {
+        self.sandbox
+            .as_ref()
+            .is_some_and(|b| url.scheme() == "http" && url.origin() == b.origin())
     }
 }
 
@@ -68,7 +79,7 @@ pub fn checked_external_url(raw: &str, base: &str) -> Result<Url, AppError> {
         && url
             .host_str()
             .is_some_and(|h| HOSTED_LINK_HOSTS.contains(&h));
-    if plaid || is_sandbox(&url, base) {
+    if plaid || Origins::new(Some(base.to_string())).is_sandbox(&url) {
         Ok(url)
     } else {
         Err(AppError::invalid(
@@ -87,8 +98,8 @@ pub fn open_in_browser(app: &AppHandle, url: &Url) -> Result<(), AppError> {
         })
 }
 
-/// Builds the main window from its tauri.conf.json entry (`"create": false`) with the pop-up
-/// handling above.
+/// Builds the main window from its tauri.conf.json entry (`"create": false`): it stays on the
+/// app's pages; new windows it asks for go to the browser (https) or nowhere.
 pub fn main_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     let config = app
         .config()
@@ -100,7 +111,27 @@ pub fn main_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     let handle = app.clone();
     let window = WebviewWindowBuilder::from_config(app, &config)?
-        .on_new_window(move |url, features| new_window(&handle, url, features))
+        .on_navigation(|url| {
+            let allowed = is_app_page(url);
+            if !allowed {
+                tracing::warn!(
+                    scheme = url.scheme(),
+                    host = url.host_str().unwrap_or(""),
+                    "refused a navigation away from the app"
+                );
+            }
+            allowed
+        })
+        .on_new_window(move |url, _features| {
+            if url.scheme() == "https" {
+                if let Err(e) = open_in_browser(&handle, &url) {
+                    tracing::warn!(error = %e, "could not hand a link to the browser");
+                }
+            } else {
+                tracing::warn!(scheme = url.scheme(), "refused a new window");
+            }
+            NewWindowResponse::Deny
+        })
         .on_page_load(|_, payload| {
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
                 crate::startup::step("page loaded");
@@ -111,50 +142,77 @@ pub fn main_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     Ok(window)
 }
 
-fn new_window(app: &AppHandle, url: Url, features: NewWindowFeatures) -> NewWindowResponse<Wry> {
-    let base = app
-        .state::<AppState>()
-        .ready()
-        .map(|c| c.base_url().to_string());
-    match popup_policy(&url, base.as_deref()) {
-        PopupPolicy::Child => {
-            let label = format!(
-                "popup-{}",
-                POPUPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            );
-            let built = WebviewWindowBuilder::new(
-                app,
-                label,
-                tauri::WebviewUrl::External("about:blank".parse().expect("about:blank")),
-            )
-            .window_features(features)
-            .title(url.host_str().unwrap_or("Sign in"))
-            .build();
-            match built {
-                Ok(window) => {
-                    crate::webview::tune(&window);
-                    NewWindowResponse::Create { window }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not open a pop-up window");
-                    NewWindowResponse::Deny
-                }
-            }
+/// A pop-up as a child window with `features` (a related view of its opener on Linux),
+/// starting at `url`; `stay` decides each navigation in it. It closes when its page does.
+pub fn child_window(
+    app: &AppHandle,
+    url: &Url,
+    features: NewWindowFeatures,
+    stay: impl Fn(&Url) -> bool + Send + 'static,
+) -> NewWindowResponse<Wry> {
+    let label = format!(
+        "{POPUP_PREFIX}{}",
+        POPUPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let built = WebviewWindowBuilder::new(
+        app,
+        label,
+        tauri::WebviewUrl::External("about:blank".parse().expect("about:blank")),
+    )
+    .window_features(features)
+    .title(url.host_str().unwrap_or("Sign in"))
+    .on_navigation(move |to| to.scheme() == "about" || stay(to))
+    .build();
+    match built {
+        Ok(window) => {
+            crate::webview::tune(&window);
+            close_with_page(&window);
+            NewWindowResponse::Create { window }
         }
-        PopupPolicy::Browser => {
-            if let Err(e) = open_in_browser(app, &url) {
-                tracing::warn!(error = %e, "could not hand a link to the browser");
-            }
-            NewWindowResponse::Deny
-        }
-        PopupPolicy::Refuse => {
-            tracing::warn!(scheme = url.scheme(), "refused a pop-up");
+        Err(e) => {
+            tracing::warn!(error = %e, "could not open a pop-up window");
             NewWindowResponse::Deny
         }
     }
 }
 
+/// When the page in `window` calls `window.close()`, WebKitGTK asks the view to close and
+/// wry destroys the view only: its GTK window would stay on screen as an empty frame. Close
+/// the whole window when its view goes.
+fn close_with_page(window: &WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    {
+        let handle = window.clone();
+        let result = window.with_webview(move |webview| {
+            use webkit2gtk::glib::prelude::ObjectExt;
+            let handle = handle.clone();
+            // wry answers the view's `close` signal by destroying the view (which also
+            // disconnects any later `close` handler): follow the view's `destroy` instead.
+            webview.inner().connect_local("destroy", false, move |_| {
+                tracing::info!(
+                    window = handle.label(),
+                    "its page closed: closing the pop-up"
+                );
+                let _ = handle.destroy();
+                None
+            });
+        });
+        if let Err(e) = result {
+            tracing::warn!("pop-up: cannot follow its page's close: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
 static POPUPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The Plaid base URL of the open core, if open.
+pub fn base_url(app: &AppHandle) -> Option<String> {
+    app.state::<AppState>()
+        .ready()
+        .map(|c| c.base_url().to_string())
+}
 
 #[cfg(test)]
 mod tests {
@@ -165,38 +223,53 @@ mod tests {
     }
 
     #[test]
-    fn plaid_and_the_own_sandbox_open_inside_the_app() {
-        let base = Some("http://127.0.0.1:41234");
+    fn plaid_and_the_own_sandbox_are_plaids_side() {
+        let offline = Origins::new(Some("http://127.0.0.1:41234".into()));
         for url in [
             "https://cdn.plaid.com/link/v2/stable/oauth.html",
             "https://secure.plaid.com/oauth/x",
-            "http://127.0.0.1:41234/link/oauth/bank?x=1",
+            "http://127.0.0.1:41234/link/oauth?x=1",
         ] {
-            assert_eq!(popup_policy(&u(url), base), PopupPolicy::Child, "{url}");
+            assert!(offline.is_plaid(&u(url)), "{url}");
         }
         for url in [
             "http://cdn.plaid.com/x",          // not https
             "https://plaid.com.evil.example/", // look-alike
             "https://evilplaid.com/",          // suffix without the dot
-            "http://127.0.0.1:9999/",          // another local port
+            "http://127.0.0.1:9999/",          // another local port: a bank's own site
             "http://localhost:41234/",         // not the sandbox's exact origin
             "https://www.chase.com/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
         ] {
-            assert_eq!(popup_policy(&u(url), base), PopupPolicy::Browser, "{url}");
+            assert!(!offline.is_plaid(&u(url)), "{url}");
         }
-        assert_eq!(
-            popup_policy(&u("file:///etc/passwd"), base),
-            PopupPolicy::Refuse
-        );
-        assert_eq!(
-            popup_policy(&u("javascript:alert(1)"), base),
-            PopupPolicy::Refuse
-        );
-        assert_eq!(
-            popup_policy(&u("http://127.0.0.1:41234/"), None),
-            PopupPolicy::Browser,
-            "no sandbox known yet"
-        );
+        // Online, the loopback sandbox is nobody's: only Plaid's hosts count.
+        let online = Origins::new(Some("https://production.plaid.com".into()));
+        assert!(!online.is_plaid(&u("http://127.0.0.1:41234/link/oauth")));
+        assert!(online.is_plaid(&u("https://cdn.plaid.com/link/v2/stable/oauth.html")));
+        assert!(!Origins::new(None).is_plaid(&u("http://127.0.0.1:41234/")));
+    }
+
+    #[test]
+    fn the_app_pages_are_its_custom_protocol_only() {
+        for ok in [
+            "tauri://localhost/index.html",
+            "tauri://localhost/link.html",
+            "http://tauri.localhost/",
+            "https://tauri.localhost/index.html",
+        ] {
+            assert!(is_app_page(&u(ok)), "{ok}");
+        }
+        for bad in [
+            "tauri://evil/",
+            "https://cdn.plaid.com/",
+            "http://127.0.0.1:1/",
+            "http://tauri.localhost.evil.example/",
+            "file:///",
+        ] {
+            assert!(!is_app_page(&u(bad)), "{bad}");
+        }
     }
 
     #[test]

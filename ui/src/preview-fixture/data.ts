@@ -8,6 +8,8 @@ const now = new Date();
 export const iso = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - n));
 const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000).toISOString();
+/** The bank's consent ends in 5 days: the card says to reconnect before then. */
+const consentEnds = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 5, 18));
 
 function bal(current: string | null, available: string | null, limit: string | null = null, currency = 'USD') {
   return { current, available, limit, isoCurrencyCode: currency, unofficialCurrencyCode: null, fetchedAt: minutesAgo(12), source: 'accounts_get' };
@@ -18,6 +20,7 @@ export function initialLinks(): LinkView[] {
     {
       id: 1, name: 'First Platypus Bank', itemId: 'eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6', institutionId: 'ins_109508', institutionName: 'First Platypus Bank',
       status: 'ACTIVE', health: 'HEALTHY', remedy: null, products: ['transactions'], lastSyncAt: minutesAgo(12), lastSyncStatus: 'HISTORICAL_UPDATE_COMPLETE', lastError: null, createdAt: minutesAgo(60 * 24 * 40),
+      consentExpiresAt: consentEnds.toISOString(), reconnectBefore: iso(consentEnds),
       accounts: [
         { accountId: 'acc-chk', name: 'Plaid Checking', officialName: 'Plaid Gold Standard 0% Interest Checking', mask: '0000', type: 'depository', subtype: 'checking', balance: bal('110', '100') },
         { accountId: 'acc-sav', name: 'Plaid Saving', officialName: 'Plaid Silver Standard 0.1% Interest Saving', mask: '1111', type: 'depository', subtype: 'savings', balance: bal('210', '200') },
@@ -29,6 +32,7 @@ export function initialLinks(): LinkView[] {
       id: 2, name: 'Joint account', itemId: 'Ka9bWqzJdlTmVgxLpR2Qs8yN1cH4uE7oXiF3D', institutionId: 'ins_109511', institutionName: 'Tartan Bank',
       status: 'LOGIN_REQUIRED', health: 'NEEDS_RECONNECT', remedy: 'The bank needs you to log in again: choose Reconnect.', products: ['transactions'], lastSyncAt: minutesAgo(60 * 26), lastSyncStatus: 'HISTORICAL_UPDATE_COMPLETE',
       lastError: { code: 'ITEM_LOGIN_REQUIRED', requestId: 'Hq7cP2xLmW9sR4t', at: minutesAgo(60 * 3) }, createdAt: minutesAgo(60 * 24 * 90),
+      consentExpiresAt: null, reconnectBefore: null,
       accounts: [
         { accountId: 'acc-tartan', name: 'Everyday Checking', officialName: null, mask: '5555', type: 'depository', subtype: 'checking', balance: bal('1250.40', '1180.40') },
       ],
@@ -38,6 +42,7 @@ export function initialLinks(): LinkView[] {
       status: 'KEYCHAIN_MISSING', health: 'BROKEN',
       remedy: 'The access token is missing from the keychain: remove this link and link the bank again.', products: ['transactions'], lastSyncAt: minutesAgo(60 * 24 * 6), lastSyncStatus: 'HISTORICAL_UPDATE_COMPLETE',
       lastError: { code: 'KEYCHAIN_MISSING', requestId: null, at: minutesAgo(60 * 24) }, createdAt: minutesAgo(60 * 24 * 200),
+      consentExpiresAt: null, reconnectBefore: null,
       accounts: [
         { accountId: 'acc-hound', name: 'High-Yield Savings', officialName: null, mask: '7777', type: 'depository', subtype: 'savings', balance: bal('8400.00', '8400.00') },
       ],

@@ -3,47 +3,41 @@
  * real seam (backend.ts) and every screen run in a plain browser for screenshots. Enabled
  * only in `--mode fixture` builds with `?fixture` in the URL. Options (query parameters):
  * `scenario=empty`, `mode=sandbox|production`, `rows=N` (default 1,000,000), `syncing=1`
- * (link 1 stays mid-sync), `linkfail=1` (the Link script cannot load).
+ * (link 1 stays mid-sync), `linkfail=1` (the Link window reports that the script did not load),
+ * `handoff=1` (Link hands the bank to the browser), `nobrowser=1` (no browser opens: address
+ * and QR code), `signin=browser`, `agreed=1` (the data-use screen was accepted already).
+ * The Link window itself is not part of the fixture: `open_link` answers with `link:ended`.
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { LinkView, ListTransactionsInput, Mode, SettingsView } from '../lib/backend/types';
-import { balanceHistory, events, initialLinks, spending, TransactionTable } from './data';
-
-const FAKE_LINK_JS = `
-(() => {
-  const css = '.fx-back{position:fixed;inset:0;background:rgba(0,0,0,.45);display:grid;place-items:center;z-index:9999;font-family:system-ui,sans-serif}'
-    + '.fx{width:360px;background:#fff;color:#111;border-radius:14px;padding:24px;box-shadow:0 20px 60px rgba(0,0,0,.3)}'
-    + '.fx h2{margin:0 0 4px;font-size:18px}.fx p{margin:0 0 16px;color:#555;font-size:13px}'
-    + '.fx button{display:block;width:100%;margin:6px 0;padding:10px;border-radius:8px;border:1px solid #ccc;background:#f7f7f7;font-size:14px;cursor:pointer;text-align:left}'
-    + '.fx .go{background:#111;color:#fff;text-align:center}';
-  window.Plaid = { create(config) {
-    let root = null;
-    const close = () => { root && root.remove(); root = null; };
-    return {
-      open() {
-        const st = document.createElement('style'); st.textContent = css; document.head.appendChild(st);
-        root = document.createElement('div'); root.className = 'fx-back';
-        root.innerHTML = '<div class="fx" role="dialog" aria-label="Plaid Link (preview fixture)"><h2>Plaid Link</h2><p>Preview fixture: a stand-in for Link.</p>'
-          + '<button data-i="ins_109509">First Gingham Credit Union</button><button data-i="ins_109510">Tattersall Federal Credit Union</button>'
-          + '<button class="go" data-x="1">Close</button></div>';
-        root.addEventListener('click', (e) => {
-          const b = e.target.closest('button'); if (!b) return;
-          if (b.dataset.x) { close(); config.onExit && config.onExit(null, { institution: null, status: null, link_session_id: 's', request_id: null }); return; }
-          close();
-          config.onSuccess('public-sandbox-fixture', { institution: { name: b.textContent, institution_id: b.dataset.i },
-            accounts: [{ id: 'new-chk', name: 'Checking', mask: '4321', type: 'depository', subtype: 'checking' }], link_session_id: 's' });
-        });
-        document.body.appendChild(root);
-        root.querySelector('button').focus();
-      },
-      exit() { close(); config.onExit && config.onExit(null, { institution: null, status: null, link_session_id: 's', request_id: null }); },
-      destroy() { close(); },
-    };
-  } };
-})();`;
+import type { LinkEnded, LinkView, ListTransactionsInput, Mode, SettingsView, SignIn } from '../lib/backend/types';
+import { balanceHistory, events, hash, initialLinks, iso, spending, TransactionTable } from './data';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A stand-in QR code (not scannable): finder squares and hashed modules, 4 modules of quiet zone. */
+function fakeQr(text: string) {
+  const n = 29;
+  const q = 4;
+  let seed = 0;
+  for (const c of text) seed = (seed * 31 + c.charCodeAt(0)) | 0;
+  const finder = (x: number, y: number) =>
+    [[0, 0], [n - 7, 0], [0, n - 7]].some(([fx, fy]) => {
+      const dx = x - fx!;
+      const dy = y - fy!;
+      if (dx < 0 || dy < 0 || dx > 6 || dy > 6) return false;
+      return dx === 0 || dy === 0 || dx === 6 || dy === 6 || (dx >= 2 && dx <= 4 && dy >= 2 && dy <= 4);
+    });
+  const inFinderZone = (x: number, y: number) => (x < 8 && y < 8) || (x >= n - 8 && y < 8) || (x < 8 && y >= n - 8);
+  let path = '';
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const dark = inFinderZone(x, y) ? finder(x, y) : hash(seed + y * n + x) % 2 === 0;
+      if (dark) path += `M${x + q} ${y + q}h1v1h-1z`;
+    }
+  }
+  return { size: n + 2 * q, path };
+}
 
 export function installPreviewFixture(params: URLSearchParams): void {
   const mode = (params.get('mode') as Mode | null) ?? 'offline';
@@ -57,10 +51,16 @@ export function installPreviewFixture(params: URLSearchParams): void {
     mode, clientId: mode === 'offline' ? null : '64f0c0ffee0123456789abcd', environment: mode === 'offline' ? null : mode,
     secretSaved: mode !== 'offline', countryCodes: ['US', 'CA'], daysRequested: 730, products: ['transactions'], linkLimit: 10,
     envOverrides: [], baseUrl: mode === 'offline' ? 'http://127.0.0.1:41873' : `https://${mode}.plaid.com`,
+    signIn: (params.get('signin') as SignIn | null) ?? (mode === 'production' ? 'browser' : 'app'),
+    dataUseAcceptedAt: params.has('agreed') ? new Date(Date.now() - 86400_000 * 30).toISOString() : null,
   };
-  const scriptUrl = params.has('linkfail')
-    ? 'http://127.0.0.1:9/link/v2/stable/link-initialize.js'
-    : URL.createObjectURL(new Blob([FAKE_LINK_JS], { type: 'text/javascript' }));
+  const scriptUrl = mode === 'offline' ? 'http://127.0.0.1:41873/link/v2/stable/link-initialize.js' : 'https://cdn.plaid.com/link/v2/stable/link-initialize.js';
+  /** The Link window "open" (open_link until link:ended). */
+  let linkWindow: ReturnType<typeof setTimeout> | null = null;
+  const endLink = (e: LinkEnded) => {
+    linkWindow = null;
+    void emit('link:ended', e);
+  };
 
   const fail = (code: string, message: string, plaid?: object) => Promise.reject({ code, message, ...(plaid ? { plaid } : {}) });
 
@@ -88,23 +88,51 @@ export function installPreviewFixture(params: URLSearchParams): void {
       linkToken: 'link-sandbox-2f6c1a4e-fixture', expiration: new Date(Date.now() + 4 * 3600_000).toISOString(),
       ...(i.hosted ? { hostedLinkUrl: 'https://secure.plaid.com/link/fixture' } : {}),
     }),
-    exchange_public_token: (i) => {
-      const id = nextId++;
-      links = [...links, {
-        id, name: String(i.institutionName), itemId: `item-${id}`, institutionId: String(i.institutionId), institutionName: String(i.institutionName),
-        status: 'ACTIVE', health: 'HEALTHY', remedy: null, products: ['transactions'], lastSyncAt: null, lastSyncStatus: null, lastError: null, createdAt: new Date().toISOString(),
-        accounts: [{ accountId: `acc-${id}`, name: 'Checking', officialName: null, mask: '4321', type: 'depository', subtype: 'checking',
-          balance: { available: '980.00', current: '1020.00', limit: null, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, fetchedAt: new Date().toISOString(), source: 'accounts_get' } }],
-      }];
-      void emit('links:changed', { linkIds: [id] });
-      return { linkId: id };
+    open_link: (i) => {
+      if (linkWindow) clearTimeout(linkWindow);
+      linkWindow = setTimeout(() => {
+        if (params.has('linkfail')) {
+          return endLink({ outcome: 'failed', error: { code: 'NETWORK', message: 'Plaid Link could not be loaded from cdn.plaid.com. Check your connection, or continue in your browser.' } });
+        }
+        if (params.has('handoff')) {
+          return endLink({ outcome: 'handoff', message: 'Platypus OAuth Bank signs you in on its own website, so Link continues in your browser.' });
+        }
+        if (typeof i.linkId === 'number') {
+          links = links.map((l) => (l.id === i.linkId ? { ...l, status: 'ACTIVE', health: 'HEALTHY', remedy: null, lastError: null, reconnectBefore: null } : l));
+          void emit('links:changed', { linkIds: [i.linkId] });
+          return endLink({ outcome: 'success', linkId: i.linkId, institutionName: links.find((l) => l.id === i.linkId)?.institutionName ?? undefined });
+        }
+        const id = nextId++;
+        const name = 'First Gingham Credit Union';
+        links = [...links, {
+          id, name, itemId: `item-${id}`, institutionId: 'ins_109509', institutionName: name,
+          status: 'ACTIVE', health: 'HEALTHY', remedy: null, products: ['transactions'], lastSyncAt: null, lastSyncStatus: null, lastError: null,
+          consentExpiresAt: null, reconnectBefore: null, createdAt: new Date().toISOString(),
+          accounts: [{ accountId: `acc-${id}`, name: 'Checking', officialName: null, mask: '4321', type: 'depository', subtype: 'checking',
+            balance: { available: '980.00', current: '1020.00', limit: null, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, fetchedAt: new Date().toISOString(), source: 'accounts_get' } }],
+        }];
+        void emit('links:changed', { linkIds: [id] });
+        endLink({ outcome: 'success', linkId: id, institutionName: name });
+      }, 2500);
+      return null;
     },
-    finish_update: (i) => {
-      links = links.map((l) => (l.id === i.linkId ? { ...l, status: 'ACTIVE', lastError: null } : l));
-      return links.find((l) => l.id === i.linkId);
+    close_link: () => {
+      if (linkWindow) {
+        clearTimeout(linkWindow);
+        endLink({ outcome: 'exit' });
+      }
+      return null;
     },
-    open_hosted_link: () => null,
-    poll_hosted_link: () => (++polls % 4 === 0 ? { state: 'success', linkId: 1 } : { state: 'pending' }),
+    qr_code: (i) => fakeQr(String(i.text)),
+    accept_data_use: () => {
+      settings = { ...settings, dataUseAcceptedAt: settings.dataUseAcceptedAt ?? new Date().toISOString() };
+      return settings;
+    },
+    open_privacy_policy: () => null,
+    open_hosted_link: () =>
+      params.has('nobrowser') ? { opened: false, message: 'No web browser could be opened on this computer: open the address on another device.' } : { opened: true },
+    // Without a browser the person needs longer (another device): about a minute.
+    poll_hosted_link: () => (++polls % (params.has('nobrowser') ? 30 : 4) === 0 ? { state: 'success', linkId: 1 } : { state: 'pending' }),
     rename_link: (i) => {
       links = links.map((l) => (l.id === i.linkId ? { ...l, name: String(i.name) } : l));
       return links.find((l) => l.id === i.linkId);
@@ -139,12 +167,11 @@ export function installPreviewFixture(params: URLSearchParams): void {
       for (let k = offset; k < Math.min(total, offset + limit); k++) out.push(table.row(sel ? sel[k]! : k));
       return { total, rows: out };
     },
-    'plugin:dialog|save': (raw) => `/home/you/Documents/${String((raw as { options?: { defaultPath?: string } }).options?.defaultPath ?? 'export.csv')}`,
     export_transactions: async (i) => {
       await sleep(1500);
       const f = i.filter as ListTransactionsInput;
       const sel = table.select(f ?? {});
-      return { rows: sel ? sel.length : table.total };
+      return { rows: sel ? sel.length : table.total, path: `/home/you/Documents/coffer-transactions-${iso(new Date())}.${String(i.format)}` };
     },
     get_settings: () => settings,
     save_settings: (i) => {
@@ -154,6 +181,7 @@ export function installPreviewFixture(params: URLSearchParams): void {
         secretSaved: i.clientId === '' ? false : settings.secretSaved || typeof i.secret === 'string',
         ...(i.products ? { products: i.products as string[] } : {}), ...(i.countryCodes ? { countryCodes: i.countryCodes as string[] } : {}),
         ...(i.daysRequested ? { daysRequested: Number(i.daysRequested) } : {}), ...(i.linkLimit ? { linkLimit: Number(i.linkLimit) } : {}),
+        ...(i.signIn ? { signIn: i.signIn as SignIn } : {}),
       };
       return settings;
     },

@@ -1,13 +1,12 @@
 /**
  * The one seam between the UI and Rust. Everything the UI asks of the shell goes through
- * {@link backend}: commands (`invoke`), events (`listen`) and the native save dialog.
+ * {@link backend}: commands (`invoke`) and events (`listen`).
  * Components never import `@tauri-apps/api` themselves; tests replace the IPC underneath
  * with Tauri's `mockIPC`, and another implementation of {@link Backend} could talk to
  * `coffer-cli serve` instead.
  */
 import { invoke as tauriInvoke } from '@tauri-apps/api/core';
 import { listen as tauriListen } from '@tauri-apps/api/event';
-import { save } from '@tauri-apps/plugin-dialog';
 import { ERROR_CODES, type AppError, type BackendEventName, type BackendEvents, type ErrorCode, type PlaidErrorInfo } from './types';
 
 /** `ErrorCode` from Rust, plus `INTERNAL` for failures that never reached a command. */
@@ -43,19 +42,11 @@ export function toBackendError(e: unknown): BackendError {
   return new BackendError('INTERNAL', typeof e === 'string' ? e : 'unexpected error');
 }
 
-export interface SaveDialogOptions {
-  title?: string;
-  defaultPath?: string;
-  filters?: { name: string; extensions: string[] }[];
-}
-
 export interface Backend {
   /** Runs a command. Commands with input receive it as the single argument `input`. */
   call<T>(command: string, input?: object): Promise<T>;
   /** Subscribes to a backend event; resolves to the unsubscribe function. */
   on<K extends BackendEventName>(event: K, handler: (payload: BackendEvents[K]) => void): Promise<() => void>;
-  /** Native save dialog; `null` when the user cancels. */
-  saveDialog(options: SaveDialogOptions): Promise<string | null>;
 }
 
 export const tauriBackend: Backend = {
@@ -68,13 +59,6 @@ export const tauriBackend: Backend = {
   },
   on(event, handler) {
     return tauriListen(event, (e) => handler(e.payload as never));
-  },
-  async saveDialog(options) {
-    try {
-      return await save(options);
-    } catch (e) {
-      throw toBackendError(e);
-    }
   },
 };
 

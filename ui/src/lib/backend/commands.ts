@@ -1,8 +1,10 @@
 /**
- * Typed wrappers for every command the UI calls (Tauri command names are snake_case; the
- * single argument `input` carries camelCase fields, DESIGN.md §3). Inputs and outputs are the
+ * Typed wrappers for every command the main window calls (Tauri command names are snake_case;
+ * the single argument `input` carries camelCase fields, DESIGN.md §3). Inputs and outputs are the
  * types generated from coffer-core (./bindings/); each wrapper pairs a command with the types
  * of its Rust signature in src-tauri/src/commands.rs. Commands that return `()` resolve to `null`.
+ * The Link window has its own three commands (src/link-window/commands.ts); the main window
+ * never loads Plaid's script and has no command to save a Link result itself.
  */
 import { backend } from './backend';
 import type {
@@ -10,11 +12,9 @@ import type {
   BalanceSeries,
   CreateLinkTokenInput,
   Event,
-  ExchangeInput,
   ExchangeOutput,
-  ExportInput,
-  ExportOutput,
-  FinishUpdateInput,
+  ExportedFile,
+  ExportRequest,
   FireWebhookInput,
   HistoryInput,
   HostedLinkPoll,
@@ -23,9 +23,13 @@ import type {
   LinkView,
   ListEventsInput,
   ListTransactionsInput,
+  OpenedInBrowser,
+  OpenLinkInput,
   OpenUrlInput,
   OptionalLinkInput,
   PollHostedLinkInput,
+  QrCodeInput,
+  QrCodeView,
   QuickLinkInput,
   RemoveInput,
   RenameInput,
@@ -41,21 +45,36 @@ import type {
 } from './types';
 
 // ---- links (DESIGN.md §3) ----
+/**
+ * Embedded Link: Rust makes the link token and opens Link in a window of its own (label
+ * `link`), which saves the result itself; how it ended arrives as the `link:ended` event.
+ */
+export const openLink = (input: OpenLinkInput) => backend.call<null>('open_link', input);
+/** Closes the Link window (the person cancelled here). */
+export const closeLink = () => backend.call<null>('close_link');
 export const createLinkToken = (input: CreateLinkTokenInput) => backend.call<LinkTokenView>('create_link_token', input);
-export const exchangePublicToken = (input: ExchangeInput) => backend.call<ExchangeOutput>('exchange_public_token', input);
-export const finishUpdate = (input: FinishUpdateInput) => backend.call<LinkView>('finish_update', input);
 export const pollHostedLink = (input: PollHostedLinkInput) => backend.call<HostedLinkPoll>('poll_hosted_link', input);
 export const listLinks = () => backend.call<LinkView[]>('list_links');
 export const renameLink = (input: RenameInput) => backend.call<LinkView>('rename_link', input);
 export const removeLink = (input: RemoveInput) => backend.call<null>('remove_link', input);
 export const refreshBalances = (input: OptionalLinkInput) => backend.call<LinkView[]>('refresh_balances', input);
 export const syncTransactions = (input: OptionalLinkInput) => backend.call<SyncReport[]>('sync_transactions', input);
-/** The shell opens a Hosted Link URL in the system browser after its host check. */
-export const openHostedLink = (input: OpenUrlInput) => backend.call<null>('open_hosted_link', input);
+/**
+ * The shell opens a Hosted Link URL in the system browser after its host check; when no
+ * browser takes it, `{ opened: false, message }` (the UI shows the address and a QR code).
+ */
+export const openHostedLink = (input: OpenUrlInput) => backend.call<OpenedInBrowser>('open_hosted_link', input);
+/** A QR code of `text`, drawn by the UI as one SVG path. */
+export const qrCode = (input: QrCodeInput) => backend.call<QrCodeView>('qr_code', input);
+/** The person accepted the data-use screen (shown once, before the first link). */
+export const acceptDataUse = () => backend.call<SettingsView>('accept_data_use');
+/** Opens Plaid's End User Privacy Policy in the browser. */
+export const openPrivacyPolicy = () => backend.call<null>('open_privacy_policy');
 
 // ---- transactions ----
 export const listTransactions = (input: ListTransactionsInput) => backend.call<TransactionPage>('list_transactions', input);
-export const exportTransactions = (input: ExportInput) => backend.call<ExportOutput>('export_transactions', input);
+/** Rust asks where to save (the system's save dialog), then writes; `null`: cancelled. */
+export const exportTransactions = (input: ExportRequest) => backend.call<ExportedFile | null>('export_transactions', input);
 
 // ---- status and settings ----
 /** Once, when the first list of links has been painted: the shell logs the startup time. */
@@ -80,6 +99,5 @@ export const sandboxInjectFault = (input: SandboxFaultInput) => backend.call<nul
 /** Offline mode only. */
 export const sandboxClearFaults = () => backend.call<null>('sandbox_clear_faults');
 
-// ---- events and dialogs ----
+// ---- events ----
 export const onBackendEvent = backend.on;
-export const saveDialog = backend.saveDialog;

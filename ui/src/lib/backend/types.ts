@@ -8,7 +8,7 @@
  * Conventions: camelCase fields; 64-bit ids as `number`; money as exact decimal strings
  * (rust_decimal `serde::str`), never floats; dates `YYYY-MM-DD`; timestamps RFC 3339.
  */
-import type { ErrorCode, ErrorView, ListTransactionsInput, SyncProgress, SyncReport } from './bindings';
+import type { ErrorCode, ErrorView, LinkEnded, ListTransactionsInput, SyncProgress, SyncReport } from './bindings';
 
 export type * from './bindings';
 
@@ -61,5 +61,7 @@ export interface BackendEvents {
   'sync:finished': SyncReport;
   /** Links were added, removed, renamed or changed status (possibly by another process). */
   'links:changed': { linkIds: number[] };
+  /** The Link window ended (views.rs `LinkEnded`); Rust has closed it. */
+  'link:ended': LinkEnded;
 }
 export type BackendEventName = keyof BackendEvents;

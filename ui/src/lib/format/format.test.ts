@@ -4,6 +4,7 @@ import {
   formatBalance,
   formatBalanceAmount,
   formatDate,
+  formatDay,
   formatMoney,
   formatMonth,
   formatMonthShort,
@@ -80,6 +81,11 @@ describe('dates', () => {
   it('formats calendar dates without a time zone shift', () => {
     expect(formatDate('2024-03-01', 'en-US')).toBe('Mar 1, 2024');
     expect(formatDate('2024-12-31', 'en-US')).toBe('Dec 31, 2024');
+  });
+  it("formats a timestamp's day in the given time zone", () => {
+    expect(formatDay('2026-12-11T23:30:00Z', 'en-US', 'UTC')).toBe('Dec 11, 2026');
+    expect(formatDay('2026-12-11T23:30:00Z', 'en-US', 'Europe/Berlin')).toBe('Dec 12, 2026');
+    expect(formatDay('not a time', 'en-US')).toBe('not a time');
   });
   it('formats months', () => {
     expect(formatMonth('2024-03', 'en-US')).toBe('Mar 2024');

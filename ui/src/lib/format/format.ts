@@ -201,6 +201,13 @@ export function formatDate(date: string, locale = defaultLocale()): string {
   return dateFormat(locale, 'date', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
 }
 
+/** The day of an RFC 3339 timestamp in the user's time zone, e.g. `Mar 5, 2024`. */
+export function formatDay(ts: string, locale = defaultLocale(), timeZone?: string): string {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  return dateFormat(locale, `day|${timeZone ?? ''}`, { year: 'numeric', month: 'short', day: 'numeric', ...(timeZone ? { timeZone } : {}) }).format(d);
+}
+
 /** `2024-03` -> `Mar 2024`. */
 export function formatMonth(month: string, locale = defaultLocale()): string {
   const d = new Date(`${month.slice(0, 7)}-01T00:00:00Z`);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LinkLoadError, loadLinkScript, resetLinkScriptCache } from './loader';
 import { HostedLinkCancelled, waitForHostedLink } from './hosted';
-import { LinkFlow } from './link-flow.svelte';
-import type { PlaidCreateConfig, PlaidGlobal } from './plaid';
-import { appError, flush, mockCommands } from '../testing/ipc';
+import { LinkFlow, type LinkPurpose } from './link-flow.svelte';
+import type { PlaidGlobal } from './plaid';
+import { appError, emitEvent, flush, mockCommands, type Handler } from '../testing/ipc';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -95,148 +95,252 @@ describe('waitForHostedLink', () => {
   });
 });
 
-/** A Plaid global whose create() hands the config to the test. */
-function fakePlaid() {
-  let config: PlaidCreateConfig | null = null;
-  const handler = { open: vi.fn(), exit: vi.fn(), destroy: vi.fn() };
-  const plaid: PlaidGlobal = {
-    create: (c) => {
-      config = c;
-      return handler;
-    },
-  };
-  return { plaid, handler, config: () => config! };
+const hostedToken = () => ({ linkToken: 'link-h', expiration: '2099-01-01T00:00:00Z', hostedLinkUrl: 'https://secure.plaid.com/link/abc' });
+
+/** A flow with embedded Link answered by the test (`link:ended`), Hosted Link polled every 1 ms. */
+function embedded(extra: Record<string, Handler> = {}) {
+  const ipc = mockCommands({ open_link: () => null, close_link: () => null, ...extra });
+  const linked = vi.fn();
+  const flow = new LinkFlow({ onLinked: linked, pollIntervalMs: 1 });
+  return { ipc, linked, flow };
 }
 
-const success = {
-  institution: { name: 'First Platypus Bank', institution_id: 'ins_109508' },
-  accounts: [
-    { id: 'a1', name: 'Checking', mask: '0000', type: 'depository', subtype: 'checking' },
-    { id: 'a2', name: 'Saving', mask: '1111', type: 'depository', subtype: 'savings' },
-  ],
-  link_session_id: 's',
-};
-
-describe('LinkFlow', () => {
-  it('new link: token, script, Link, exchange with the chosen accounts', async () => {
-    const f = fakePlaid();
-    const ipc = mockCommands({
-      create_link_token: () => ({ linkToken: 'link-sandbox-x', expiration: '2099-01-01T00:00:00Z' }),
-      exchange_public_token: () => ({ linkId: 5 }),
-    });
-    const linked = vi.fn();
-    const flow = new LinkFlow({ scriptUrl: () => 'http://127.0.0.1:1/link-initialize.js', onLinked: linked, loadScript: async () => f.plaid });
+describe('LinkFlow: embedded Link in its own window', () => {
+  it('new link: open_link, then the link:ended success names the new link', async () => {
+    const { ipc, linked, flow } = embedded();
     const done = flow.openEmbedded({ kind: 'new' });
     await flush();
+    expect(ipc.callsTo('open_link')).toEqual([{}]);
     expect(flow.phase).toBe('open');
-    expect(f.handler.open).toHaveBeenCalled();
-    expect(f.config().token).toBe('link-sandbox-x');
-    f.config().onSuccess('public-sandbox-1', success);
+    await emitEvent('link:ended', { outcome: 'success', linkId: 5, institutionName: 'First Platypus Bank' });
     await done;
-    expect(ipc.callsTo('create_link_token')).toEqual([{ useCache: true }]);
-    expect(ipc.callsTo('exchange_public_token')).toEqual([
-      { publicToken: 'public-sandbox-1', institutionId: 'ins_109508', institutionName: 'First Platypus Bank', accountIds: ['a1', 'a2'] },
-    ]);
     expect(linked).toHaveBeenCalledWith(5, { kind: 'new' });
     expect(flow.phase).toBe('idle');
     expect(flow.error).toBeNull();
-    expect(f.handler.destroy).toHaveBeenCalled();
+    expect(flow.message).toBe('First Platypus Bank is linked. Its transactions show up as they arrive.');
+    // Unsubscribed: a later ending (another session) changes nothing here.
+    await emitEvent('link:ended', { outcome: 'exit', error: { code: 'PLAID', message: 'x' } });
+    await flush();
+    expect(flow.error).toBeNull();
+    // The main window never saves a Link result itself.
+    expect(ipc.calls.map((c) => c.cmd)).toEqual(expect.not.arrayContaining(['exchange_public_token', 'finish_update', 'create_link_token']));
   });
 
-  it('add accounts: update mode with account selection, finish_update, no exchange', async () => {
-    const f = fakePlaid();
-    const ipc = mockCommands({
-      create_link_token: () => ({ linkToken: 'link-sandbox-u', expiration: '2099-01-01T00:00:00Z' }),
-      finish_update: () => ({}),
-    });
-    const flow = new LinkFlow({ scriptUrl: () => 'x', onLinked: () => {}, loadScript: async () => f.plaid });
+  it('add accounts: update mode with account selection; the link is the one updated', async () => {
+    const { ipc, linked, flow } = embedded();
     const done = flow.openEmbedded({ kind: 'add-accounts', linkId: 3 });
     await flush();
-    f.config().onSuccess('public-sandbox-2', success);
+    expect(ipc.callsTo('open_link')).toEqual([{ linkId: 3, accountSelection: true }]);
+    await emitEvent('link:ended', { outcome: 'success' });
     await done;
-    expect(ipc.callsTo('create_link_token')).toEqual([{ useCache: true, linkId: 3, accountSelection: true }]);
-    expect(ipc.callsTo('finish_update')).toEqual([{ linkId: 3, accountIds: ['a1', 'a2'] }]);
-    expect(ipc.callsTo('exchange_public_token')).toHaveLength(0);
+    expect(linked).toHaveBeenCalledWith(3, { kind: 'add-accounts', linkId: 3 });
+    expect(flow.message).toBe('Accounts updated for The bank.');
   });
 
-  it("an exit with an error shows Link's display message; a plain exit shows nothing", async () => {
-    const f = fakePlaid();
-    mockCommands({ create_link_token: () => ({ linkToken: 't', expiration: '2099-01-01T00:00:00Z' }) });
-    const flow = new LinkFlow({ scriptUrl: () => 'x', onLinked: () => {}, loadScript: async () => f.plaid });
+  it("an exit with an error shows Link's display message, else a sentence for its code; a plain exit shows nothing", async () => {
+    const { flow } = embedded();
     let done = flow.openEmbedded({ kind: 'new' });
     await flush();
-    f.config().onExit!(
-      { error_type: 'ITEM_ERROR', error_code: 'INVALID_CREDENTIALS', error_message: 'dev text', display_message: 'The credentials were not correct.' },
-      { institution: null, status: 'requires_credentials', link_session_id: 's', request_id: 'req-1' },
-    );
+    await emitEvent('link:ended', {
+      outcome: 'exit',
+      error: {
+        code: 'PLAID',
+        message: 'INVALID_CREDENTIALS',
+        plaid: { errorType: 'ITEM_ERROR', errorCode: 'INVALID_CREDENTIALS', displayMessage: 'The credentials were not correct.', requestId: 'req-1' },
+      },
+    });
     await done;
-    expect(flow.error).toEqual({ text: 'The credentials were not correct.', requestId: 'req-1', code: 'PLAID' });
+    expect(flow.error).toMatchObject({ text: 'The credentials were not correct.', requestId: 'req-1', code: 'PLAID' });
+    expect(flow.phase).toBe('idle');
     // Without a display message (Plaid sends null for many codes): a sentence for the code.
     done = flow.openEmbedded({ kind: 'new' });
     await flush();
-    f.config().onExit!(
-      { error_type: 'ITEM_ERROR', error_code: 'ITEM_LOCKED', error_message: 'the account is locked', display_message: null },
-      { institution: null, status: 'requires_credentials', link_session_id: 's', request_id: 'req-2' },
-    );
+    expect(flow.error).toBeNull();
+    await emitEvent('link:ended', {
+      outcome: 'exit',
+      error: { code: 'PLAID', message: 'the account is locked', plaid: { errorType: 'ITEM_ERROR', errorCode: 'ITEM_LOCKED', displayMessage: null, requestId: 'req-2' } },
+    });
     await done;
     expect(flow.error?.text).toContain('locked the account');
     expect(flow.error?.text).not.toContain('the account is locked');
     done = flow.openEmbedded({ kind: 'new' });
     await flush();
-    f.config().onExit!(null, { institution: null, status: null, link_session_id: null, request_id: null });
+    await emitEvent('link:ended', { outcome: 'exit' });
     await done;
     expect(flow.error).toBeNull();
+    expect(flow.message).toBeNull();
     expect(flow.phase).toBe('idle');
   });
 
-  it('the link limit is reported by code before Link opens', async () => {
-    const load = vi.fn();
-    mockCommands({ create_link_token: () => appError('LINK_LIMIT_REACHED', 'max number of Plaid links already reached') });
-    const flow = new LinkFlow({ scriptUrl: () => 'x', onLinked: () => {}, loadScript: load });
+  it('a failed save is shown by its code', async () => {
+    const { linked, flow } = embedded();
+    const done = flow.openEmbedded({ kind: 'new' });
+    await flush();
+    await emitEvent('link:ended', { outcome: 'failed', error: { code: 'KEYCHAIN_UNAVAILABLE', message: 'keyring locked' } });
+    await done;
+    expect(flow.error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', text: expect.stringContaining('keychain is locked') });
+    expect(linked).not.toHaveBeenCalled();
+  });
+
+  it('the link limit is reported by code; no window, nothing left waiting', async () => {
+    const { flow } = embedded({ open_link: () => appError('LINK_LIMIT_REACHED', 'max number of Plaid links already reached') });
     await flow.openEmbedded({ kind: 'new' });
-    expect(load).not.toHaveBeenCalled();
+    expect(flow.phase).toBe('idle');
     expect(flow.error?.code).toBe('LINK_LIMIT_REACHED');
     expect(flow.error?.text).toContain('Remove one, or raise the limit in Settings');
   });
 
-  it('a script that cannot load says so and offers the browser', async () => {
-    mockCommands({ create_link_token: () => ({ linkToken: 't', expiration: '2099-01-01T00:00:00Z' }) });
-    const flow = new LinkFlow({
-      scriptUrl: () => 'https://cdn.plaid.com/link/v2/stable/link-initialize.js',
-      onLinked: () => {},
-      loadScript: (u) => Promise.reject(new LinkLoadError('timeout', u)),
+  it('handoff: says why, then continues as Hosted Link for the same purpose', async () => {
+    let finish = false;
+    const { ipc, linked, flow } = embedded({
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: true }),
+      poll_hosted_link: () => (finish ? { state: 'success', linkId: 2 } : { state: 'pending' }),
     });
-    await flow.openEmbedded({ kind: 'new' });
-    expect(flow.error?.text).toMatch(/did not load from cdn\.plaid\.com.*continue in your browser/);
+    const purpose: LinkPurpose = { kind: 'reconnect', linkId: 2 };
+    const done = flow.openEmbedded(purpose);
+    await flush();
+    await emitEvent('link:ended', { outcome: 'handoff', message: 'Your bank signs you in on its own website, so Link continues in your browser.' });
+    await flush();
+    expect(flow.phase).toBe('browser');
+    expect(flow.info).toBe('Your bank signs you in on its own website, so Link continues in your browser.');
+    expect(ipc.callsTo('create_link_token')).toEqual([{ hosted: true, linkId: 2 }]);
+    expect(ipc.callsTo('open_hosted_link')).toEqual([{ url: 'https://secure.plaid.com/link/abc' }]);
+    finish = true;
+    await done;
+    expect(ipc.callsTo('open_link')).toHaveLength(1);
+    expect(linked).toHaveBeenCalledWith(2, purpose);
+    expect(flow.message).toBe('The bank is reconnected.');
   });
 
-  it('hosted link: opens the URL through the shell, polls, reports the new link', async () => {
+  it('cancel closes the Link window and returns quietly', async () => {
+    const { ipc, linked, flow } = embedded();
+    const done = flow.openEmbedded({ kind: 'new' });
+    await flush();
+    expect(flow.phase).toBe('open');
+    flow.cancel();
+    await done;
+    expect(ipc.callsTo('close_link')).toHaveLength(1);
+    expect(flow.phase).toBe('idle');
+    expect(flow.error).toBeNull();
+    expect(linked).not.toHaveBeenCalled();
+  });
+});
+
+describe('LinkFlow: which way, and the data-use screen first', () => {
+  it("the primary action follows the sign-in setting: 'browser' means Hosted Link", async () => {
+    let signIn: 'app' | 'browser' = 'browser';
     const ipc = mockCommands({
-      create_link_token: () => ({ linkToken: 'link-h', expiration: '2099-01-01T00:00:00Z', hostedLinkUrl: 'https://secure.plaid.com/link/abc' }),
-      open_hosted_link: () => null,
+      open_link: () => null,
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: true }),
+      poll_hosted_link: () => ({ state: 'exited' }),
+    });
+    const flow = new LinkFlow({ onLinked: () => {}, signIn: () => signIn, pollIntervalMs: 1 });
+    await flow.start({ kind: 'new' });
+    expect(ipc.callsTo('create_link_token')).toEqual([{ hosted: true }]);
+    expect(ipc.callsTo('open_link')).toHaveLength(0);
+    signIn = 'app';
+    void flow.start({ kind: 'new' });
+    await flush();
+    expect(ipc.callsTo('open_link')).toEqual([{}]);
+    flow.cancel();
+    await flush();
+  });
+
+  it('nothing starts until the data-use screen is accepted', async () => {
+    const ipc = mockCommands({ open_link: () => null, create_link_token: () => hostedToken() });
+    let answer = false;
+    const confirmDataUse = vi.fn(async () => answer);
+    const flow = new LinkFlow({ onLinked: () => {}, confirmDataUse });
+    await flow.openEmbedded({ kind: 'new' });
+    await flow.openInBrowser({ kind: 'new' });
+    expect(confirmDataUse).toHaveBeenCalledTimes(2);
+    expect(ipc.calls).toHaveLength(0);
+    expect(flow.phase).toBe('idle');
+    answer = true;
+    void flow.openEmbedded({ kind: 'new' });
+    await flush();
+    expect(ipc.callsTo('open_link')).toEqual([{}]);
+    flow.cancel();
+    await flush();
+  });
+});
+
+describe('LinkFlow: Hosted Link', () => {
+  it('opens the URL through the shell, polls, reports the new link', async () => {
+    const ipc = mockCommands({
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: true }),
       poll_hosted_link: () => ({ state: 'success', linkId: 9 }),
     });
     const linked = vi.fn();
-    const flow = new LinkFlow({ scriptUrl: () => 'x', onLinked: linked, pollIntervalMs: 1 });
+    const flow = new LinkFlow({ onLinked: linked, pollIntervalMs: 1 });
     await flow.openInBrowser({ kind: 'new' });
     expect(ipc.callsTo('create_link_token')).toEqual([{ hosted: true }]);
     expect(ipc.callsTo('open_hosted_link')).toEqual([{ url: 'https://secure.plaid.com/link/abc' }]);
+    expect(ipc.callsTo('qr_code')).toHaveLength(0);
     expect(linked).toHaveBeenCalledWith(9, { kind: 'new' });
   });
 
-  it('hosted link: cancel stops polling quietly', async () => {
+  it('cancel stops polling quietly', async () => {
     mockCommands({
-      create_link_token: () => ({ linkToken: 'link-h', expiration: '2099-01-01T00:00:00Z', hostedLinkUrl: 'https://secure.plaid.com/link/abc' }),
-      open_hosted_link: () => null,
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: true }),
       poll_hosted_link: () => ({ state: 'pending' }),
     });
-    const flow = new LinkFlow({ scriptUrl: () => 'x', onLinked: () => {}, pollIntervalMs: 5 });
+    const flow = new LinkFlow({ onLinked: () => {}, pollIntervalMs: 5 });
     const done = flow.openInBrowser({ kind: 'reconnect', linkId: 2 });
     await new Promise((r) => setTimeout(r, 30));
     expect(flow.phase).toBe('browser');
     flow.cancel();
     await done;
     expect(flow.phase).toBe('idle');
+    expect(flow.error).toBeNull();
+  });
+
+  it('without a browser: the address, its QR code, and polling as if it had opened', async () => {
+    let polls = 0;
+    let finish = false;
+    const ipc = mockCommands({
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: false, message: 'No web browser could be opened on this computer.' }),
+      qr_code: () => ({ size: 29, path: 'M4 4h7v7h-7z' }),
+      poll_hosted_link: () => (++polls, finish ? { state: 'success', linkId: 4 } : { state: 'pending' }),
+    });
+    const linked = vi.fn();
+    const flow = new LinkFlow({ onLinked: linked, pollIntervalMs: 1 });
+    const done = flow.openInBrowser({ kind: 'new' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(flow.phase).toBe('browser');
+    expect(flow.noBrowser).toEqual({
+      message: 'No web browser could be opened on this computer.',
+      url: 'https://secure.plaid.com/link/abc',
+      qr: { size: 29, path: 'M4 4h7v7h-7z' },
+    });
+    expect(ipc.callsTo('qr_code')).toEqual([{ text: 'https://secure.plaid.com/link/abc' }]);
+    expect(polls).toBeGreaterThan(2);
+    finish = true;
+    await done;
+    expect(linked).toHaveBeenCalledWith(4, { kind: 'new' });
+    expect(flow.noBrowser).toBeNull();
+  });
+
+  it('without a browser: the panel goes when the person cancels', async () => {
+    mockCommands({
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: false, message: 'No browser.' }),
+      qr_code: () => appError('INVALID_INPUT', 'too long'),
+      poll_hosted_link: () => ({ state: 'pending' }),
+    });
+    const flow = new LinkFlow({ onLinked: () => {}, pollIntervalMs: 1 });
+    const done = flow.openInBrowser({ kind: 'new' });
+    await new Promise((r) => setTimeout(r, 20));
+    // No QR code: the address and Copy still work.
+    expect(flow.noBrowser).toMatchObject({ url: 'https://secure.plaid.com/link/abc', qr: null });
+    flow.cancel();
+    await done;
+    expect(flow.noBrowser).toBeNull();
     expect(flow.error).toBeNull();
   });
 });

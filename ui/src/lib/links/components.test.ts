@@ -11,7 +11,7 @@ import type { LinkView } from '../backend/types';
 function setup(l: LinkView, extra: Record<string, (i: Record<string, unknown> | undefined) => unknown> = {}) {
   const ipc = mockCommands({ list_links: () => [l], ...extra });
   const links = new LinksStore();
-  const flow = new LinkFlow({ scriptUrl: () => null, onLinked: () => {} });
+  const flow = new LinkFlow({ onLinked: () => {} });
   return { ipc, links, flow };
 }
 
@@ -44,15 +44,38 @@ describe('LinkCard', () => {
     expect(buttons()).not.toContain('Reconnect');
   });
 
-  it('Reconnect starts update mode for this link', async () => {
-    const s = setup(link({ id: 4, status: 'LOGIN_REQUIRED' }), {
-      create_link_token: () => ({ linkToken: 't', expiration: '2099-01-01T00:00:00Z' }),
-    });
+  it('Reconnect starts update mode for this link in the Link window', async () => {
+    const s = setup(link({ id: 4, status: 'LOGIN_REQUIRED' }), { open_link: () => null, close_link: () => null });
     await s.links.load();
     render(LinkCard, { link: s.links.links[0]!, links: s.links, flow: s.flow, onremove: () => {} });
     await fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
     await flush();
-    expect(s.ipc.callsTo('create_link_token')).toEqual([{ useCache: true, linkId: 4 }]);
+    expect(s.ipc.callsTo('open_link')).toEqual([{ linkId: 4 }]);
+    s.flow.cancel();
+    await flush();
+  });
+
+  it('says to reconnect before the consent ends, and offers Reconnect while healthy', async () => {
+    const s = setup(link({ id: 6, consentExpiresAt: '2026-12-12T18:00:00Z', reconnectBefore: '2026-12-12' }), { open_link: () => null, close_link: () => null });
+    await s.links.load();
+    render(LinkCard, { link: s.links.links[0]!, links: s.links, flow: s.flow, onremove: () => {} });
+    expect(screen.getByText('Healthy')).toBeTruthy();
+    expect(screen.getByText(/^Reconnect before/).textContent).toContain('Reconnect before Dec 12, 2026');
+    // Sync and Add accounts stay; Reconnect is there too.
+    expect(buttons()).toEqual(expect.arrayContaining(['Reconnect', 'Reconnect in browser', 'Sync', 'Add accounts']));
+    await fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await flush();
+    expect(s.ipc.callsTo('open_link')).toEqual([{ linkId: 6 }]);
+    s.flow.cancel();
+    await flush();
+  });
+
+  it('no reconnect date without one, nor on an archived link', async () => {
+    const s = setup(link({ status: 'ARCHIVED', reconnectBefore: '2026-12-12' }));
+    await s.links.load();
+    render(LinkCard, { link: s.links.links[0]!, links: s.links, flow: s.flow, onremove: () => {} });
+    expect(screen.queryByText(/Reconnect before/)).toBeNull();
+    expect(buttons()).not.toContain('Reconnect');
   });
 
   it('renames inline; Escape cancels', async () => {
@@ -100,7 +123,7 @@ describe('AccountsScreen', () => {
     mockCommands({ list_links: () => [] });
     const links = new LinksStore();
     await links.load();
-    const flow = new LinkFlow({ scriptUrl: () => null, onLinked: () => {} });
+    const flow = new LinkFlow({ onLinked: () => {} });
     const r = render(AccountsScreen, { links, flow, mode: 'offline' });
     expect(screen.getByText('No banks linked yet')).toBeTruthy();
     expect(screen.getByText('user_good')).toBeTruthy();

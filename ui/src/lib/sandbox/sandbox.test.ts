@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
 import { SandboxStore } from './sandbox.svelte';
-import { appError, mockCommands } from '../testing/ipc';
+import SandboxScreen from './SandboxScreen.svelte';
+import DataUseDialog from '../link/DataUseDialog.svelte';
+import { DataUseGate } from '../link/data-use.svelte';
+import { LinksStore } from '../links/links.svelte';
+import { SettingsStore } from '../settings/settings.svelte';
+import { appError, flush, mockCommands, settingsView } from '../testing/ipc';
 
 describe('SandboxStore', () => {
   it('quick link sends the credentials and returns the new link', async () => {
@@ -28,5 +34,22 @@ describe('SandboxStore', () => {
       ['sandbox_inject_fault', { path: '/transactions/sync', errorCode: 'INSTITUTION_DOWN', times: 2 }],
       ['sandbox_clear_faults', undefined],
     ]);
+  });
+});
+
+describe('SandboxScreen quick link', () => {
+  it('asks for the data-use screen first, like any link', async () => {
+    const ipc = mockCommands({ list_links: () => [], get_settings: () => settingsView(), sandbox_quick_link: () => ({ linkId: 12 }), sync_transactions: () => [] });
+    const links = new LinksStore();
+    await links.load();
+    const gate = new DataUseGate(new SettingsStore());
+    render(SandboxScreen, { links, mode: 'offline', dataUse: gate });
+    render(DataUseDialog, { gate });
+    await fireEvent.click(screen.getByRole('button', { name: 'Quick link' }));
+    await flush();
+    expect(screen.getByRole('dialog', { name: 'Before you link a bank' })).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Not now' }));
+    await flush();
+    expect(ipc.callsTo('sandbox_quick_link')).toHaveLength(0);
   });
 });

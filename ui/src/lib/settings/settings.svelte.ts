@@ -1,11 +1,13 @@
 /**
- * Settings: Plaid environment and keys, products, countries, history, link limit.
+ * Settings: Plaid environment and keys, products, countries, history, link limit, and where
+ * people sign in to banks (saved on its own, at once). One store for the app: the Link flow
+ * reads `view.signIn` and `view.dataUseAcceptedAt` from it.
  * The secret is write-only: typed into {@link SettingsStore.secretDraft}, sent once with
  * `save_settings` (it goes to the keychain), then cleared. Nothing the backend returns is
  * ever put back into the secret field.
  */
 import * as cmd from '../backend/commands';
-import type { Mode, SettingsInput, SettingsView } from '../backend/types';
+import type { Mode, SettingsInput, SettingsView, SignIn } from '../backend/types';
 import { describeError, type ErrorDisplay } from '../ui/errors';
 
 export const PRODUCTS = [
@@ -26,6 +28,11 @@ export const COUNTRIES: { code: string; name: string }[] = [
 
 export const ENV_LABEL: Record<Mode, string> = { offline: 'Offline demo', sandbox: 'Plaid Sandbox', production: 'Plaid Production' };
 
+export const SIGN_IN_CHOICES: { id: SignIn; label: string; text: string }[] = [
+  { id: 'app', label: 'In Coffer', text: 'Plaid Link opens in a Coffer window; banks that sign you in on their own site continue in your browser.' },
+  { id: 'browser', label: 'In your browser', text: 'Recommended with real banks; some banks, Chase among them, refuse sign-in inside apps.' },
+];
+
 export type TestResult = { ok: true; text: string } | { ok: false; error: ErrorDisplay };
 
 export class SettingsStore {
@@ -40,6 +47,10 @@ export class SettingsStore {
   countryCodes = $state<string[]>(['US']);
   daysRequested = $state(730);
   linkLimit = $state(10);
+  /** Where people sign in to banks; saved as soon as it changes ({@link saveSignIn}). */
+  signIn = $state<SignIn>('app');
+  savingSignIn = $state(false);
+  signInError = $state<ErrorDisplay | null>(null);
 
   saving = $state(false);
   saveError = $state<ErrorDisplay | null>(null);
@@ -47,7 +58,13 @@ export class SettingsStore {
   testing = $state(false);
   testResult = $state<TestResult | null>(null);
 
+  /** Reads the settings; the form starts afresh (nothing typed or reported is kept). */
   async load(): Promise<void> {
+    this.secretDraft = '';
+    this.saveError = null;
+    this.savedAt = null;
+    this.testResult = null;
+    this.signInError = null;
     try {
       this.#fill(await cmd.getSettings());
       this.loadError = null;
@@ -56,8 +73,11 @@ export class SettingsStore {
     }
   }
 
-  /** Copies the known, non-secret fields of a view into the form. */
-  #fill(v: SettingsView) {
+  /**
+   * Takes a view the backend returned outside this form's Save (data use accepted, sign-in
+   * saved): the fields being edited stay as they are.
+   */
+  applyView(v: SettingsView) {
     this.view = {
       mode: v.mode,
       clientId: v.clientId,
@@ -69,7 +89,15 @@ export class SettingsStore {
       linkLimit: v.linkLimit,
       envOverrides: [...v.envOverrides],
       baseUrl: v.baseUrl,
+      signIn: v.signIn,
+      dataUseAcceptedAt: v.dataUseAcceptedAt,
     };
+    this.signIn = v.signIn;
+  }
+
+  /** Copies the known, non-secret fields of a view into the form. */
+  #fill(v: SettingsView) {
+    this.applyView(v);
     this.environment = v.clientId && v.environment ? v.environment : 'offline';
     this.clientId = v.clientId ?? '';
     this.products = [...v.products];
@@ -155,6 +183,22 @@ export class SettingsStore {
       return false;
     } finally {
       this.saving = false;
+    }
+  }
+
+  /** Saves where people sign in to banks, on its own (the rest of the form is not sent). */
+  async saveSignIn(choice: SignIn): Promise<void> {
+    const before = this.view?.signIn ?? this.signIn;
+    this.signIn = choice;
+    this.savingSignIn = true;
+    this.signInError = null;
+    try {
+      this.applyView(await cmd.saveSettings({ signIn: choice }));
+    } catch (e) {
+      this.signInError = describeError(e);
+      this.signIn = before;
+    } finally {
+      this.savingSignIn = false;
     }
   }
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SettingsStore } from './settings.svelte';
-import { appError, mockCommands } from '../testing/ipc';
-import type { SettingsView } from '../backend/types';
-
-const view = (over: Partial<SettingsView> = {}): SettingsView => ({
-  mode: 'sandbox', clientId: 'abc123', environment: 'sandbox', secretSaved: true, countryCodes: ['US'],
-  daysRequested: 730, products: ['transactions'], linkLimit: 10, envOverrides: [], baseUrl: 'https://sandbox.plaid.com', ...over,
-});
+import { appError, mockCommands, settingsView as view } from '../testing/ipc';
 
 describe('SettingsStore', () => {
   it('never puts anything from the backend into the secret field', async () => {
@@ -84,5 +78,24 @@ describe('SettingsStore', () => {
     answer = () => appError('NETWORK', 'failed: dns error');
     await s.test();
     expect(s.testResult).toMatchObject({ ok: false, error: { text: expect.stringContaining('Could not reach Plaid Sandbox') } });
+  });
+
+  it('sign-in is saved on its own and leaves unsaved edits alone; a failure puts the choice back', async () => {
+    let fail = false;
+    const ipc = mockCommands({
+      get_settings: () => view(),
+      save_settings: (i) => (fail ? appError('STORAGE', 'disk full') : view({ signIn: i?.signIn as 'app' | 'browser' })),
+    });
+    const s = new SettingsStore();
+    await s.load();
+    s.linkLimit = 3; // typed, not saved
+    await s.saveSignIn('browser');
+    expect(ipc.callsTo('save_settings')).toEqual([{ signIn: 'browser' }]);
+    expect(s.view?.signIn).toBe('browser');
+    expect(s.linkLimit).toBe(3);
+    fail = true;
+    await s.saveSignIn('app');
+    expect(s.signIn).toBe('browser');
+    expect(s.signInError?.code).toBe('STORAGE');
   });
 });

@@ -1,7 +1,7 @@
 /** Test helpers over Tauri's `mockIPC`: a command table and a call log. */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { BackendEventName, BackendEvents, LinkHealth, LinkStatus, LinkView } from '../backend/types';
+import type { BackendEventName, BackendEvents, LinkHealth, LinkStatus, LinkView, SettingsView } from '../backend/types';
 
 export type Handler = (input: Record<string, unknown> | undefined) => unknown;
 
@@ -72,7 +72,28 @@ export function link(over: Partial<LinkView> = {}): LinkView {
     lastSyncAt: '2024-03-05T12:00:00Z',
     lastSyncStatus: 'HISTORICAL_UPDATE_COMPLETE',
     lastError: null,
+    consentExpiresAt: null,
+    reconnectBefore: null,
     createdAt: '2024-03-01T12:00:00Z',
+    ...over,
+  };
+}
+
+/** A `get_settings` answer (Sandbox keys saved, Link in Coffer, data use not yet accepted). */
+export function settingsView(over: Partial<SettingsView> = {}): SettingsView {
+  return {
+    mode: 'sandbox',
+    clientId: 'abc123',
+    environment: 'sandbox',
+    secretSaved: true,
+    countryCodes: ['US'],
+    daysRequested: 730,
+    products: ['transactions'],
+    linkLimit: 10,
+    envOverrides: [],
+    baseUrl: 'https://sandbox.plaid.com',
+    signIn: 'app',
+    dataUseAcceptedAt: null,
     ...over,
   };
 }

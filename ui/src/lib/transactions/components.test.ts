@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import TransactionList from './TransactionList.svelte';
+import TransactionsScreen from './TransactionsScreen.svelte';
+import { LinksStore } from '../links/links.svelte';
 import { TransactionsStore } from './transactions.svelte';
 import { flush, mockCommands } from '../testing/ipc';
 import type { ListTransactionsInput } from '../backend/types';
@@ -65,5 +67,38 @@ describe('AccountFilter', () => {
     expect(screen.getByRole('button', { name: /2 accounts/ })).toBeTruthy();
     await fireEvent.click(screen.getByRole('checkbox', { name: 'All accounts' }));
     expect(selected).toEqual([]);
+  });
+});
+
+describe('TransactionsScreen export', () => {
+  async function screenWith(answer: unknown) {
+    const ipc = mockCommands({
+      list_links: () => [],
+      list_transactions: () => ({ total: 2, rows: [] }),
+      export_transactions: () => answer,
+    });
+    const links = new LinksStore();
+    await links.load();
+    const r = render(TransactionsScreen, { links, store: new TransactionsStore() });
+    await flush();
+    await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+    await flush();
+    return { ipc, r };
+  }
+
+  it('a cancelled save dialog (null) shows nothing', async () => {
+    const { ipc, r } = await screenWith(null);
+    expect(ipc.callsTo('export_transactions')).toEqual([{ format: 'csv', filter: {} }]);
+    expect(screen.queryByText(/Saved/)).toBeNull();
+    expect(screen.queryByText(/Exporting/)).toBeNull();
+    expect(screen.queryByText(/Export failed/)).toBeNull();
+    r.unmount(); // unsubscribes while the IPC mock is still there
+  });
+
+  it('says how many rows went where', async () => {
+    const { r } = await screenWith({ rows: 2, path: '/home/me/coffer.csv' });
+    expect(screen.getByText('/home/me/coffer.csv')).toBeTruthy();
+    expect(screen.getByText(/Saved 2 transactions to/)).toBeTruthy();
+    r.unmount();
   });
 });

@@ -6,7 +6,6 @@
 import * as cmd from '../backend/commands';
 import type { ExportFormat, TransactionFilter, TransactionView } from '../backend/types';
 import { describeError, type ErrorDisplay } from '../ui/errors';
-import { todayIso } from '../format/format';
 
 export const PAGE_SIZE = 100;
 export const SEARCH_MIN_CHARS = 3;
@@ -255,27 +254,17 @@ export class TransactionsStore {
     return new Map(keep.map((k) => [k, pages.get(k)!]));
   }
 
-  /** Asks where to save, then exports the rows matching the current filter. */
+  /**
+   * Exports the rows matching the current filter; Rust asks where to save (the system's save
+   * dialog) and writes the file. A cancelled dialog changes nothing.
+   */
   async exportAs(format: ExportFormat): Promise<void> {
     if (this.exportState.kind === 'running') return;
     this.flushSearch();
-    const labels: Record<ExportFormat, string> = { csv: 'CSV', ofx: 'OFX', json: 'JSON' };
-    let path: string | null;
-    try {
-      path = await cmd.saveDialog({
-        title: 'Export transactions',
-        defaultPath: `coffer-transactions-${todayIso()}.${format}`,
-        filters: [{ name: labels[format], extensions: [format] }],
-      });
-    } catch (e) {
-      this.exportState = { kind: 'failed', error: describeError(e) };
-      return;
-    }
-    if (!path) return;
     this.exportState = { kind: 'running', format, expected: this.#stale ? null : this.total };
     try {
-      const out = await cmd.exportTransactions({ format, path, filter: this.filter });
-      this.exportState = { kind: 'done', rows: out.rows, path };
+      const out = await cmd.exportTransactions({ format, filter: this.filter });
+      this.exportState = out ? { kind: 'done', rows: out.rows, path: out.path } : { kind: 'idle' };
     } catch (e) {
       this.exportState = { kind: 'failed', error: describeError(e) };
     }

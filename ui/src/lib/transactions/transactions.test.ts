@@ -174,29 +174,27 @@ describe('filters', () => {
 });
 
 describe('export', () => {
-  it('exports the filtered rows to the path chosen in the save dialog', async () => {
+  it('exports the filtered rows; Rust asks where and says where it saved them', async () => {
     const ipc = mockCommands({
       list_transactions: () => ({ total: 2, rows: [row(1), row(2)] }),
-      'plugin:dialog|save': () => '/home/me/out.csv',
-      export_transactions: () => ({ rows: 2 }),
+      export_transactions: () => ({ rows: 2, path: '/home/me/out.csv' }),
     });
     const s = new TransactionsStore();
     await s.start();
     s.searchText = 'coffee'; // typed, not yet debounced: export applies it first
     s.setAccounts(['acc-1']);
     await s.exportAs('csv');
-    expect(ipc.callsTo('export_transactions')).toEqual([
-      { format: 'csv', path: '/home/me/out.csv', filter: { accountIds: ['acc-1'], search: 'coffee' } },
-    ]);
+    expect(ipc.callsTo('export_transactions')).toEqual([{ format: 'csv', filter: { accountIds: ['acc-1'], search: 'coffee' } }]);
+    expect(ipc.calls.map((c) => c.cmd)).not.toContain('plugin:dialog|save');
     expect(s.exportState).toEqual({ kind: 'done', rows: 2, path: '/home/me/out.csv' });
   });
 
-  it('does nothing when the dialog is cancelled', async () => {
-    const ipc = mockCommands({ list_transactions: () => ({ total: 0, rows: [] }), 'plugin:dialog|save': () => null });
+  it('does nothing when the save dialog is cancelled (null)', async () => {
+    const ipc = mockCommands({ list_transactions: () => ({ total: 0, rows: [] }), export_transactions: () => null });
     const s = new TransactionsStore();
     await s.start();
     await s.exportAs('ofx');
-    expect(ipc.callsTo('export_transactions')).toHaveLength(0);
+    expect(ipc.callsTo('export_transactions')).toEqual([{ format: 'ofx', filter: {} }]);
     expect(s.exportState.kind).toBe('idle');
   });
 });

@@ -61,6 +61,15 @@ lastSyncStatus: string | null,
  */
 lastError: LinkErrorView | null,
 /**
+ * When the person's consent to share this Item's data ends (`/item/get`'s
+ * `consent_expiration_time`, RFC 3339), if the bank sets one.
+ */
+consentExpiresAt: string | null,
+/**
+ * The day (YYYY-MM-DD) to reconnect before: set when the consent ends within 7 days.
+ */
+reconnectBefore: string | null,
+/**
  * Created.
  */
 createdAt: string, };
