@@ -58,6 +58,11 @@ async fn installed_app_shows_home_and_quick_links_offline() {
     app.browser
         .click(&coffer_webdriver::button("Quick link"))
         .await;
+    // The data-use screen shows once, before the first link of any kind.
+    app.wait_text("Before you link a bank", 10).await;
+    app.browser
+        .click(&coffer_webdriver::button("Continue"))
+        .await;
     app.wait_text("Linked First Platypus Bank without Link", 20)
         .await;
     app.go("accounts").await;

@@ -494,6 +494,19 @@ impl Browser {
         }
     }
 
+    /// A real click on an element whose window closes because of it: the click's answer may
+    /// never come back, so it is not retried (the caller checks the window is gone).
+    pub async fn click_closing(&self, css: &str) {
+        let id = self.element(css).await;
+        let _ = self
+            .try_cmd(
+                reqwest::Method::POST,
+                &format!("/element/{id}/click"),
+                Some(json!({})),
+            )
+            .await;
+    }
+
     pub async fn type_into(&self, css: &str, text: &str) {
         let id = self.element(css).await;
         self.cmd(

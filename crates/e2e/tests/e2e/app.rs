@@ -31,6 +31,8 @@ pub fn shots_dir() -> PathBuf {
 /// A running app and its data directory.
 pub struct App {
     pub browser: Browser,
+    /// The main window's WebDriver handle (Link has a window of its own).
+    pub main: String,
     pub home: tempfile::TempDir,
     /// Directory put first on the app's PATH: holds the `xdg-open` that records URLs.
     pub bin: tempfile::TempDir,
@@ -47,19 +49,45 @@ impl App {
 
     /// The app on `home` (a restart keeps its data directory).
     pub async fn start_in(name: &str, home: tempfile::TempDir) -> App {
+        Self::launch(name, home, false, true).await
+    }
+
+    /// The app in GTK's dark theme (the UI follows `prefers-color-scheme`).
+    pub async fn start_dark(name: &str) -> App {
+        let home = tempfile::tempdir().expect("temp home");
+        Self::launch(name, home, true, true).await
+    }
+
+    /// The app on a machine where no browser can be opened (every launcher fails).
+    pub async fn start_without_browser(name: &str) -> App {
+        let home = tempfile::tempdir().expect("temp home");
+        Self::launch(name, home, false, false).await
+    }
+
+    async fn launch(name: &str, home: tempfile::TempDir, dark: bool, browser: bool) -> App {
         let bin = tempfile::tempdir().expect("temp bin");
         // The system browser: an `xdg-open` that writes down the URL it was asked to open
         // (tauri-plugin-opener runs xdg-open first), so a test can open it in a real browser.
-        let opener = bin.path().join("xdg-open");
-        std::fs::write(
-            &opener,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                bin.path().join("opened").display()
-            ),
-        )
-        .expect("write xdg-open");
-        set_executable(&opener);
+        // Without a browser, it and every other launcher the opener tries fail as they do
+        // on a machine with none.
+        let launchers: &[&str] = if browser {
+            &["xdg-open"]
+        } else {
+            &["xdg-open", "gio", "gnome-open", "kde-open", "wslview"]
+        };
+        for launcher in launchers {
+            let opener = bin.path().join(launcher);
+            let script = if browser {
+                format!(
+                    "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+                    bin.path().join("opened").display()
+                )
+            } else {
+                "#!/bin/sh\necho 'no browser here' >&2\nexit 2\n".to_string()
+            };
+            std::fs::write(&opener, script).expect("write a launcher");
+            set_executable(&opener);
+        }
         let mut path = OsString::from(bin.path());
         path.push(":");
         path.push(std::env::var_os("PATH").unwrap_or_default());
@@ -70,11 +98,13 @@ impl App {
                 ("PATH", &path),
                 ("LANG", std::ffi::OsStr::new("en_US.UTF-8")),
             ],
-            false,
+            dark,
         )
         .await;
+        let main = browser.window().await;
         let app = App {
             browser,
+            main,
             home,
             bin,
             name: name.to_string(),
@@ -127,9 +157,15 @@ impl App {
             .await;
     }
 
+    /// Back to the main window's document (from the Link window or a frame).
+    pub async fn to_main(&self) {
+        self.browser.switch_window(&self.main).await;
+        self.browser.top().await;
+    }
+
     /// Goes to a screen through the sidebar (`accounts`, `transactions`, `sandbox`, ...).
     pub async fn go(&self, screen: &str) {
-        self.browser.top().await;
+        self.to_main().await;
         self.browser
             .click(&format!("nav a[href='#/{screen}']"))
             .await;
@@ -140,11 +176,41 @@ impl App {
         .await;
     }
 
-    /// Clicks a button (by CSS, or its exact text through `coffer_webdriver::button`) that opens Link and
-    /// enters Link's frame once its first view shows.
+    /// Clicks a button (by CSS, or its exact text through `coffer_webdriver::button`) that opens
+    /// Link, accepts the data-use screen if it shows (before the first link), switches to the
+    /// Link window and enters Link's frame once its first view shows.
     pub async fn open_link(&self, opener: &str) {
-        self.browser.top().await;
+        self.to_main().await;
         self.browser.click(opener).await;
+        self.accept_data_use().await;
+        self.enter_link_window().await;
+        self.view("consent").await;
+    }
+
+    /// "Continue" on the data-use screen, if it is showing (it shows once per data directory).
+    pub async fn accept_data_use(&self) {
+        let shown = self
+            .browser
+            .wait_up_to(
+                "the data-use screen or Link",
+                "var t = document.body.innerText; \
+                 if (t.includes('Before you link a bank')) return 'dialog'; \
+                 return /Plaid Link is open|Waiting for you/.test(t) ? 'link' : null",
+                Duration::from_secs(20),
+            )
+            .await;
+        if shown == json!("dialog") {
+            self.browser
+                .click(&coffer_webdriver::button("Continue"))
+                .await;
+        }
+    }
+
+    /// Switches to the Link window (the one that is not the main window) and into Link's frame.
+    pub async fn enter_link_window(&self) {
+        self.browser
+            .switch_to_new_window(std::slice::from_ref(&self.main))
+            .await;
         self.browser
             .wait_up_to(
                 "Link's overlay",
@@ -155,7 +221,6 @@ impl App {
             )
             .await;
         self.browser.enter_frame(FRAME).await;
-        self.view("consent").await;
     }
 
     pub async fn view(&self, name: &str) {
@@ -170,10 +235,10 @@ impl App {
         login(&self.browser, user, pass).await;
     }
 
-    /// [`choose`], then back to the app's document.
+    /// [`choose`], then back to the main window (the Link window closes by itself).
     pub async fn choose(&self, masks: &[&str]) {
         choose(&self.browser, masks).await;
-        self.browser.top().await;
+        self.to_main().await;
     }
 
     /// The whole embedded Link flow for a new link from the empty state or the header.
@@ -198,7 +263,7 @@ impl App {
 
     /// Waits until the links list shows `n` cards, none of them syncing.
     pub async fn wait_links(&self, n: usize) {
-        self.browser.top().await;
+        self.to_main().await;
         self.browser
             .wait_up_to(
                 &format!("{n} linked banks, synced"),
@@ -265,6 +330,32 @@ impl App {
                 Duration::from_secs(secs),
             )
             .await;
+    }
+
+    /// Ids of the windows on the X display (what a person sees, not only WebDriver's web
+    /// views) whose title contains `name`.
+    pub fn x_windows(&self, name: &str) -> Vec<String> {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", name])
+            .env("DISPLAY", self.browser.display())
+            .output()
+            .expect("xdotool (apt-get install xdotool; cargo xtask test installs it)");
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    }
+
+    /// Waits (up to 10 s) until no window titled with `name` is on the X display.
+    pub async fn wait_x_windows_gone(&self, name: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.x_windows(name).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "a window titled {name:?} is still on screen"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The URLs the app asked the system browser to open.

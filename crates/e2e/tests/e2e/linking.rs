@@ -71,32 +71,44 @@ async fn first_run_then_link_two_accounts() {
     assert_eq!(links[0]["institutionId"], "ins_109508", "{}", links[0]);
 }
 
-/// 3. Platypus OAuth Bank: Link opens the bank in a pop-up window of the app (the stand-in
-///    needs `window.opener`, as Plaid's SDK does); authorizing there ends in a new link.
+/// 3. Platypus OAuth Bank (whose page, like Plaid Sandbox's, is on Plaid's side): Link opens
+///    the bank in a pop-up window of the app (the stand-in needs `window.opener`, as Plaid's
+///    SDK does); authorizing there ends in a new link, and the pop-up's window is gone from
+///    the screen (not only its web view) once its page closes itself.
 #[tokio::test]
 async fn oauth_bank_through_the_pop_up() {
     let app = App::start("oauth").await;
-    let main = app.browser.window().await;
     app.open_link(".empty .btn.primary").await;
+    let link_window = app.browser.window().await;
     app.pick("oauth", "ins_127287").await;
     app.view("oauth").await;
     app.browser.click("[data-action=continue]").await;
     app.browser
-        .switch_to_new_window(std::slice::from_ref(&main))
+        .switch_to_new_window(&[app.main.clone(), link_window.clone()])
         .await;
     app.wait(
         "the bank's authorization page",
         "return location.pathname === '/link/oauth' && document.querySelector('#authorize')",
     )
     .await;
+    assert_eq!(
+        app.x_windows("127.0.0.1").len(),
+        1,
+        "the pop-up is on screen"
+    );
     app.shot("1-bank-pop-up").await;
     app.browser.click("#authorize").await;
-    app.browser.wait_windows(1).await;
-    app.browser.switch_window(&main).await;
+    app.browser.wait_windows(2).await;
+    app.wait_x_windows_gone("127.0.0.1").await;
+    app.browser.switch_window(&link_window).await;
     app.browser.enter_frame(FRAME).await;
     app.choose(&["0000", "3333"]).await;
     app.wait_links(1).await;
     app.shot("2-linked").await;
+    assert!(
+        app.x_windows("Plaid Link").is_empty(),
+        "the Link window closed when Link ended"
+    );
 
     let card = &app.cards().await[0];
     assert!(card.contains("Platypus OAuth Bank"), "{card}");
@@ -134,15 +146,9 @@ async fn wrong_and_error_passwords_store_nothing() {
     let shown = app.browser.text("[data-slot=text]").await;
     app.shot("2-item-locked").await;
     app.browser.click("[data-action=primary]").await;
-    app.browser.top().await;
-    // Link is gone; the app says what happened in Plaid's words, and stays empty.
-    app.wait(
-        "Link closed",
-        &format!(
-            "var f=document.querySelector(\"{FRAME}\"); return !f || f.style.display!=='block'"
-        ),
-    )
-    .await;
+    // Link's window is gone; the app says what happened in Plaid's words, and stays empty.
+    app.browser.wait_windows(1).await;
+    app.to_main().await;
     assert!(!shown.trim().is_empty(), "Link explains the error");
     // Plaid sends no display_message for ITEM_LOCKED: the app says it in its own words.
     app.wait_text("locked the account", 10).await;
@@ -160,6 +166,7 @@ async fn wrong_and_error_passwords_store_nothing() {
 async fn hosted_link_in_the_system_browser() {
     let app = App::start("hosted").await;
     app.browser.click(".empty-actions .btn:not(.primary)").await;
+    app.accept_data_use().await;
     app.wait_text("Waiting for you to finish in your browser", 20)
         .await;
     app.shot("1-waiting").await;

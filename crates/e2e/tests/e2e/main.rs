@@ -7,5 +7,6 @@
 mod app;
 mod cli;
 mod data;
+mod isolation;
 mod linking;
 mod update;

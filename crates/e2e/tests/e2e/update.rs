@@ -54,7 +54,9 @@ async fn reconnect_then_add_an_account() {
     app.login("user_good", "pass_good").await;
     app.view("connected").await;
     app.browser.click("[data-action=continue]").await;
-    app.browser.top().await;
+    // The Link window closes by itself when Link ends.
+    app.browser.wait_windows(1).await;
+    app.to_main().await;
     wait_health(&app, "healthy", 30).await;
     app.shot("2-reconnected").await;
     assert_eq!(app.links()[0]["health"], "HEALTHY");
