@@ -212,10 +212,16 @@ fn as_root(program: &str) -> Command {
 /// a GUI prompt). `--unlock` can return before the login collection is the unlocked default
 /// (seen once in CI: "Cannot create an item in a locked collection" on the first test), so
 /// the script waits, up to 10 s, until an item can be stored. The bus goes away with the
-/// command; the keyring file stays in `$XDG_DATA_HOME/keyrings`.
+/// command; the keyring file stays in `$XDG_DATA_HOME/keyrings`, or in
+/// `$COFFER_KEYRING_DIR/keyrings` when the command sets that (the daemon alone sees it).
 fn in_keyring_session(password: &str, inner: &[&str]) -> Command {
     let script = "set -e\n\
-        printf '%s' \"$COFFER_KEYRING_UNLOCK\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+        if [ -n \"${COFFER_KEYRING_DIR:-}\" ]; then\n\
+          printf '%s' \"$COFFER_KEYRING_UNLOCK\" | XDG_DATA_HOME=\"$COFFER_KEYRING_DIR\" \
+            gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+        else\n\
+          printf '%s' \"$COFFER_KEYRING_UNLOCK\" | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n\
+        fi\n\
         for _ in $(seq 100); do\n\
           if printf ready | secret-tool store --label='coffer keyring probe' coffer-probe ready 2>/dev/null; then\n\
             secret-tool clear coffer-probe ready; break\n\
@@ -421,24 +427,97 @@ fn run(args: &[String]) -> Result<()> {
     if env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() || !have("dbus-run-session") {
         return status(cargo().args(&cargo_args).current_dir(&here));
     }
-    // Headless: a private bus with gnome-keyring; its keyring file lives in the usual place
-    // (~/.local/share/keyrings), so tokens persist between runs.
-    let password = env::var("COFFER_KEYRING_PASSWORD").unwrap_or_else(|_| {
-        eprintln!(
-            "xtask: no D-Bus session found; starting a private one with gnome-keyring. \
-             Its keyring (~/.local/share/keyrings) is unlocked with COFFER_KEYRING_PASSWORD, \
-             default \"{HEADLESS_KEYRING_DEFAULT}\": set your own before linking real banks."
-        );
-        HEADLESS_KEYRING_DEFAULT.to_string()
-    });
+    // Headless: a private bus with gnome-keyring, whose keyring lives in a directory of its
+    // own (never the person's ~/.local/share/keyrings) and is unlocked with a random password
+    // kept beside it, 0600, so tokens persist between runs.
+    let keyring = HeadlessKeyring::open(&headless_keyring_dir()?)?;
+    eprintln!(
+        "xtask: no D-Bus session found; starting a private one with gnome-keyring, its keyring in {}",
+        keyring.dir.display()
+    );
     let cargo = cargo_bin();
     let mut inner = vec![cargo.as_str()];
     inner.extend(&cargo_args);
-    status(in_keyring_session(&password, &inner).current_dir(&here))
+    status(
+        in_keyring_session(&keyring.password, &inner)
+            .env("COFFER_KEYRING_DIR", &keyring.dir)
+            .current_dir(&here),
+    )
 }
 
-/// The headless keyring password when `COFFER_KEYRING_PASSWORD` is unset.
-const HEADLESS_KEYRING_DEFAULT: &str = "coffer";
+/// Where `cargo xtask run` keeps its headless keyring: `$XDG_DATA_HOME/coffer-xtask-keyring`
+/// (default `~/.local/share/...`).
+fn headless_keyring_dir() -> Result<PathBuf> {
+    let data = match env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env::var_os("HOME").context("HOME is not set")?)
+            .join(".local")
+            .join("share"),
+    };
+    Ok(data.join("coffer-xtask-keyring"))
+}
+
+/// The headless keyring of `cargo xtask run`: a 0700 directory holding gnome-keyring's files
+/// and `password` (0600, 32 random hex digits, made on first use).
+#[derive(Debug)]
+struct HeadlessKeyring {
+    dir: PathBuf,
+    password: String,
+}
+
+impl HeadlessKeyring {
+    fn open(dir: &Path) -> Result<Self> {
+        use std::io::{Read, Write};
+        #[cfg(unix)]
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        builder.mode(0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        #[cfg(unix)]
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        let file = dir.join("password");
+        let password = match std::fs::File::open(&file) {
+            Ok(mut f) => {
+                let mut text = String::new();
+                f.read_to_string(&mut text)?;
+                text.trim().to_string()
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut bytes = [0u8; 16];
+                std::fs::File::open("/dev/urandom")
+                    .and_then(|mut r| r.read_exact(&mut bytes))
+                    .context("cannot read /dev/urandom for the keyring password")?;
+                let password: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                options.mode(0o600);
+                options
+                    .open(&file)
+                    .and_then(|mut f| f.write_all(password.as_bytes()))
+                    .with_context(|| format!("cannot write {}", file.display()))?;
+                password
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", file.display())),
+        };
+        if password.len() < 16 {
+            bail!(
+                "{} holds no usable password; remove the directory to start a new keyring",
+                file.display()
+            );
+        }
+        #[cfg(unix)]
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            password,
+        })
+    }
+}
 
 fn bench(args: &[String]) -> Result<()> {
     ensure_system_packages()?;
@@ -584,4 +663,31 @@ fn desktop_bench(args: &[&str]) -> Result<()> {
             .env("COFFER_BENCH_APP", &app)
             .env("COFFER_BENCH_MINIMAL", &minimal),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_headless_keyring_is_private_with_a_random_password() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("xtask-keyring-{}", std::process::id()));
+        let dir = root.join("coffer-xtask-keyring");
+        let first = HeadlessKeyring::open(&dir).expect("first");
+        let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("password")), 0o600);
+        assert_eq!(first.password.len(), 32);
+        assert!(first.password.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(first.password, "coffer");
+        // Kept: the next run unlocks the same keyring.
+        let again = HeadlessKeyring::open(&dir).expect("again");
+        assert_eq!(again.password, first.password);
+        // Another keyring gets another password.
+        let other = HeadlessKeyring::open(&root.join("other")).expect("other");
+        assert_ne!(other.password, first.password);
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
