@@ -353,7 +353,7 @@ pub static INSTITUTIONS: &[Institution] = &[
     // institutions do not show: see OWN_SITE_OAUTH and SHORT_CONSENT below.
     ins!(
         "ins_900001",
-        "Wombat Federal (signs in on its own site)",
+        "Wombat Federal",
         ALL_PRODUCTS,
         US,
         &["011401534"],
@@ -364,7 +364,7 @@ pub static INSTITUTIONS: &[Institution] = &[
     ),
     ins!(
         "ins_900002",
-        "Quokka Savings (consent ends in 5 days)",
+        "Quokka Savings",
         ALL_PRODUCTS,
         US,
         &["011401535"],

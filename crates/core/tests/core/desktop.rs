@@ -678,16 +678,24 @@ fn txn(day: &str, amount: &str, description: &str) -> NewSandboxTransaction {
     .expect("transaction")
 }
 
-#[tokio::test]
-async fn sandbox_transactions_reach_the_next_sync() {
-    let env = start("desk-sbtx").await;
-    let c = &env.coffer;
-    let dynamic = c
+/// A synced link of `user_transactions_dynamic`, the test user that accepts added
+/// transactions.
+async fn dynamic_link(env: &Env) -> i64 {
+    let id = env
+        .coffer
         .sandbox_quick_link("ins_109508", "user_transactions_dynamic", "pass_good")
         .await
         .expect("dynamic link")
         .link_id;
-    env.sync_ready(dynamic).await;
+    env.sync_ready(id).await;
+    id
+}
+
+#[tokio::test]
+async fn sandbox_transactions_reach_the_next_sync() {
+    let env = start("desk-sbtx").await;
+    let c = &env.coffer;
+    let dynamic = dynamic_link(&env).await;
     let day = chrono::Utc::now().date_naive().to_string();
     c.sandbox_add_transactions(
         dynamic,
@@ -918,12 +926,7 @@ async fn data_revision_moves_with_another_process_commit() {
 async fn csv_export_neutralises_spreadsheet_formulas() {
     let env = start("desk-csv").await;
     let c = &env.coffer;
-    let dynamic = c
-        .sandbox_quick_link("ins_109508", "user_transactions_dynamic", "pass_good")
-        .await
-        .expect("dynamic link")
-        .link_id;
-    env.sync_ready(dynamic).await;
+    let dynamic = dynamic_link(&env).await;
     let day = chrono::Utc::now().date_naive().to_string();
     // What a merchant (or whoever names a transfer) controls, as spreadsheets read it.
     let names = [

@@ -110,6 +110,17 @@ async fn new_item(
         .expect("exchange")
 }
 
+/// A public token for a new First Platypus Bank Item (not exchanged yet).
+async fn fresh_public_token(client: &PlaidClient) -> SandboxPublicTokenCreateResponse {
+    client
+        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest::new(
+            INSTITUTION,
+            vec![Product::Transactions],
+        ))
+        .await
+        .expect("public token")
+}
+
 async fn good_item(client: &PlaidClient) -> ItemPublicTokenExchangeResponse {
     new_item(client, "user_good", "pass_good").await
 }
@@ -761,13 +772,7 @@ async fn token_errors() {
     );
 
     // A public token is single-use.
-    let public = client
-        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest::new(
-            INSTITUTION,
-            vec![Product::Transactions],
-        ))
-        .await
-        .expect("public token");
+    let public = fresh_public_token(&client).await;
     let first = client
         .item_public_token_exchange(&public.public_token)
         .await
@@ -889,13 +894,7 @@ async fn retries_rate_limits_and_server_errors_until_success() {
     }
 
     // A state-changing call is retried on 429 too: nothing happened server-side.
-    let public = client
-        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest::new(
-            INSTITUTION,
-            vec![Product::Transactions],
-        ))
-        .await
-        .expect("public token");
+    let public = fresh_public_token(&client).await;
     fault(
         &sandbox,
         json!({"path": "/item/public_token/exchange", "error_code": "RATE_LIMIT", "times": 1}),
@@ -918,13 +917,7 @@ async fn a_public_token_exchange_is_not_repeated_after_a_server_error() {
     let sandbox = start_recording().await;
     let client = client(&sandbox); // 3 retries
     for status in [500, 502, 504] {
-        let public = client
-            .sandbox_public_token_create(&SandboxPublicTokenCreateRequest::new(
-                INSTITUTION,
-                vec![Product::Transactions],
-            ))
-            .await
-            .expect("public token");
+        let public = fresh_public_token(&client).await;
         let before = seen(&sandbox, "/item/public_token/exchange");
         fault(
             &sandbox,
@@ -1107,13 +1100,7 @@ async fn dropped_connections() {
 
     // A public-token exchange is not replayed after a dropped connection: had the first attempt
     // reached Plaid, the replay would answer INVALID_PUBLIC_TOKEN and lose the access token.
-    let public = client
-        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest::new(
-            INSTITUTION,
-            vec![Product::Transactions],
-        ))
-        .await
-        .expect("public token");
+    let public = fresh_public_token(&client).await;
     fault(
         &sandbox,
         json!({"path": "/item/public_token/exchange", "drop_connection": true, "times": 1}),
@@ -1394,13 +1381,22 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
 async fn logs_name_path_status_and_request_id_but_never_a_secret() {
     let sandbox = start_recording().await;
     let client = client(&sandbox);
-    let logs = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(logs.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // The process-wide subscriber, not a thread's own: tracing caches whether a call site is
+    // enabled, and a site first reached by another test's thread (with no subscriber) could
+    // stay silent here. Other tests' lines land in the buffer too; none may hold a secret.
+    static LOGS: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    let logs = LOGS
+        .get_or_init(|| {
+            let logs = LogBuffer::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(logs.clone())
+                .with_max_level(tracing::Level::TRACE)
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+            logs
+        })
+        .clone();
 
     let item = good_item(&client).await;
     let token = &item.access_token;
