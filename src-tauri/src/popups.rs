@@ -148,8 +148,10 @@ pub fn child_window(
     app: &AppHandle,
     url: &Url,
     features: NewWindowFeatures,
-    stay: impl Fn(&Url) -> bool + Send + 'static,
+    stay: impl Fn(&Url) -> bool + Send + Sync + 'static,
 ) -> NewWindowResponse<Wry> {
+    let stay = std::sync::Arc::new(stay);
+    let decide = stay.clone();
     let label = format!(
         "{POPUP_PREFIX}{}",
         POPUPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -166,7 +168,9 @@ pub fn child_window(
     match built {
         Ok(window) => {
             crate::webview::tune(&window);
-            close_with_page(&window);
+            follow_page(&window, move |to: &Url| {
+                to.scheme() == "about" || decide(to)
+            });
             NewWindowResponse::Create { window }
         }
         Err(e) => {
@@ -176,19 +180,49 @@ pub fn child_window(
     }
 }
 
-/// When the page in `window` calls `window.close()`, WebKitGTK asks the view to close and
-/// wry destroys the view only: its GTK window would stay on screen as an empty frame. Close
-/// the whole window when its view goes.
-fn close_with_page(window: &WebviewWindow) {
+/// Follows the page of a pop-up `window` on Linux, a window made in answer to `window.open`
+/// (a related view), for which Tauri's page-load hook is never called (seen here), so its
+/// navigation hook is not relied on alone either:
+/// - each navigation is put to `stay` in WebKit's own `decide-policy`, refused when it says no;
+/// - when the page calls `window.close()`, WebKitGTK asks the view to close and wry destroys
+///   the view only, leaving its GTK window on screen as an empty frame: the whole window is
+///   closed when its view goes.
+fn follow_page(window: &WebviewWindow, stay: impl Fn(&Url) -> bool + Send + Sync + 'static) {
     #[cfg(target_os = "linux")]
     {
         let handle = window.clone();
         let result = window.with_webview(move |webview| {
-            use webkit2gtk::glib::prelude::ObjectExt;
-            let handle = handle.clone();
+            use webkit2gtk::glib::prelude::{Cast, ObjectExt};
+            use webkit2gtk::{
+                NavigationPolicyDecision, NavigationPolicyDecisionExt, PolicyDecisionExt,
+                PolicyDecisionType, URIRequestExt, WebViewExt,
+            };
+            let view = webview.inner();
+            view.connect_decide_policy(move |_, decision, kind| {
+                if !matches!(
+                    kind,
+                    PolicyDecisionType::NavigationAction | PolicyDecisionType::NewWindowAction
+                ) {
+                    return false;
+                }
+                let uri = decision
+                    .downcast_ref::<NavigationPolicyDecision>()
+                    .and_then(|d| d.navigation_action())
+                    .and_then(|action| action.request())
+                    .and_then(|r| r.uri())
+                    .and_then(|u| Url::parse(&u).ok());
+                match uri {
+                    Some(url) if !stay(&url) => {
+                        decision.ignore();
+                        true
+                    }
+                    _ => false,
+                }
+            });
             // wry answers the view's `close` signal by destroying the view (which also
             // disconnects any later `close` handler): follow the view's `destroy` instead.
-            webview.inner().connect_local("destroy", false, move |_| {
+            let handle = handle.clone();
+            view.connect_local("destroy", false, move |_| {
                 tracing::info!(
                     window = handle.label(),
                     "its page closed: closing the pop-up"
@@ -198,11 +232,11 @@ fn close_with_page(window: &WebviewWindow) {
             });
         });
         if let Err(e) = result {
-            tracing::warn!("pop-up: cannot follow its page's close: {e}");
+            tracing::warn!("pop-up: cannot follow its page: {e}");
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = window;
+    let _ = (window, stay);
 }
 
 static POPUPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

@@ -421,3 +421,25 @@ impl EnvConfig {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_banks_sign_in_in_the_browser_by_default() {
+        assert_eq!(SignIn::default_for(Mode::Production), SignIn::Browser);
+        assert_eq!(SignIn::default_for(Mode::Sandbox), SignIn::App);
+        assert_eq!(SignIn::default_for(Mode::Offline), SignIn::App);
+        let mut s = Settings::default();
+        assert_eq!(s.sign_in, None, "the mode decides until the person does");
+        s.apply(&SettingsInput {
+            sign_in: Some(SignIn::Browser),
+            ..Default::default()
+        })
+        .expect("apply");
+        assert_eq!(s.sign_in, Some(SignIn::Browser));
+        let json = serde_json::to_value(&s).expect("json");
+        assert_eq!(json["signIn"], "browser");
+    }
+}

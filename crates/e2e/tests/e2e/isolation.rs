@@ -350,3 +350,41 @@ async fn the_data_use_screen_shows_once() {
     app.to_main().await;
     assert!(!app.body_text().await.contains("Before you link a bank"));
 }
+
+/// A pop-up that starts on Plaid's side and then navigates to another site (as a real
+/// bank's redirect would) is handed off too: the navigation is refused, Link and the pop-up
+/// close, and the main window continues in the browser.
+#[tokio::test]
+async fn a_pop_up_leaving_plaids_side_is_handed_off() {
+    let app = App::start("handoff-nav").await;
+    app.open_link(".empty .btn.primary").await;
+    let link_window = app.browser.window().await;
+    app.pick("oauth", "ins_127287").await;
+    app.view("oauth").await;
+    app.browser.click("[data-action=continue]").await;
+    app.browser
+        .switch_to_new_window(&[app.main.clone(), link_window])
+        .await;
+    app.wait(
+        "the bank's page",
+        "return document.querySelector('#authorize')",
+    )
+    .await;
+    // Another origin than the sandbox's (a port WebKit does not block): a bank's own site.
+    let _ = app
+        .browser
+        .try_js(
+            "setTimeout(function () { location.href = 'http://127.0.0.1:45678/bank'; }, 0); return 1",
+        )
+        .await;
+    app.browser.wait_windows(1).await;
+    app.to_main().await;
+    app.wait_text("signs you in on its own website", 15).await;
+    assert!(
+        app.x_windows("127.0.0.1").is_empty(),
+        "the pop-up left the screen"
+    );
+    assert!(app.x_windows("Plaid Link").is_empty(), "Link closed");
+    let url = opened_url(&app).await;
+    assert!(url.contains("/link/hosted/"), "{url}");
+}
