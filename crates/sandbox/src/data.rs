@@ -1,4 +1,4 @@
-//! The sandbox's fixed data: institutions, the default `user_good` accounts (CONTRACT §5), and
+//! The sandbox's fixed data: institutions, the default `user_good` accounts, and
 //! the deterministic transaction generator. Transaction `i` of an Item is a pure function of
 //! `(item seed, i, history size, creation date)`, so a million-transaction Item costs nothing
 //! until a page of it is read.
@@ -448,7 +448,7 @@ pub const ITEM_PRODUCTS: &[&str] = &[
     "income_verification",
 ];
 
-/// One of the default `user_good` accounts (CONTRACT §5).
+/// One of the default accounts of Plaid's Sandbox `user_good`.
 #[derive(Debug)]
 pub struct AccountTemplate {
     pub name: &'static str,

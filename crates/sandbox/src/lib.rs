@@ -6,8 +6,9 @@
 //! for tests: `POST/DELETE /_faults` (fault injection), `POST /_link/sessions` (a user finishing
 //! Link) and `GET /` (health); and an offline stand-in for Plaid Link itself: `GET
 //! /link/v2/stable/link-initialize.js` (the web SDK's `Plaid.create`), its overlay pages and
-//! Hosted Link at the `hosted_link_url` it returns. See `../shared/plaid/CONTRACT.md` (from the
-//! project root) for the behaviour emulated.
+//! Hosted Link at the `hosted_link_url` it returns. The behaviour emulated is what Plaid's API
+//! reference, its Sandbox guides (test credentials, institutions) and its Link documentation
+//! describe; where the sandbox fits in Coffer: `docs/ARCHITECTURE.md` (from the project root).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -43,7 +43,7 @@ const OAUTH_JS: &str = include_str!("../link/oauth.js");
 const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-/// onExit `status` values (CONTRACT §4).
+/// onExit `metadata.status` values (Plaid's Link web documentation, `onExit`).
 const EXIT_STATUSES: &[&str] = &[
     "requires_questions",
     "requires_selections",

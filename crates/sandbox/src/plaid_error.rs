@@ -1,5 +1,5 @@
 //! Plaid-shaped errors: the `PlaidError` body, and the table of error codes to HTTP status and
-//! `error_type` (CONTRACT §2.2).
+//! `error_type`, as Plaid's Errors documentation lists them.
 
 use serde_json::{Value, json};
 

@@ -20,9 +20,9 @@ pub(crate) struct Login {
     pub dynamic: bool,
 }
 
-/// Sandbox credential rules (CONTRACT §5): `error_<CODE>` passwords force that error;
-/// `user_good`/`pass_good` (and its MFA variants, auto-answered); persona users with any
-/// non-blank password. OAuth institutions accept anything through Link (`lenient_oauth`).
+/// Plaid's Sandbox test credentials (Plaid's "Sandbox test credentials" page): `error_<CODE>`
+/// passwords force that error; `user_good`/`pass_good` (and its MFA variants, auto-answered);
+/// persona users with any non-blank password. OAuth institutions accept anything through Link (`lenient_oauth`).
 pub(crate) fn check_login(
     ins: &Institution,
     username: &str,

@@ -1,4 +1,4 @@
-//! coffer-sandbox's integration tests (one binary, DESIGN.md §8), over raw HTTP against
+//! coffer-sandbox's integration tests (one test binary for the crate), over raw HTTP against
 //! `Sandbox::start` on 127.0.0.1:0: validation, faults, the life of an item, sync, and the
 //! contract check of every body against Plaid's official OpenAPI spec, `days_requested`,
 //! webhook delivery to a receiver on 127.0.0.1:0, and Plaid's official Python client (from
