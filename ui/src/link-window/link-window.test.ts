@@ -3,6 +3,7 @@ import { runLinkWindow } from './link-window';
 import { LinkLoadError } from '../lib/link/loader';
 import type { PlaidCreateConfig, PlaidGlobal } from '../lib/link/plaid';
 import { appError, flush, mockCommands, type Handler } from '../lib/testing/ipc';
+import { PLAID_ERROR_CODES } from '../lib/backend/types';
 
 const SESSION = { linkToken: 'link-sandbox-x', scriptUrl: 'https://cdn.plaid.com/link/v2/stable/link-initialize.js' };
 
@@ -72,12 +73,12 @@ describe('the Link window', () => {
   it("onExit with an error: link_exit with Plaid's fields", async () => {
     const { ipc, f } = await start();
     f.config().onExit!(
-      { error_type: 'ITEM_ERROR', error_code: 'INVALID_CREDENTIALS', error_message: 'dev text', display_message: 'The credentials were not correct.' },
+      { error_type: 'ITEM_ERROR', error_code: PLAID_ERROR_CODES.INVALID_CREDENTIALS, error_message: 'dev text', display_message: 'The credentials were not correct.' },
       { institution: null, status: 'requires_credentials', link_session_id: 's', request_id: 'req-1' },
     );
     await flush();
     expect(ipc.callsTo('link_exit')).toEqual([
-      { errorCode: 'INVALID_CREDENTIALS', errorType: 'ITEM_ERROR', displayMessage: 'The credentials were not correct.', requestId: 'req-1' },
+      { errorCode: PLAID_ERROR_CODES.INVALID_CREDENTIALS, errorType: 'ITEM_ERROR', displayMessage: 'The credentials were not correct.', requestId: 'req-1' },
     ]);
     expect(ipc.callsTo('link_success')).toHaveLength(0);
   });

@@ -2,7 +2,7 @@
  * PREVIEW FIXTURE (not part of the app): deterministic fake data for looking at screens
  * in a plain browser. Only bundled by `vite build --mode fixture`.
  */
-import type { BalanceSeries, Event, LinkView, SpendingRow, TransactionView } from '../lib/backend/types';
+import { PLAID_ERROR_CODES, type BalanceSeries, type Event, type LinkView, type SpendingRow, type TransactionView } from '../lib/backend/types';
 
 const now = new Date();
 export const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -31,7 +31,7 @@ export function initialLinks(): LinkView[] {
     {
       id: 2, name: 'Joint account', itemId: 'Ka9bWqzJdlTmVgxLpR2Qs8yN1cH4uE7oXiF3D', institutionId: 'ins_109511', institutionName: 'Tartan Bank',
       status: 'LOGIN_REQUIRED', health: 'NEEDS_RECONNECT', remedy: 'The bank needs you to log in again: choose Reconnect.', products: ['transactions'], lastSyncAt: minutesAgo(60 * 26), lastSyncStatus: 'HISTORICAL_UPDATE_COMPLETE',
-      lastError: { code: 'ITEM_LOGIN_REQUIRED', requestId: 'Hq7cP2xLmW9sR4t', at: minutesAgo(60 * 3) }, createdAt: minutesAgo(60 * 24 * 90),
+      lastError: { code: PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED, requestId: 'Hq7cP2xLmW9sR4t', at: minutesAgo(60 * 3) }, createdAt: minutesAgo(60 * 24 * 90),
       consentExpiresAt: null, reconnectBefore: null,
       accounts: [
         { accountId: 'acc-tartan', name: 'Everyday Checking', officialName: null, mask: '5555', type: 'depository', subtype: 'checking', balance: bal('1250.40', '1180.40') },
@@ -172,7 +172,7 @@ export function spending(): SpendingRow[] {
 
 export function events(): Event[] {
   const kinds: [string, string, string | null, string | null, number | null][] = [
-    ['sync_failed', 'failed to sync transactions', 'ITEM_LOGIN_REQUIRED', 'Hq7cP2xLmW9sR4t', 2],
+    ['sync_failed', 'failed to sync transactions', PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED, 'Hq7cP2xLmW9sR4t', 2],
     ['sync_completed', 'added 31, modified 2, removed 0', null, 'm8MDnv9okwxFNBV', 1],
     ['keychain_entry_missing', 'access token not found in the keychain', 'KEYCHAIN_MISSING', null, 3],
     ['balances_refreshed', '4 accounts', null, 'Tn2Lq8ZpXc3vBw1', 1],
@@ -180,7 +180,7 @@ export function events(): Event[] {
     ['link_created', 'First Platypus Bank, 4 accounts', null, 'Af9Xk2LmQ7pRt3Z', 1],
     ['sync_completed', 'added 1,204, modified 0, removed 0', null, 'Qz8Wn3VbLp5Kx2M', 2],
     ['link_created', 'Tartan Bank, 1 account', null, 'Bc5Jt9HsWq1Pm8R', 2],
-    ['sync_failed', 'failed to sync transactions', 'INSTITUTION_DOWN', 'Lk3Ns7DpXv2Qw9T', 3],
+    ['sync_failed', 'failed to sync transactions', PLAID_ERROR_CODES.INSTITUTION_DOWN, 'Lk3Ns7DpXv2Qw9T', 3],
     ['link_created', 'Houndstooth Bank, 1 account', null, 'Wr2Mp8KsZn4Tq1V', 3],
   ];
   return kinds.map(([kind, detail, errorCode, requestId, linkId], k) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityStore, supportText } from './activity.svelte';
 import { mockCommands } from '../testing/ipc';
-import type { Event } from '../backend/types';
+import { PLAID_ERROR_CODES, type Event } from '../backend/types';
 
 const ev = (id: number, over: Partial<Event> = {}): Event => ({
   id, at: `2024-03-0${id}T10:00:00Z`, linkId: 1, itemId: 'item-1', kind: 'sync_completed', detail: '', errorCode: null, requestId: null, ...over,
@@ -10,7 +10,7 @@ const ev = (id: number, over: Partial<Event> = {}): Event => ({
 describe('ActivityStore', () => {
   it('filters by kind, errors and text (request ids included)', async () => {
     mockCommands({
-      list_events: () => [ev(3, { kind: 'sync_failed', errorCode: 'ITEM_LOGIN_REQUIRED', requestId: 'Xy12' }), ev(2), ev(1, { kind: 'link_created' })],
+      list_events: () => [ev(3, { kind: 'sync_failed', errorCode: PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED, requestId: 'Xy12' }), ev(2), ev(1, { kind: 'link_created' })],
     });
     const s = new ActivityStore();
     await s.load();
@@ -35,7 +35,7 @@ describe('ActivityStore', () => {
   });
 
   it('copies a support text with request ids', () => {
-    const t = supportText([ev(3, { kind: 'sync_failed', errorCode: 'ITEM_LOGIN_REQUIRED', requestId: 'Xy12', detail: 'say "hi"' })], () => 'Checking');
-    expect(t).toBe('2024-03-03T10:00:00Z sync_failed link="Checking" item_id=item-1 error_code=ITEM_LOGIN_REQUIRED request_id=Xy12 detail="say \'hi\'"');
+    const t = supportText([ev(3, { kind: 'sync_failed', errorCode: PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED, requestId: 'Xy12', detail: 'say "hi"' })], () => 'Checking');
+    expect(t).toBe(`2024-03-03T10:00:00Z sync_failed link="Checking" item_id=item-1 error_code=${PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED} request_id=Xy12 detail="say 'hi'"`);
   });
 });

@@ -11,6 +11,8 @@
 import type { ErrorCode, ErrorView, LinkEnded, ListTransactionsInput, SyncProgress, SyncReport } from './bindings';
 
 export type * from './bindings';
+/** Plaid's error codes Coffer knows, and the Sandbox screen's lists (generated from Rust too). */
+export { PLAID_ERROR_CODES, SANDBOX_FAULT_CODES, SANDBOX_WEBHOOK_CODES } from './bindings/PlaidCodes';
 
 /** A decimal number as text, exactly as stored ("-12.5", "23631.9805"). */
 export type Decimal = string;

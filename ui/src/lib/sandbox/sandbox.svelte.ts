@@ -1,6 +1,6 @@
 /** Sandbox tools (offline and sandbox modes): quick link, reset login, webhooks, transactions, faults. */
 import * as cmd from '../backend/commands';
-import type { NewSandboxTransaction, SandboxFaultInput } from '../backend/types';
+import { SANDBOX_FAULT_CODES, SANDBOX_WEBHOOK_CODES, type NewSandboxTransaction, type SandboxFaultInput } from '../backend/types';
 import { describeError } from '../ui/errors';
 
 export type Tool = 'quickLink' | 'resetLogin' | 'webhook' | 'transactions' | 'fault';
@@ -19,10 +19,12 @@ export const SANDBOX_INSTITUTIONS = [
   { id: 'ins_127287', name: 'Platypus OAuth Bank' },
 ];
 
-export const WEBHOOK_CODES = ['SYNC_UPDATES_AVAILABLE', 'DEFAULT_UPDATE', 'NEW_ACCOUNTS_AVAILABLE', 'LOGIN_REPAIRED', 'PENDING_DISCONNECT', 'USER_PERMISSION_REVOKED', 'ERROR'];
+/** The webhooks the Sandbox can fire (the list is the core's). */
+export const WEBHOOK_CODES: readonly string[] = SANDBOX_WEBHOOK_CODES;
 
 export const FAULT_PATHS = ['*', '/transactions/sync', '/accounts/get', '/accounts/balance/get', '/item/get', '/link/token/create', '/item/public_token/exchange', '/item/remove'];
-export const FAULT_CODES = ['', 'ITEM_LOGIN_REQUIRED', 'INSTITUTION_DOWN', 'INSTITUTION_NOT_RESPONDING', 'RATE_LIMIT_EXCEEDED', 'INTERNAL_SERVER_ERROR', 'TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION', 'INVALID_ACCESS_TOKEN', 'PRODUCT_NOT_READY'];
+/** The Plaid errors the fault injector offers (the core's list), after '' for none (delay or drop only). */
+export const FAULT_CODES: readonly string[] = ['', ...SANDBOX_FAULT_CODES];
 
 export class SandboxStore {
   running = $state<Tool | null>(null);
