@@ -29,16 +29,20 @@ describe('LinkCard', () => {
     expect(screen.getByText('$110.00')).toBeTruthy();
     r.unmount();
 
-    const login = setup(link({ status: 'LOGIN_REQUIRED' }));
+    const login = setup(link({ status: 'LOGIN_REQUIRED', remedy: 'The bank needs you to log in again: choose Reconnect.' }));
     await login.links.load();
     const r2 = render(LinkCard, { link: login.links.links[0]!, links: login.links, flow: login.flow, onremove: () => {} });
     expect(buttons()).toEqual(expect.arrayContaining(['Reconnect', 'Reconnect in browser']));
     expect(buttons()).not.toContain('Sync');
+    // The core's remedy, word for word.
+    expect(screen.getByText('Needs reconnect')).toBeTruthy();
+    expect(screen.getByText('The bank needs you to log in again: choose Reconnect.')).toBeTruthy();
     r2.unmount();
 
-    const broken = setup(link({ status: 'KEYCHAIN_MISSING' }));
+    const broken = setup(link({ status: 'KEYCHAIN_MISSING', remedy: 'Remove this link and link the bank again.' }));
     await broken.links.load();
     render(LinkCard, { link: broken.links.links[0]!, links: broken.links, flow: broken.flow, onremove: () => {} });
+    expect(screen.getByText('Remove this link and link the bank again.')).toBeTruthy();
     expect(buttons()).toContain('Remove and link again');
     expect(buttons()).not.toContain('Sync');
     expect(buttons()).not.toContain('Reconnect');

@@ -2,24 +2,41 @@ import { describe, expect, it, vi } from 'vitest';
 import { LinksStore, NOT_READY_RETRY_MS } from './links.svelte';
 import { linkHealth } from './health';
 import { appError, emitEvent, flush, link, mockCommands } from '../testing/ipc';
+import { PLAID_ERROR_CODES } from '../backend/types';
 
 describe('linkHealth', () => {
-  it('maps statuses and errors to what the person must do', () => {
-    expect(linkHealth(link(), false).kind).toBe('healthy');
-    expect(linkHealth(link(), true).kind).toBe('syncing');
-    expect(linkHealth(link({ status: 'LOGIN_REQUIRED' }), false).kind).toBe('reconnect');
-    // A sync running does not hide that the bank needs the user.
-    expect(linkHealth(link({ status: 'LOGIN_REQUIRED' }), true).kind).toBe('reconnect');
-    expect(linkHealth(link({ status: 'KEYCHAIN_MISSING' }), false).kind).toBe('broken');
-    // Plaid said the access token is dead (INVALID_ACCESS_TOKEN, ITEM_NOT_FOUND, ...).
-    expect(linkHealth(link({ status: 'BROKEN' }), false).kind).toBe('broken');
-    expect(linkHealth(link({ lastError: { code: 'ITEM_NOT_FOUND', requestId: 'r', at: null } }), false).kind).toBe('broken');
-    expect(linkHealth(link({ lastError: { code: 'INVALID_ACCESS_TOKEN', requestId: 'r', at: null } }), false).kind).toBe('broken');
-    expect(linkHealth(link({ lastError: { code: 'ITEM_LOGIN_REQUIRED', requestId: 'r', at: null } }), false).kind).toBe('reconnect');
-    const e = linkHealth(link({ lastError: { code: 'INSTITUTION_DOWN', requestId: 'r', at: null } }), false);
-    expect(e.kind).toBe('error');
-    expect(e.hint).toContain('INSTITUTION_DOWN');
-    expect(linkHealth(link({ status: 'ARCHIVED' }), false).kind).toBe('archived');
+  it("shows the core's health with its remedy as given", () => {
+    const cases = [
+      ['HEALTHY', null, 'healthy', 'Healthy'],
+      ['NEEDS_RECONNECT', 'Log in again, please.', 'reconnect', 'Needs reconnect'],
+      ['BROKEN', 'Remove it and start over.', 'broken', 'Broken'],
+      ['ERROR', 'The bank is down; it is retried later.', 'error', 'Error'],
+      ['ARCHIVED', null, 'archived', 'Archived'],
+    ] as const;
+    for (const [health, remedy, kind, label] of cases) {
+      expect(linkHealth(link({ health, remedy }), false)).toEqual({ kind, label, hint: remedy });
+    }
+    // The status and the error code are the core's to weigh: the UI reads health alone.
+    const e = linkHealth(link({ status: 'LOGIN_REQUIRED', health: 'ERROR', remedy: 'Try later.', lastError: { code: PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED, requestId: 'r', at: null } }), false);
+    expect(e).toEqual({ kind: 'error', label: 'Error', hint: 'Try later.' });
+    // A remedy on a healthy link (the core's call) is shown too.
+    expect(linkHealth(link({ health: 'HEALTHY', remedy: 'Reconnect soon.' }), false).hint).toBe('Reconnect soon.');
+  });
+
+  it('shows Syncing only while a sync runs, and never over what needs the person', () => {
+    expect(linkHealth(link(), true)).toEqual({ kind: 'syncing', label: 'Syncing', hint: null });
+    expect(linkHealth(link({ health: 'ERROR', remedy: 'Try later.' }), true).kind).toBe('syncing');
+    expect(linkHealth(link({ health: 'ERROR', remedy: 'Try later.' }), false).kind).toBe('error');
+    expect(linkHealth(link({ health: 'NEEDS_RECONNECT', remedy: 'Log in again.' }), true)).toEqual({ kind: 'reconnect', label: 'Needs reconnect', hint: 'Log in again.' });
+    expect(linkHealth(link({ health: 'BROKEN', remedy: 'Start over.' }), true).kind).toBe('broken');
+    expect(linkHealth(link({ health: 'ARCHIVED', remedy: null }), true).kind).toBe('archived');
+  });
+
+  it('notes a bank still preparing transactions on a healthy link', () => {
+    const h = linkHealth(link({ lastSyncStatus: 'NOT_READY' }), false);
+    expect(h.kind).toBe('healthy');
+    expect(h.hint).toContain('still preparing transactions');
+    expect(linkHealth(link({ lastSyncStatus: 'NOT_READY', health: 'ERROR', remedy: 'Try later.' }), false).hint).toBe('Try later.');
   });
 });
 
@@ -42,6 +59,7 @@ describe('LinksStore', () => {
     await emitEvent('sync:finished', { linkId: 1, status: 'UPDATED', updateStatus: null, added: 812, modified: 0, removed: 0, pages: 3, restarts: 0 });
     await flush();
     expect(s.syncing[1]).toBeUndefined();
+    expect(s.health(s.links[0]!).kind).toBe('healthy');
     expect(listed).toBeGreaterThan(before);
     s.dispose();
   });
