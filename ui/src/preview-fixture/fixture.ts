@@ -10,7 +10,7 @@
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
-import type { LinkEnded, LinkView, ListTransactionsInput, Mode, SettingsView, SignIn } from '../lib/backend/types';
+import { PLAID_ERROR_CODES, type LinkEnded, type LinkView, type ListTransactionsInput, type Mode, type SettingsView, type SignIn } from '../lib/backend/types';
 import { balanceHistory, events, hash, initialLinks, iso, spending, TransactionTable } from './data';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,7 +62,8 @@ export function installPreviewFixture(params: URLSearchParams): void {
     void emit('link:ended', e);
   };
 
-  const fail = (code: string, message: string, plaid?: object) => Promise.reject({ code, message, ...(plaid ? { plaid } : {}) });
+  /** Rejects as a command does: the core's code, message and remedy, and Plaid's fields when Plaid answered. */
+  const fail = (code: string, message: string, remedy: string | null, plaid?: object) => Promise.reject({ code, message, remedy, ...(plaid ? { plaid } : {}) });
 
   async function runSync(linkId: number) {
     await emit('sync:started', { linkId });
@@ -92,7 +93,10 @@ export function installPreviewFixture(params: URLSearchParams): void {
       if (linkWindow) clearTimeout(linkWindow);
       linkWindow = setTimeout(() => {
         if (params.has('linkfail')) {
-          return endLink({ outcome: 'failed', error: { code: 'NETWORK', message: 'Plaid Link could not be loaded from cdn.plaid.com. Check your connection, or continue in your browser.' } });
+          return endLink({
+            outcome: 'failed',
+            error: { code: 'NETWORK', message: 'Plaid Link could not be loaded from cdn.plaid.com', remedy: 'Plaid Link could not be loaded. Check your connection, or continue in your browser.' },
+          });
         }
         if (params.has('handoff')) {
           return endLink({ outcome: 'handoff', message: 'Platypus OAuth Bank signs you in on its own website, so Link continues in your browser.' });
@@ -139,7 +143,9 @@ export function installPreviewFixture(params: URLSearchParams): void {
     },
     remove_link: async (i) => {
       await sleep(400);
-      links = i.keepData ? links.map((l) => (l.id === i.linkId ? { ...l, status: 'ARCHIVED' as const } : l)) : links.filter((l) => l.id !== i.linkId);
+      links = i.keepData
+        ? links.map((l) => (l.id === i.linkId ? { ...l, status: 'ARCHIVED' as const, health: 'ARCHIVED' as const, remedy: null } : l))
+        : links.filter((l) => l.id !== i.linkId);
       return null;
     },
     refresh_balances: async (i) => {
@@ -149,8 +155,9 @@ export function installPreviewFixture(params: URLSearchParams): void {
     sync_transactions: async (i) => {
       const id = Number(i.linkId);
       if (links.find((l) => l.id === id)?.status === 'LOGIN_REQUIRED') {
-        return fail('LOGIN_REQUIRED', 'failed to sync transactions: the bank needs you to log in again (reconnect this link)', {
-          errorType: 'ITEM_ERROR', errorCode: 'ITEM_LOGIN_REQUIRED', displayMessage: 'The login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information.', requestId: 'Hq7cP2xLmW9sR4t',
+        return fail('LOGIN_REQUIRED', 'failed to sync transactions: the bank needs you to log in again (reconnect this link)', 'The bank needs you to log in again: choose Reconnect.', {
+          errorType: 'ITEM_ERROR', errorCode: PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED, errorMessage: 'the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link\'s update mode to restore the item to a good state',
+          displayMessage: 'The login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information.', requestId: 'Hq7cP2xLmW9sR4t',
         });
       }
       return [await runSync(id)];
@@ -187,9 +194,13 @@ export function installPreviewFixture(params: URLSearchParams): void {
     },
     test_connection: async (i) => {
       await sleep(600);
-      if (i.secret === 'nonet') return fail('NETWORK', 'failed to reach Plaid: dns error');
+      if (i.secret === 'nonet') return fail('NETWORK', 'failed to reach Plaid: dns error', 'Could not reach Plaid. Check your internet connection and try again.');
       if (i.secret && String(i.secret).length < 20) {
-        return fail('PLAID', 'failed to create link token', { errorType: 'INVALID_INPUT', errorCode: 'INVALID_API_KEYS', displayMessage: null, requestId: 'Vn3Kp8WqZx1Lm5R' });
+        return fail(
+          'PLAID', 'failed to create link token',
+          'Plaid rejected this client ID and secret. Keys differ per environment: check that these are the keys for this environment, or switch the environment.',
+          { errorType: 'INVALID_INPUT', errorCode: PLAID_ERROR_CODES.INVALID_API_KEYS, errorMessage: 'invalid client_id or secret provided', displayMessage: null, requestId: 'Vn3Kp8WqZx1Lm5R' },
+        );
       }
       return { environment: i.environment, baseUrl: `https://${String(i.environment)}.plaid.com`, requestId: 'Ok7Rt2Lm9Qp4Xz1' };
     },
@@ -199,11 +210,16 @@ export function installPreviewFixture(params: URLSearchParams): void {
     sandbox_quick_link: async () => (await sleep(500), { linkId: 1 }),
     sandbox_reset_login: async (i) => {
       await sleep(300);
-      links = links.map((l) => (l.id === i.linkId ? { ...l, status: 'LOGIN_REQUIRED' as const } : l));
+      links = links.map((l) =>
+        l.id === i.linkId ? { ...l, status: 'LOGIN_REQUIRED' as const, health: 'NEEDS_RECONNECT' as const, remedy: 'The bank needs you to log in again: choose Reconnect.' } : l,
+      );
       void emit('links:changed', { linkIds: [Number(i.linkId)] });
       return null;
     },
-    sandbox_fire_webhook: () => fail('PLAID', 'failed to fire webhook', { errorType: 'INVALID_INPUT', errorCode: 'SANDBOX_WEBHOOK_INVALID', displayMessage: null, requestId: 'Wb4Qn8Lp2Xk7Mz3' }),
+    sandbox_fire_webhook: () =>
+      fail('PLAID', 'failed to fire webhook', 'The Sandbox cannot fire this webhook for this link.', {
+        errorType: 'INVALID_INPUT', errorCode: PLAID_ERROR_CODES.SANDBOX_WEBHOOK_INVALID, errorMessage: 'the Item does not have a webhook set', displayMessage: null, requestId: 'Wb4Qn8Lp2Xk7Mz3',
+      }),
     sandbox_add_transactions: async () => (await sleep(300), null),
     sandbox_inject_fault: () => null,
     sandbox_clear_faults: () => null,

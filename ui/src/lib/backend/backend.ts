@@ -16,10 +16,13 @@ export type UiErrorCode = ErrorCode | 'INTERNAL';
 export class BackendError extends Error {
   readonly code: UiErrorCode;
   readonly plaid?: PlaidErrorInfo;
-  constructor(code: UiErrorCode, message: string, plaid?: PlaidErrorInfo) {
+  /** What to tell the person, as the core put it (null when it had nothing to add). */
+  readonly remedy: string | null;
+  constructor(code: UiErrorCode, message: string, plaid?: PlaidErrorInfo, remedy: string | null = null) {
     super(message);
     this.name = 'BackendError';
     this.code = code;
+    this.remedy = remedy;
     if (plaid) this.plaid = plaid;
   }
 }
@@ -37,7 +40,7 @@ function isAppError(e: unknown): e is AppError {
 /** Turns whatever a call rejected with into a {@link BackendError}. */
 export function toBackendError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
-  if (isAppError(e)) return new BackendError(e.code, e.message, e.plaid);
+  if (isAppError(e)) return new BackendError(e.code, e.message, e.plaid, typeof e.remedy === 'string' ? e.remedy : null);
   if (e instanceof Error) return new BackendError('INTERNAL', e.message);
   return new BackendError('INTERNAL', typeof e === 'string' ? e : 'unexpected error');
 }

@@ -90,14 +90,14 @@ describe('the data-use screen', () => {
   });
 
   it('says so when accepting fails, and stays', async () => {
-    const accept = vi.fn(() => Promise.reject({ code: 'STORAGE', message: 'disk full' }));
+    const accept = vi.fn(() => Promise.reject({ code: 'STORAGE', message: 'disk full', remedy: 'Coffer could not write its database: free some disk space.' }));
     const { ipc } = await app({ dataUseAcceptedAt: null }, { accept_data_use: accept });
     await addAccount();
     await flush();
     await fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
     await flush();
     expect(dialog()).not.toBeNull();
-    expect(screen.getByRole('alert').textContent).toContain('disk full');
+    expect(screen.getByRole('alert').textContent).toContain('Coffer could not write its database: free some disk space.');
     expect(ipc.callsTo('open_link')).toHaveLength(0);
   });
 });

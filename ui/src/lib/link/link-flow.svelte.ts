@@ -189,7 +189,8 @@ export class LinkFlow {
         this.phase = 'idle';
         if (id !== undefined) await this.#deps.onLinked(id, purpose);
       } else {
-        if (r.error) this.error = describeError({ code: 'PLAID', message: r.error.errorCode, plaid: r.error });
+        // Plaid's exit error carries no remedy: its display message, else its reason.
+        if (r.error) this.error = describeError({ code: 'PLAID', message: r.error.errorMessage || r.error.errorCode, plaid: r.error });
         else this.message = 'Link was closed in the browser before it finished.';
         this.phase = 'idle';
       }

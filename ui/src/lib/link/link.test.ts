@@ -4,6 +4,7 @@ import { HostedLinkCancelled, waitForHostedLink } from './hosted';
 import { LinkFlow, type LinkPurpose } from './link-flow.svelte';
 import type { PlaidGlobal } from './plaid';
 import { appError, emitEvent, flush, mockCommands, type Handler } from '../testing/ipc';
+import { PLAID_ERROR_CODES } from '../backend/types';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -119,7 +120,7 @@ describe('LinkFlow: embedded Link in its own window', () => {
     expect(flow.error).toBeNull();
     expect(flow.message).toBe('First Platypus Bank is linked. Its transactions show up as they arrive.');
     // Unsubscribed: a later ending (another session) changes nothing here.
-    await emitEvent('link:ended', { outcome: 'exit', error: { code: 'PLAID', message: 'x' } });
+    await emitEvent('link:ended', { outcome: 'exit', error: { code: 'PLAID', message: 'x', remedy: null } });
     await flush();
     expect(flow.error).toBeNull();
     // The main window never saves a Link result itself.
@@ -137,7 +138,7 @@ describe('LinkFlow: embedded Link in its own window', () => {
     expect(flow.message).toBe('Accounts updated for The bank.');
   });
 
-  it("an exit with an error shows Link's display message, else a sentence for its code; a plain exit shows nothing", async () => {
+  it("an exit with an error shows Link's display message, else the core's remedy; a plain exit shows nothing", async () => {
     const { flow } = embedded();
     let done = flow.openEmbedded({ kind: 'new' });
     await flush();
@@ -145,24 +146,35 @@ describe('LinkFlow: embedded Link in its own window', () => {
       outcome: 'exit',
       error: {
         code: 'PLAID',
-        message: 'INVALID_CREDENTIALS',
-        plaid: { errorType: 'ITEM_ERROR', errorCode: 'INVALID_CREDENTIALS', displayMessage: 'The credentials were not correct.', requestId: 'req-1' },
+        message: 'the provided credentials were not correct',
+        remedy: 'The bank did not accept the username or password.',
+        plaid: {
+          errorType: 'ITEM_ERROR',
+          errorCode: PLAID_ERROR_CODES.INVALID_CREDENTIALS,
+          errorMessage: 'the provided credentials were not correct',
+          displayMessage: 'The credentials were not correct.',
+          requestId: 'req-1',
+        },
       },
     });
     await done;
     expect(flow.error).toMatchObject({ text: 'The credentials were not correct.', requestId: 'req-1', code: 'PLAID' });
     expect(flow.phase).toBe('idle');
-    // Without a display message (Plaid sends null for many codes): a sentence for the code.
+    // Without a display message (Plaid sends null for many codes): what the core says to do.
     done = flow.openEmbedded({ kind: 'new' });
     await flush();
     expect(flow.error).toBeNull();
     await emitEvent('link:ended', {
       outcome: 'exit',
-      error: { code: 'PLAID', message: 'the account is locked', plaid: { errorType: 'ITEM_ERROR', errorCode: 'ITEM_LOCKED', displayMessage: null, requestId: 'req-2' } },
+      error: {
+        code: 'PLAID',
+        message: 'the account is locked',
+        remedy: 'The bank locked the account; unlock it on its website.',
+        plaid: { errorType: 'ITEM_ERROR', errorCode: PLAID_ERROR_CODES.ITEM_LOCKED, errorMessage: 'the account is locked', displayMessage: null, requestId: 'req-2' },
+      },
     });
     await done;
-    expect(flow.error?.text).toContain('locked the account');
-    expect(flow.error?.text).not.toContain('the account is locked');
+    expect(flow.error).toEqual({ text: 'The bank locked the account; unlock it on its website.', requestId: 'req-2', code: 'PLAID' });
     done = flow.openEmbedded({ kind: 'new' });
     await flush();
     await emitEvent('link:ended', { outcome: 'exit' });
@@ -172,22 +184,24 @@ describe('LinkFlow: embedded Link in its own window', () => {
     expect(flow.phase).toBe('idle');
   });
 
-  it('a failed save is shown by its code', async () => {
+  it("a failed save is shown by the core's remedy, with its code", async () => {
     const { linked, flow } = embedded();
     const done = flow.openEmbedded({ kind: 'new' });
     await flush();
-    await emitEvent('link:ended', { outcome: 'failed', error: { code: 'KEYCHAIN_UNAVAILABLE', message: 'keyring locked' } });
+    await emitEvent('link:ended', { outcome: 'failed', error: { code: 'KEYCHAIN_UNAVAILABLE', message: 'keyring locked', remedy: 'Unlock the keychain and try again.' } });
     await done;
-    expect(flow.error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', text: expect.stringContaining('keychain is locked') });
+    expect(flow.error).toEqual({ code: 'KEYCHAIN_UNAVAILABLE', text: 'Unlock the keychain and try again.', requestId: null });
     expect(linked).not.toHaveBeenCalled();
   });
 
   it('the link limit is reported by code; no window, nothing left waiting', async () => {
-    const { flow } = embedded({ open_link: () => appError('LINK_LIMIT_REACHED', 'max number of Plaid links already reached') });
+    const { flow } = embedded({
+      open_link: () => appError('LINK_LIMIT_REACHED', 'max number of Plaid links already reached', { remedy: 'Remove a link, or raise the limit in Settings.' }),
+    });
     await flow.openEmbedded({ kind: 'new' });
     expect(flow.phase).toBe('idle');
     expect(flow.error?.code).toBe('LINK_LIMIT_REACHED');
-    expect(flow.error?.text).toContain('Remove one, or raise the limit in Settings');
+    expect(flow.error?.text).toBe('Remove a link, or raise the limit in Settings.');
   });
 
   it('handoff: says why, then continues as Hosted Link for the same purpose', async () => {
@@ -211,6 +225,23 @@ describe('LinkFlow: embedded Link in its own window', () => {
     expect(ipc.callsTo('open_link')).toHaveLength(1);
     expect(linked).toHaveBeenCalledWith(2, purpose);
     expect(flow.message).toBe('The bank is reconnected.');
+  });
+
+  it("Hosted Link ended with Plaid's error: its display message, else its reason", async () => {
+    let displayMessage: string | null = 'The credentials were not correct.';
+    const { flow } = embedded({
+      create_link_token: () => hostedToken(),
+      open_hosted_link: () => ({ opened: true }),
+      poll_hosted_link: () => ({
+        state: 'exited',
+        error: { errorType: 'ITEM_ERROR', errorCode: PLAID_ERROR_CODES.INVALID_CREDENTIALS, errorMessage: 'the provided credentials were not correct', displayMessage, requestId: 'req-7' },
+      }),
+    });
+    await flow.openInBrowser({ kind: 'new' });
+    expect(flow.error).toEqual({ text: 'The credentials were not correct.', requestId: 'req-7', code: 'PLAID' });
+    displayMessage = null;
+    await flow.openInBrowser({ kind: 'new' });
+    expect(flow.error).toEqual({ text: 'The provided credentials were not correct.', requestId: 'req-7', code: 'PLAID' });
   });
 
   it('cancel closes the Link window and returns quietly', async () => {

@@ -115,10 +115,14 @@ describe('LinksStore', () => {
       list_links: () => [link()],
       sync_transactions: () =>
         appError('LOGIN_REQUIRED', 'failed to sync transactions: the bank needs you to log in again (reconnect this link)', {
-          errorType: 'ITEM_ERROR',
-          errorCode: 'ITEM_LOGIN_REQUIRED',
-          displayMessage: 'Please sign in to First Platypus again',
-          requestId: 'req-9',
+          remedy: 'The bank needs you to log in again: choose Reconnect.',
+          plaid: {
+            errorType: 'ITEM_ERROR',
+            errorCode: PLAID_ERROR_CODES.ITEM_LOGIN_REQUIRED,
+            errorMessage: 'the login details of this item have changed',
+            displayMessage: 'Please sign in to First Platypus again',
+            requestId: 'req-9',
+          },
         }),
     });
     const s = new LinksStore();
@@ -129,18 +133,46 @@ describe('LinksStore', () => {
     expect(s.busy[1]).toBeUndefined();
   });
 
-  it('describes errors by code when Plaid sent no display message', async () => {
+  it("shows the core's remedy when Plaid sent no display message, else the message", async () => {
+    let remedy: string | null = 'Check your connection, then Sync again.';
     mockCommands({
       list_links: () => [link()],
-      sync_transactions: () => appError('NETWORK', 'failed to sync transactions: connection refused'),
-      rename_link: () => appError('KEYCHAIN_UNAVAILABLE', 'anything at all'),
+      sync_transactions: () => appError('NETWORK', 'failed to sync transactions: connection refused', { remedy }),
+      rename_link: () =>
+        appError('PLAID', 'failed to rename', {
+          remedy: 'The bank is not answering: try again later.',
+          plaid: { errorType: 'INSTITUTION_ERROR', errorCode: PLAID_ERROR_CODES.INSTITUTION_NOT_RESPONDING, errorMessage: 'this institution is not currently responding', displayMessage: null, requestId: 'req-3' },
+        }),
     });
     const s = new LinksStore();
     await s.start();
     await s.sync(1);
-    expect(s.notices[1]?.text).toBe('Could not reach Plaid. Check your internet connection and try again.');
+    expect(s.notices[1]).toEqual({ kind: 'error', text: 'Check your connection, then Sync again.', requestId: null });
     await s.rename(1, 'New');
-    expect(s.notices[1]?.text).toBe('The system keychain is locked or not available. Unlock it and try again.');
+    expect(s.notices[1]).toEqual({ kind: 'error', text: 'The bank is not answering: try again later.', requestId: 'req-3' });
+    remedy = null;
+    await s.sync(1);
+    expect(s.notices[1]?.text).toBe('Failed to sync transactions: connection refused.');
+  });
+
+  it("a failed sync report shows the core's remedy for it", async () => {
+    mockCommands({
+      list_links: () => [link()],
+      sync_transactions: () => [
+        {
+          linkId: 1, status: 'FAILED', updateStatus: null, added: 0, modified: 0, removed: 0, pages: 0, restarts: 0,
+          error: {
+            code: 'PLAID', message: 'failed to sync transactions', remedy: 'The bank is not answering; Coffer tries again at the next sync.',
+            plaid: { errorType: 'INSTITUTION_ERROR', errorCode: PLAID_ERROR_CODES.INSTITUTION_DOWN, errorMessage: 'this institution is not currently responding', displayMessage: null, requestId: 'req-4' },
+          },
+        },
+      ],
+    });
+    const s = new LinksStore();
+    await s.start();
+    await s.sync(1);
+    expect(s.notices[1]).toEqual({ kind: 'error', text: 'The bank is not answering; Coffer tries again at the next sync.', requestId: 'req-4' });
+    s.dispose();
   });
 
   it('notes per-link outcomes of a sync report', async () => {

@@ -220,12 +220,9 @@ export class SettingsStore {
       });
       this.testResult = { ok: true, text: `Connected to Plaid ${name} (${r.baseUrl}). These keys work.` };
     } catch (e) {
+      // What Plaid said about the keys is the core's remedy; only "unreachable" names the environment.
       const d = describeError(e);
-      let text = d.text;
-      if (d.code === 'NETWORK') text = `Could not reach Plaid ${name}. Check your internet connection (or a proxy or firewall).`;
-      else if (d.code === 'PLAID' && d.plaidCode === 'INVALID_API_KEYS') {
-        text = `Plaid rejected this client ID and secret for ${name}. Secrets differ per environment: check that this is your ${name} secret, or switch the environment.`;
-      }
+      const text = d.code === 'NETWORK' ? `Could not reach Plaid ${name}. Check your internet connection (or a proxy or firewall).` : d.text;
       this.testResult = { ok: false, error: { ...d, text } };
     } finally {
       this.testing = false;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SettingsStore } from './settings.svelte';
 import { appError, mockCommands, settingsView as view } from '../testing/ipc';
+import { PLAID_ERROR_CODES } from '../backend/types';
 
 describe('SettingsStore', () => {
   it('never puts anything from the backend into the secret field', async () => {
@@ -72,10 +73,17 @@ describe('SettingsStore', () => {
     await s.test();
     expect(ipc.callsTo('test_connection')[0]).toEqual({ environment: 'sandbox', clientId: 'abc123', secret: 'typedsecret' });
     expect(s.testResult).toMatchObject({ ok: true });
-    answer = () => appError('PLAID', 'failed', { errorType: 'INVALID_INPUT', errorCode: 'INVALID_API_KEYS', displayMessage: null, requestId: 'r2' });
+    // What Plaid said about the keys: the core's remedy, as given.
+    const keys = 'Plaid rejected this client ID and secret. Keys differ per environment: check that these are the keys for this environment, or switch the environment.';
+    answer = () =>
+      appError('PLAID', 'failed', {
+        remedy: keys,
+        plaid: { errorType: 'INVALID_INPUT', errorCode: PLAID_ERROR_CODES.INVALID_API_KEYS, errorMessage: 'invalid client_id or secret provided', displayMessage: null, requestId: 'r2' },
+      });
     await s.test();
-    expect(s.testResult).toMatchObject({ ok: false, error: { text: expect.stringContaining('rejected this client ID and secret for Sandbox') } });
-    answer = () => appError('NETWORK', 'failed: dns error');
+    expect(s.testResult).toEqual({ ok: false, error: { text: keys, requestId: 'r2', code: 'PLAID' } });
+    // Unreachable (Coffer's own NETWORK): named by environment, whatever the remedy.
+    answer = () => appError('NETWORK', 'failed: dns error', { remedy: 'Could not reach Plaid.' });
     await s.test();
     expect(s.testResult).toMatchObject({ ok: false, error: { text: expect.stringContaining('Could not reach Plaid Sandbox') } });
   });

@@ -30,9 +30,10 @@ export function emitEvent<K extends BackendEventName>(name: K, payload: BackendE
   return emit(name, payload);
 }
 
-/** An AppError as the shell rejects with. */
-export function appError(code: string, message: string, plaid?: Record<string, unknown>) {
-  return Promise.reject(plaid ? { code, message, plaid } : { code, message });
+/** An AppError as the shell rejects with: the core's remedy (null unless given), Plaid's fields when given. */
+export function appError(code: string, message: string, extra: { remedy?: string | null; plaid?: Record<string, unknown> } = {}) {
+  const { remedy = null, plaid } = extra;
+  return Promise.reject(plaid ? { code, message, remedy, plaid } : { code, message, remedy });
 }
 
 /** What coffer-core's `LinkHealth::of` answers for a status (an ACTIVE link with an error: ERROR). */
