@@ -234,7 +234,7 @@ impl Sandbox {
     }
 
     /// The origin of the OAuth bank pages that live on the bank's own site
-    /// ([`data::OWN_SITE_OAUTH`]): `http://127.0.0.1:OTHER_PORT`.
+    /// ([`data::institutions::OWN_SITE_OAUTH`]): `http://127.0.0.1:OTHER_PORT`.
     pub fn bank_url(&self) -> String {
         self.app.bank_url.clone()
     }

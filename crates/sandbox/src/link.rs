@@ -22,7 +22,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::api::{App, NewItem, create_item, json_response};
-use crate::data::{self, Health, Institution};
+use crate::data::accounts::ACCOUNTS;
+use crate::data::generate::{DEFAULT_DAYS_REQUESTED, account_id};
+use crate::data::institutions::{Health, INSTITUTIONS, Institution, OWN_SITE_OAUTH, institution};
 use crate::ids;
 use crate::plaid_error::ApiError;
 use crate::state::{LinkToken, rfc3339};
@@ -34,9 +36,9 @@ fn link_accounts(seed: u64, slots: &[usize]) -> Vec<Value> {
     slots
         .iter()
         .map(|&s| {
-            let a = &data::ACCOUNTS[s];
+            let a = &ACCOUNTS[s];
             json!({
-                "id": data::account_id(seed, s),
+                "id": account_id(seed, s),
                 "name": a.name,
                 "mask": a.mask,
                 "type": a.account_type,
@@ -194,7 +196,7 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
     let account_selection = lt.account_selection_enabled;
     let products = lt.products.clone();
     let webhook = lt.webhook.clone();
-    let days_requested = lt.days_requested.unwrap_or(data::DEFAULT_DAYS_REQUESTED);
+    let days_requested = lt.days_requested.unwrap_or(DEFAULT_DAYS_REQUESTED);
     let institution_id = match &update_item {
         Some(id) => st.items.get(id).map(|i| i.institution_id.clone()),
         None => req.institution_id.clone(),
@@ -292,7 +294,7 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
     let picks = |seed: u64, s: usize| {
         wanted
             .iter()
-            .any(|w| *w == data::ACCOUNTS[s].mask || *w == data::account_id(seed, s))
+            .any(|w| *w == ACCOUNTS[s].mask || *w == account_id(seed, s))
     };
     let repairing = update_item.is_some();
     let (item_id, seed, slots, hooks) = match update_item {
@@ -319,7 +321,7 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
             if account_selection && !wanted.is_empty() {
                 // Update mode with account selection: the accounts shared from now on. Accounts
                 // already shared stay (the stand-in only adds; see the module docs of link_ui).
-                let chosen: Vec<usize> = (0..data::ACCOUNTS.len())
+                let chosen: Vec<usize> = (0..ACCOUNTS.len())
                     .filter(|&s| picks(item.seed, s) || item.account_slots.contains(&s))
                     .collect();
                 if chosen != item.account_slots {
@@ -337,7 +339,7 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
         }
         None => {
             let seed_preview = ids::mix2(app.config.seed, st.item_counter);
-            let slots: Vec<usize> = (0..data::ACCOUNTS.len())
+            let slots: Vec<usize> = (0..ACCOUNTS.len())
                 .filter(|&s| wanted.is_empty() || picks(seed_preview, s))
                 .collect();
             if slots.is_empty() {
@@ -480,7 +482,7 @@ fn institution_json(i: &Institution) -> Value {
         "institution_id": i.id,
         "name": i.name,
         "oauth": i.oauth,
-        "oauth_on_own_site": data::OWN_SITE_OAUTH.contains(&i.id),
+        "oauth_on_own_site": OWN_SITE_OAUTH.contains(&i.id),
         "status": health_name(i.health),
         "primary_color": i.primary_color,
     })
@@ -490,7 +492,7 @@ fn institution_json(i: &Institution) -> Value {
 fn offered_accounts(slots: impl Iterator<Item = usize>, shared: &[usize]) -> Vec<Value> {
     slots
         .map(|s| {
-            let a = &data::ACCOUNTS[s];
+            let a = &ACCOUNTS[s];
             json!({
                 "mask": a.mask,
                 "name": a.name,
@@ -554,9 +556,9 @@ pub(crate) fn ui_init(
                     error: ApiError::code("ITEM_NOT_FOUND"),
                     expired: false,
                 })?;
-            let ins = data::institution(&item.institution_id).ok_or_else(|| invalid(false))?;
+            let ins = institution(&item.institution_id).ok_or_else(|| invalid(false))?;
             let accounts = if lt.account_selection_enabled {
-                offered_accounts(0..data::ACCOUNTS.len(), &item.account_slots)
+                offered_accounts(0..ACCOUNTS.len(), &item.account_slots)
             } else {
                 offered_accounts(item.account_slots.iter().copied(), &item.account_slots)
             };
@@ -568,7 +570,7 @@ pub(crate) fn ui_init(
         }
         None => Value::Null,
     };
-    let institutions: Vec<Value> = data::INSTITUTIONS
+    let institutions: Vec<Value> = INSTITUTIONS
         .iter()
         .filter(|i| {
             lt.country_codes
@@ -652,10 +654,10 @@ pub(crate) fn ui_credentials(
     crate::api::items_check_login(ins, username, password, true)?;
     let accounts = match item {
         Some(i) if lt.account_selection_enabled => {
-            offered_accounts(0..data::ACCOUNTS.len(), &i.account_slots)
+            offered_accounts(0..ACCOUNTS.len(), &i.account_slots)
         }
         Some(i) => offered_accounts(i.account_slots.iter().copied(), &i.account_slots),
-        None => offered_accounts(0..data::ACCOUNTS.len(), &[]),
+        None => offered_accounts(0..ACCOUNTS.len(), &[]),
     };
     Ok(json!({ "institution": institution_json(ins), "accounts": accounts }))
 }

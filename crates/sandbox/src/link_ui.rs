@@ -67,7 +67,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
 }
 
 /// The bank's own site (served on the sandbox's second listener, another origin): the OAuth
-/// authorization page of [`crate::data::OWN_SITE_OAUTH`] institutions and its files.
+/// authorization page of [`crate::data::institutions::OWN_SITE_OAUTH`] institutions and its files.
 pub(crate) fn bank_routes() -> Router<Arc<App>> {
     Router::new()
         .route("/oauth/authorize", get(oauth_page))

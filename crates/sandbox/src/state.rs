@@ -12,7 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::data::{self, AccountJson, GenTxn, Generator, Health};
+use crate::data::accounts::has_transactions;
+use crate::data::generate::{GenTxn, Generator, MAX_DAYS_REQUESTED, account_id};
+use crate::data::institutions::{Health, SHORT_CONSENT, institution};
+use crate::data::json::{AccountJson, account_json};
+use crate::data::products::ITEM_PRODUCTS;
 use crate::plaid_error::ApiError;
 
 /// Sandbox Items go into `ITEM_LOGIN_REQUIRED` this long after their last login.
@@ -91,7 +95,7 @@ pub struct Item {
 }
 
 fn legacy_days_requested() -> u64 {
-    data::MAX_DAYS_REQUESTED
+    MAX_DAYS_REQUESTED
 }
 
 impl std::fmt::Debug for Item {
@@ -220,7 +224,7 @@ impl Item {
     pub fn account_ids(&self) -> Vec<String> {
         self.account_slots
             .iter()
-            .map(|&s| data::account_id(self.seed, s))
+            .map(|&s| account_id(self.seed, s))
             .collect()
     }
 
@@ -229,8 +233,8 @@ impl Item {
     pub fn accounts_json(&self, only_transactional: bool) -> Vec<AccountJson> {
         self.account_slots
             .iter()
-            .filter(|&&s| !only_transactional || data::has_transactions(s))
-            .map(|&s| data::account_json(self.seed, s))
+            .filter(|&&s| !only_transactional || has_transactions(s))
+            .map(|&s| account_json(self.seed, s))
             .collect()
     }
 
@@ -249,7 +253,7 @@ impl Item {
 
     /// Days a login lasts at this Item's institution.
     fn login_lifetime_days(&self) -> i64 {
-        data::SHORT_CONSENT
+        SHORT_CONSENT
             .iter()
             .find(|(id, _)| *id == self.institution_id)
             .map_or(LOGIN_LIFETIME_DAYS, |(_, days)| *days)
@@ -258,7 +262,7 @@ impl Item {
     /// Consent-based Items (OAuth institutions and every UK/EU one) report the login lapse as
     /// their `consent_expiration_time`; others have none, as at Plaid.
     pub fn consent_expiration(&self) -> Option<DateTime<Utc>> {
-        let ins = data::institution(&self.institution_id)?;
+        let ins = institution(&self.institution_id)?;
         let european = !ins.country_codes.iter().any(|c| *c == "US" || *c == "CA");
         (ins.oauth || european).then(|| self.login_expires_at())
     }
@@ -277,7 +281,7 @@ impl Item {
         {
             self.expiry_warned = true;
             let at = rfc3339(expires);
-            let us = data::institution(&self.institution_id)
+            let us = institution(&self.institution_id)
                 .is_some_and(|i| i.country_codes.iter().any(|c| *c == "US" || *c == "CA"));
             out.push(if us {
                 crate::webhooks::body::pending_disconnect(
@@ -304,7 +308,7 @@ impl Item {
 
     /// Gate for data calls: institution health, then the Item's error.
     pub fn check_data_access(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
-        if data::institution(&self.institution_id).map(|i| i.health) == Some(Health::Down) {
+        if institution(&self.institution_id).map(|i| i.health) == Some(Health::Down) {
             return Err(ApiError::code("INSTITUTION_DOWN"));
         }
         match self.current_error(now) {
@@ -315,14 +319,14 @@ impl Item {
 
     /// `Item` JSON (as in `/item/get` and accounts responses).
     pub fn item_json(&self, now: DateTime<Utc>, with_created_at: bool) -> Value {
-        let ins = data::institution(&self.institution_id);
+        let ins = institution(&self.institution_id);
         let billed: Vec<&str> = self.products.iter().map(String::as_str).collect();
         let available: Vec<&str> = ins
             .map(|i| i.products)
             .unwrap_or_default()
             .iter()
             .copied()
-            .filter(|p| !billed.contains(p) && data::ITEM_PRODUCTS.contains(p))
+            .filter(|p| !billed.contains(p) && ITEM_PRODUCTS.contains(p))
             .collect();
         let mut v = json!({
             "item_id": self.item_id,

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{App, options, str_list};
-use crate::data::AccountJson;
+use crate::data::json::AccountJson;
 use crate::plaid_error::ApiError;
 
 fn accounts(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {

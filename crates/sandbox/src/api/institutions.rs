@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{App, options, str_field, str_list};
-use crate::data::Health;
+use crate::data::institutions::Health;
 use crate::plaid_error::ApiError;
 use crate::state::rfc3339;
 

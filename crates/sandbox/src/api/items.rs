@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::{App, str_field};
-use crate::data::{self, Health, Institution};
+use crate::data::institutions::{Health, Institution, institution};
 use crate::plaid_error::{ApiError, canonical_message, classify};
 use crate::state::{Item, PublicToken, State, rfc3339, token_hash};
 use crate::{ids, webhooks};
@@ -249,7 +249,7 @@ pub(super) fn remove(app: &App, body: &Map<String, Value>) -> Result<Value, ApiE
 
 /// Looks up an institution or answers `INVALID_INSTITUTION`.
 pub(crate) fn institution_or_err(id: &str) -> Result<&'static Institution, ApiError> {
-    data::institution(id).ok_or_else(|| {
+    institution(id).ok_or_else(|| {
         ApiError::with_message("INVALID_INSTITUTION", "invalid institution_id provided")
     })
 }
@@ -260,9 +260,9 @@ mod tests {
 
     #[test]
     fn sandbox_credentials_follow_plaid_rules() {
-        let good = data::institution("ins_109508").expect("ins");
-        let oauth = data::institution("ins_127287").expect("ins");
-        let down = data::institution("ins_132361").expect("ins");
+        let good = institution("ins_109508").expect("ins");
+        let oauth = institution("ins_127287").expect("ins");
+        let down = institution("ins_132361").expect("ins");
         assert!(check_login(good, "user_good", "pass_good", false).is_ok());
         assert_eq!(
             check_login(good, "user_good", "nope", false)

@@ -587,7 +587,7 @@ pub(crate) fn check_products(products: &[String]) -> Result<(), ApiError> {
     let bad: Vec<&str> = products
         .iter()
         .map(String::as_str)
-        .filter(|p| !crate::data::PRODUCTS.contains(p))
+        .filter(|p| !crate::data::products::PRODUCTS.contains(p))
         .collect();
     if bad.is_empty() {
         return Ok(());

@@ -7,7 +7,9 @@ use super::items::{
     NewItem, check_login, create_item, institution_or_err, issue_public_token, linked_webhooks,
 };
 use super::{App, check_products, options, str_field, str_list, with_item};
-use crate::data::{self, DEFAULT_DAYS_REQUESTED, MAX_DAYS_REQUESTED, custom_txn};
+use crate::data::accounts::{ACCOUNTS, has_transactions};
+use crate::data::generate::{DEFAULT_DAYS_REQUESTED, MAX_DAYS_REQUESTED, account_id};
+use crate::data::json::custom_txn;
 use crate::ids;
 use crate::plaid_error::ApiError;
 use crate::state::Entry;
@@ -59,7 +61,7 @@ pub(super) fn public_token_create(app: &App, body: &Map<String, Value>) -> Resul
         products,
         webhook,
         days_requested,
-        account_slots: (0..data::ACCOUNTS.len()).collect(),
+        account_slots: (0..ACCOUNTS.len()).collect(),
         via_link: false,
     };
     let item_id = create_item(app, &mut st, ins, &login, new);
@@ -197,14 +199,14 @@ pub(super) fn transactions_create(app: &App, body: &Map<String, Value>) -> Resul
             .account_slots
             .iter()
             .copied()
-            .find(|&s| data::ACCOUNTS[s].account_type == "depository" && data::has_transactions(s))
+            .find(|&s| ACCOUNTS[s].account_type == "depository" && has_transactions(s))
             .ok_or_else(|| ApiError::code("NO_ACCOUNTS"))?;
-        let default_account = data::account_id(item.seed, slot);
+        let default_account = account_id(item.seed, slot);
         let with_txns: Vec<String> = item
             .account_slots
             .iter()
-            .filter(|&&s| data::has_transactions(s))
-            .map(|&s| data::account_id(item.seed, s))
+            .filter(|&&s| has_transactions(s))
+            .map(|&s| account_id(item.seed, s))
             .collect();
         // `account_id` per transaction: new in spec 2020-09-14_1.778.0.
         if let Some(bad) = txns

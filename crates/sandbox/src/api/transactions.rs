@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{App, options, str_field};
-use crate::data::AccountJson;
+use crate::data::json::{AccountJson, dollars};
 use crate::plaid_error::ApiError;
 use crate::state::{Entry, Item, Page, PageTxn, PendingTxn, RemovedTxn};
 use crate::webhooks;
@@ -219,7 +219,7 @@ pub(super) fn refresh(app: &App, body: &Map<String, Value>) -> Result<Value, Api
                 let idx = fp - 1 - (n / 3) % fp.min(5);
                 let mut changed = g.base(idx);
                 let amount = changed["amount"].as_f64().unwrap_or(0.0);
-                changed["amount"] = crate::data::dollars((amount * 100.0).round() as i64 + 100);
+                changed["amount"] = dollars((amount * 100.0).round() as i64 + 100);
                 item.log.push(Entry::Modified { txn: changed });
             }
         }
