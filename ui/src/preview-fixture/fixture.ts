@@ -218,7 +218,7 @@ export function installPreviewFixture(params: URLSearchParams): void {
     },
     sandbox_fire_webhook: () =>
       fail('PLAID', 'failed to fire webhook', 'The Sandbox cannot fire this webhook for this link.', {
-        errorType: 'INVALID_INPUT', errorCode: PLAID_ERROR_CODES.SANDBOX_WEBHOOK_INVALID, errorMessage: 'the Item does not have a webhook set', displayMessage: null, requestId: 'Wb4Qn8Lp2Xk7Mz3',
+        errorType: 'INVALID_REQUEST', errorCode: PLAID_ERROR_CODES.INVALID_FIELD, errorMessage: 'webhook_code is not valid for this Item', displayMessage: null, requestId: 'Wb4Qn8Lp2Xk7Mz3',
       }),
     sandbox_add_transactions: async () => (await sleep(300), null),
     sandbox_inject_fault: () => null,
