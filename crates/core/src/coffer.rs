@@ -366,7 +366,7 @@ impl Coffer {
     /// dead access token to broken (see [`LinkStatus::after_plaid_error`]); anything else
     /// leaves the status and shows as the link's last error.
     pub(crate) fn record_failure(&self, link: &LinkRow, kind: &str, err: &AppError) {
-        let code = err.plaid_code().map(str::to_string).unwrap_or_else(|| {
+        let code = err.plaid_code().map(|c| c.to_string()).unwrap_or_else(|| {
             serde_json::to_value(err.code())
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
@@ -446,7 +446,7 @@ impl Coffer {
                         let e = AppError::from_plaid("failed to remove item", e);
                         action = format!(
                             "keychain entry deleted; Plaid removal failed ({})",
-                            e.plaid_code().unwrap_or("network")
+                            e.plaid_code().map_or("network", |c| c.as_str())
                         );
                     }
                 }
@@ -542,19 +542,15 @@ impl Coffer {
         let links = self.inner.store.read(store::links::read::list)?;
         let attention: Vec<AttentionView> = links
             .iter()
-            .filter(|l| {
-                matches!(
-                    l.status,
-                    LinkStatus::LoginRequired | LinkStatus::KeychainMissing | LinkStatus::Broken
-                )
-            })
             .filter_map(|l| {
                 let (health, remedy) = LinkHealth::of(l.status, l.last_error_code.as_deref());
-                Some(AttentionView {
-                    link_id: l.id,
-                    name: l.name.clone(),
-                    health,
-                    remedy: remedy?,
+                matches!(health, LinkHealth::NeedsReconnect | LinkHealth::Broken).then(|| {
+                    AttentionView {
+                        link_id: l.id,
+                        name: l.name.clone(),
+                        health,
+                        remedy: remedy.unwrap_or_default(),
+                    }
                 })
             })
             .collect();
@@ -720,7 +716,7 @@ impl Coffer {
             Ok(r) => Some(r.request_id),
             Err(e) => {
                 let err = AppError::from_plaid("failed to connect to Plaid", e);
-                if err.plaid_code() != Some("INVALID_INSTITUTION") {
+                if err.plaid_code() != Some(&coffer_plaid::ErrorCode::InvalidInstitution) {
                     return Err(err);
                 }
                 err.plaid().and_then(|p| p.request_id.clone())

@@ -1,10 +1,13 @@
 //! The one error type of the core, and its JSON form for the UI.
 //!
-//! `AppError` serializes to `{ code, message, plaid? }` (DESIGN.md §3). `code` is the closed
-//! [`ErrorCode`] enum the UI branches on; `message` is for people; `plaid` carries Plaid's
-//! own error fields when the failure came from Plaid. Nothing in here ever holds a secret:
+//! `AppError` serializes to `{ code, message, remedy, plaid? }` (docs/ARCHITECTURE.md, "The
+//! command contract"). `code` is the closed [`ErrorCode`] enum the UI branches on; `message`
+//! says what failed; `remedy` is what to tell a person (what happened in their words, and
+//! what to do), decided here once for every front end; `plaid` carries Plaid's own error
+//! fields when the failure came from Plaid. Nothing in here ever holds a secret:
 //! Plaid error messages and request ids are not secrets, and no variant takes a token.
 
+use coffer_plaid::ErrorCode as PlaidCode;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -52,7 +55,10 @@ pub struct PlaidErrorInfo {
     /// Plaid `error_type` (e.g. `ITEM_ERROR`).
     pub error_type: String,
     /// Plaid `error_code` (e.g. `ITEM_LOGIN_REQUIRED`).
-    pub error_code: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub error_code: PlaidCode,
+    /// Plaid's own reason (`error_message`, written for developers).
+    pub error_message: String,
     /// Plaid's user-facing message, when it sent one.
     pub display_message: Option<String>,
     /// Plaid request id, for support.
@@ -178,11 +184,12 @@ impl AppError {
                 let info = Box::new(PlaidErrorInfo {
                     error_type: error.error_type.to_string(),
                     error_code: error.error_code.clone(),
+                    error_message: error.error_message.clone(),
                     display_message: error.display_message.clone(),
                     request_id: error.request_id.clone(),
                     status,
                 });
-                if info.error_code == "ITEM_LOGIN_REQUIRED" {
+                if info.error_code == PlaidCode::ItemLoginRequired {
                     AppError::LoginRequired {
                         context,
                         link_id: None,
@@ -214,17 +221,109 @@ impl AppError {
     }
 
     /// Plaid error code, if any.
-    pub fn plaid_code(&self) -> Option<&str> {
-        self.plaid().map(|p| p.error_code.as_str())
+    pub fn plaid_code(&self) -> Option<&PlaidCode> {
+        self.plaid().map(|p| &p.error_code)
     }
+
+    /// What to tell a person about this failure: what happened in their words, and what to
+    /// do. `None` when the message already says it (bad input, a missing setting, a file).
+    pub fn remedy(&self) -> Option<String> {
+        let text = match self {
+            AppError::LinkLimitReached { .. } => {
+                "You have reached the maximum number of linked banks. Remove one, or raise the limit in Settings."
+            }
+            AppError::MissingPublicToken => {
+                "Link finished without a connection to save. Please try again."
+            }
+            AppError::NoAccountsSelected => "Choose at least one account to share.",
+            AppError::LinkNotFound(_) => {
+                "This connection no longer exists; it may have been removed elsewhere."
+            }
+            AppError::LoginRequired { plaid, .. } | AppError::Plaid { plaid, .. } => {
+                return Some(plaid_remedy(&plaid.error_code).map_or_else(
+                    || {
+                        format!(
+                            "Plaid refused the request ({}). If it keeps happening, quote the request id to Plaid support.",
+                            plaid.error_code
+                        )
+                    },
+                    str::to_string,
+                ));
+            }
+            AppError::KeychainUnavailable(_) => {
+                "The system keychain is locked or not available. Unlock it and try again."
+            }
+            AppError::Network { .. } => {
+                "Could not reach Plaid. Check your internet connection and try again."
+            }
+            AppError::Storage(_) => {
+                "Coffer could not read or write its database. Check that the disk is not full and the data directory is writable."
+            }
+            AppError::DatabaseTooNew { .. } => {
+                "This data was written by a newer version of Coffer. Update Coffer to open it."
+            }
+            AppError::NotConfigured(_) | AppError::InvalidInput(_) | AppError::Io { .. } => {
+                return None;
+            }
+        };
+        Some(text.to_string())
+    }
+}
+
+/// What a Plaid error code means for a person, and what they can do about it. `None` for
+/// codes that only a developer can act on (a malformed request, an unknown code).
+pub fn plaid_remedy(code: &PlaidCode) -> Option<&'static str> {
+    use PlaidCode as C;
+    Some(match code {
+        c if c.needs_reconnect() => "Your bank needs you to sign in again. Use Reconnect.",
+        c if c.is_dead_token() => {
+            "Plaid no longer accepts this connection. Remove it and link the bank again."
+        }
+        c if c.is_bad_keys() => {
+            "Plaid rejected this client ID and secret. Keys differ per environment: check that these are the keys for this environment, or switch the environment."
+        }
+        C::RateLimitExceeded => {
+            "Plaid is limiting requests right now. Wait a minute and try again."
+        }
+        C::InstitutionDown | C::InstitutionNotResponding | C::PlannedMaintenance => {
+            "The bank is not responding right now. Try again later."
+        }
+        C::InstitutionNotAvailable => "The bank is not available right now. Try again later.",
+        C::InstitutionNoLongerSupported => "Plaid no longer supports this bank.",
+        C::ProductNotReady => "The bank is still preparing this data. Try again in a few minutes.",
+        C::InternalServerError => "Plaid had a problem on its side. Try again in a few minutes.",
+        C::InvalidLinkToken => "The Link session expired. Start again.",
+        C::InvalidPublicToken => {
+            "The bank connection expired before Coffer could save it. Link the bank again."
+        }
+        C::ItemLocked => {
+            "The bank locked the account after too many sign-in attempts. Unlock it on the bank\u{2019}s website, then link again."
+        }
+        C::InvalidCredentials => "The bank did not accept the username or password.",
+        C::UserSetupRequired => {
+            "The bank needs you to finish setting up your account on its website first."
+        }
+        C::PasswordResetRequired => {
+            "The bank needs you to reset your password on its website first."
+        }
+        C::InvalidInstitution | C::InstitutionNotFound => {
+            "Plaid does not know this institution. Check its id (Plaid's ids start with ins_)."
+        }
+        C::InstitutionNotEnabledInEnvironment => {
+            "This bank is not available in this Plaid environment."
+        }
+        C::NoAccounts => "The bank has no accounts Coffer can show for this login.",
+        _ => return None,
+    })
 }
 
 impl Serialize for AppError {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let plaid = self.plaid();
-        let mut s = serializer.serialize_struct("AppError", if plaid.is_some() { 3 } else { 2 })?;
+        let mut s = serializer.serialize_struct("AppError", if plaid.is_some() { 4 } else { 3 })?;
         s.serialize_field("code", &self.code())?;
         s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("remedy", &self.remedy())?;
         if let Some(p) = plaid {
             s.serialize_field("plaid", p)?;
         }
@@ -259,7 +358,8 @@ mod tests {
                 context: "failed to exchange token",
                 plaid: Box::new(PlaidErrorInfo {
                     error_type: "INVALID_INPUT".into(),
-                    error_code: "INVALID_PUBLIC_TOKEN".into(),
+                    error_code: PlaidCode::InvalidPublicToken,
+                    error_message: "provided public token is expired".into(),
                     display_message: None,
                     request_id: Some("m8MDnv9okwxFNBV".into()),
                     status: 400,
@@ -270,7 +370,8 @@ mod tests {
                 link_id: Some(1),
                 plaid: Box::new(PlaidErrorInfo {
                     error_type: "ITEM_ERROR".into(),
-                    error_code: "ITEM_LOGIN_REQUIRED".into(),
+                    error_code: PlaidCode::ItemLoginRequired,
+                    error_message: "the login details of this item have changed".into(),
                     display_message: Some("Please log in again".into()),
                     request_id: Some("abc".into()),
                     status: 400,
@@ -287,26 +388,32 @@ mod tests {
         let expected = r#"[
   {
     "code": "LINK_LIMIT_REACHED",
-    "message": "max number of Plaid links already reached"
+    "message": "max number of Plaid links already reached",
+    "remedy": "You have reached the maximum number of linked banks. Remove one, or raise the limit in Settings."
   },
   {
     "code": "MISSING_PUBLIC_TOKEN",
-    "message": "must provide a public token"
+    "message": "must provide a public token",
+    "remedy": "Link finished without a connection to save. Please try again."
   },
   {
     "code": "NO_ACCOUNTS_SELECTED",
-    "message": "must select at least one account"
+    "message": "must select at least one account",
+    "remedy": "Choose at least one account to share."
   },
   {
     "code": "LINK_NOT_FOUND",
-    "message": "link 42 not found"
+    "message": "link 42 not found",
+    "remedy": "This connection no longer exists; it may have been removed elsewhere."
   },
   {
     "code": "PLAID",
     "message": "failed to exchange token",
+    "remedy": "The bank connection expired before Coffer could save it. Link the bank again.",
     "plaid": {
       "errorType": "INVALID_INPUT",
       "errorCode": "INVALID_PUBLIC_TOKEN",
+      "errorMessage": "provided public token is expired",
       "displayMessage": null,
       "requestId": "m8MDnv9okwxFNBV"
     }
@@ -314,24 +421,29 @@ mod tests {
   {
     "code": "LOGIN_REQUIRED",
     "message": "failed to sync transactions: the bank needs you to log in again (reconnect this link)",
+    "remedy": "Your bank needs you to sign in again. Use Reconnect.",
     "plaid": {
       "errorType": "ITEM_ERROR",
       "errorCode": "ITEM_LOGIN_REQUIRED",
+      "errorMessage": "the login details of this item have changed",
       "displayMessage": "Please log in again",
       "requestId": "abc"
     }
   },
   {
     "code": "KEYCHAIN_UNAVAILABLE",
-    "message": "keychain locked or not responding"
+    "message": "keychain locked or not responding",
+    "remedy": "The system keychain is locked or not available. Unlock it and try again."
   },
   {
     "code": "INVALID_INPUT",
-    "message": "invalid input: name is empty"
+    "message": "invalid input: name is empty",
+    "remedy": null
   },
   {
     "code": "DATABASE_TOO_NEW",
-    "message": "this database was written by a newer version of Coffer (schema 9, this version knows 1); it was not modified"
+    "message": "this database was written by a newer version of Coffer (schema 9, this version knows 1); it was not modified",
+    "remedy": "This data was written by a newer version of Coffer. Update Coffer to open it."
   }
 ]"#;
         assert_eq!(json, expected);

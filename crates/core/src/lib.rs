@@ -73,8 +73,10 @@ pub mod views;
 pub use api_tokens::{API_TOKEN_PREFIX, ApiTokenView};
 pub use coffer::{Coffer, CofferConfig, OFFLINE_CLIENT_ID, OpenOptions};
 pub use coffer_plaid::{Credentials, Secret};
-pub use error::{AppError, ErrorCode, PlaidErrorInfo, Result};
-pub use links::{CONSENT_WARNING_DAYS, HOSTED_LINK_URL_LIFETIME_SECS};
+pub use error::{AppError, ErrorCode, PlaidErrorInfo, Result, plaid_remedy};
+pub use links::{
+    CONSENT_WARNING_DAYS, HOSTED_LINK_URL_LIFETIME_SECS, SANDBOX_FAULT_CODES, SANDBOX_WEBHOOK_CODES,
+};
 pub use mode::{LINK_SCRIPT_URL, Mode};
 pub use settings::{EnvConfig, Settings, SettingsInput, SettingsView, SignIn};
 pub use store::Store;

@@ -198,7 +198,7 @@ impl Coffer {
                     None => self.event(NewEvent {
                         kind: "link_token_failed",
                         detail: &err.to_string(),
-                        error_code: err.plaid_code(),
+                        error_code: err.plaid_code().map(|c| c.as_str()),
                         request_id: err.plaid().and_then(|p| p.request_id.as_deref()),
                         ..Default::default()
                     }),
@@ -295,7 +295,7 @@ impl Coffer {
                 self.event(NewEvent {
                     kind: "exchange_failed",
                     detail: &err.to_string(),
-                    error_code: err.plaid_code(),
+                    error_code: err.plaid_code().map(|c| c.as_str()),
                     request_id: err.plaid().and_then(|p| p.request_id.as_deref()),
                     ..Default::default()
                 });
@@ -418,7 +418,7 @@ impl Coffer {
             Ok(_) => "exchange undone: item removed at Plaid".to_string(),
             Err(e) => format!(
                 "exchange undone; removing the item at Plaid failed: {}",
-                e.error_code().unwrap_or("network")
+                e.error_code().map_or("network", |c| c.as_str())
             ),
         };
         self.event(NewEvent {
@@ -466,7 +466,7 @@ impl Coffer {
             }
         };
         if let Some(pe) = &item.item.error
-            && pe.error_code == "ITEM_LOGIN_REQUIRED"
+            && pe.error_code == coffer_plaid::ErrorCode::ItemLoginRequired
         {
             let err = AppError::LoginRequired {
                 context: CONTEXT,
@@ -474,6 +474,7 @@ impl Coffer {
                 plaid: Box::new(crate::error::PlaidErrorInfo {
                     error_type: pe.error_type.to_string(),
                     error_code: pe.error_code.clone(),
+                    error_message: pe.error_message.clone(),
                     display_message: pe.display_message.clone(),
                     request_id: Some(item.request_id.clone()),
                     status: 400,
@@ -590,12 +591,13 @@ impl Coffer {
                 let error = exit.error.as_ref().map(|e| crate::error::PlaidErrorInfo {
                     error_type: e.error_type.to_string(),
                     error_code: e.error_code.clone(),
+                    error_message: e.error_message.clone(),
                     display_message: e.display_message.clone(),
                     request_id: e.request_id.clone(),
                     status: e.status.unwrap_or(400),
                 });
                 if let Some(e) = &error {
-                    self.retire_link_token(link_token, &e.error_code)?;
+                    self.retire_link_token(link_token, e.error_code.as_str())?;
                 }
                 return Ok(HostedLinkPoll {
                     state: HostedLinkState::Exited,
@@ -694,7 +696,7 @@ impl Coffer {
                     Err(e) => {
                         let err = AppError::from_plaid("failed to remove link", e);
                         match err.plaid_code() {
-                            Some("ITEM_NOT_FOUND" | "INVALID_ACCESS_TOKEN") => {
+                            Some(code) if code.item_is_gone() => {
                                 detail = "the item was already gone at Plaid".into();
                             }
                             _ => {
@@ -939,7 +941,8 @@ impl Coffer {
         Ok(())
     }
 
-    /// `sandbox_fire_webhook`: asks the sandbox to fire a webhook for the item.
+    /// `sandbox_fire_webhook`: asks the sandbox to fire a webhook for the item (the Sandbox
+    /// screen offers [`SANDBOX_WEBHOOK_CODES`]).
     pub async fn sandbox_fire_webhook(&self, link_id: i64, webhook_code: &str) -> Result<()> {
         self.require_sandbox_tools()?;
         validate::token_like("webhookCode", webhook_code, 64)?;
@@ -1008,7 +1011,7 @@ impl Coffer {
     }
 
     /// `sandbox_inject_fault`: makes the embedded offline sandbox fail, stall or drop a Plaid
-    /// path (offline mode only).
+    /// path (offline mode only). The Sandbox screen offers [`SANDBOX_FAULT_CODES`].
     pub async fn sandbox_inject_fault(&self, input: SandboxFaultInput) -> Result<()> {
         let path = input.path.trim();
         if path != "*"
@@ -1239,3 +1242,32 @@ fn newest_session(sessions: &[coffer_plaid::LinkSession]) -> Option<&coffer_plai
         .max_by_key(|(i, s)| (s.started_at, *i))
         .map(|(_, s)| s)
 }
+
+/// The Plaid errors the Sandbox screen offers to inject, in the order it lists them.
+pub const SANDBOX_FAULT_CODES: &[coffer_plaid::ErrorCode] = {
+    use coffer_plaid::ErrorCode as C;
+    &[
+        C::ItemLoginRequired,
+        C::InstitutionDown,
+        C::InstitutionNotResponding,
+        C::RateLimitExceeded,
+        C::InternalServerError,
+        C::TransactionsSyncMutationDuringPagination,
+        C::InvalidAccessToken,
+        C::ProductNotReady,
+    ]
+};
+
+/// The webhooks the Sandbox screen offers to fire, in the order it lists them.
+pub const SANDBOX_WEBHOOK_CODES: &[coffer_plaid::SandboxWebhookCode] = {
+    use coffer_plaid::SandboxWebhookCode as W;
+    &[
+        W::SyncUpdatesAvailable,
+        W::DefaultUpdate,
+        W::NewAccountsAvailable,
+        W::LoginRepaired,
+        W::PendingDisconnect,
+        W::UserPermissionRevoked,
+        W::Error,
+    ]
+};

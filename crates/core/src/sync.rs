@@ -247,16 +247,14 @@ impl Coffer {
                         error: None,
                     });
                 }
-                Err(e)
-                    if e.plaid_code() == Some("TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION") =>
-                {
+                Err(e) if e.plaid_code().is_some_and(|c| c.restarts_sync()) => {
                     restarts += 1;
                     self.event(NewEvent {
                         link_id: Some(link.id),
                         item_id: Some(&link.item_id),
                         kind: "sync_restarted",
                         detail: "data changed during pagination: rolled back, restarting from the stored cursor",
-                        error_code: e.plaid_code(),
+                        error_code: e.plaid_code().map(|c| c.as_str()),
                         request_id: e.plaid().and_then(|p| p.request_id.as_deref()),
                     });
                     if restarts > MAX_SYNC_RESTARTS {

@@ -260,7 +260,8 @@ pub struct LinkView {
     pub status: LinkStatus,
     /// What the user should make of it (status and last error together).
     pub health: LinkHealth,
-    /// What to do about it, in the user's words; `None` when healthy.
+    /// What to do about it (or, archived, what it means), in the person's words; `None`
+    /// when healthy. Decided by [`LinkHealth::of`].
     pub remedy: Option<String>,
     /// Products.
     pub products: Vec<String>,
@@ -314,31 +315,51 @@ pub enum LinkHealth {
 }
 
 impl LinkHealth {
-    /// Health and remedy of a link with `status` whose last call failed with `last_error`.
+    /// Health and remedy of a link with `status` whose last call failed with `last_error`
+    /// (Plaid's `error_code`, or one of Coffer's own such as a missing keychain entry).
+    ///
+    /// This is the one place that decides it: the desktop UI, the CLI and the REST API show
+    /// what it returns.
     pub fn of(status: LinkStatus, last_error: Option<&str>) -> (LinkHealth, Option<String>) {
-        let (health, remedy) = match (status, last_error) {
-            (LinkStatus::Archived, _) => (LinkHealth::Archived, None),
-            (LinkStatus::LoginRequired, _) => (
+        let code = last_error.map(coffer_plaid::ErrorCode::from);
+        let reconnect = || {
+            (
                 LinkHealth::NeedsReconnect,
-                Some("The bank needs you to log in again: choose Reconnect."),
-            ),
-            (LinkStatus::Broken, _) => (
-                LinkHealth::Broken,
-                Some("Plaid no longer accepts this link: remove it and link the bank again."),
-            ),
-            (LinkStatus::KeychainMissing, _) => (
-                LinkHealth::Broken,
-                Some(
-                    "The access token is missing from the keychain: remove this link and link the bank again.",
-                ),
-            ),
-            (LinkStatus::Active, None) => (LinkHealth::Healthy, None),
-            (LinkStatus::Active, Some(_)) => (
-                LinkHealth::Error,
-                Some("The last update failed; it is retried at the next sync."),
-            ),
+                Some("Your bank needs you to sign in again. Use Reconnect.".to_string()),
+            )
         };
-        (health, remedy.map(str::to_string))
+        let broken = |why: &str| {
+            (
+                LinkHealth::Broken,
+                Some(format!("{why} Remove it and link the bank again.")),
+            )
+        };
+        match (status, code) {
+            (LinkStatus::Archived, _) => (
+                LinkHealth::Archived,
+                Some("Disconnected from the bank; its transactions are kept.".to_string()),
+            ),
+            (LinkStatus::LoginRequired, _) => reconnect(),
+            (LinkStatus::KeychainMissing, _) => {
+                broken("Its saved access is missing from the keychain.")
+            }
+            (LinkStatus::Broken, _) => broken("Plaid no longer accepts this connection."),
+            (LinkStatus::Active, None) => (LinkHealth::Healthy, None),
+            (LinkStatus::Active, Some(code)) if code.needs_reconnect() => reconnect(),
+            (LinkStatus::Active, Some(code)) if code.is_dead_token() => {
+                broken("Plaid no longer accepts this connection.")
+            }
+            (LinkStatus::Active, Some(code)) => {
+                let why = crate::error::plaid_remedy(&code).map_or_else(
+                    || format!("The last update failed ({code})."),
+                    str::to_string,
+                );
+                (
+                    LinkHealth::Error,
+                    Some(format!("{why} Coffer tries again at the next sync.")),
+                )
+            }
+        }
     }
 }
 
@@ -398,6 +419,8 @@ pub struct ErrorView {
     pub code: ErrorCode,
     /// Message.
     pub message: String,
+    /// What to tell a person ([`AppError::remedy`]).
+    pub remedy: Option<String>,
     /// Plaid's fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -409,6 +432,7 @@ impl From<&AppError> for ErrorView {
         ErrorView {
             code: e.code(),
             message: e.to_string(),
+            remedy: e.remedy(),
             plaid: e.plaid().cloned(),
         }
     }

@@ -1,6 +1,6 @@
 //! The error type of every Plaid call.
 
-use crate::types::PlaidError;
+use crate::types::{ErrorCode, PlaidError};
 
 /// Result of a Plaid call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -87,8 +87,8 @@ fn request_id_suffix(request_id: Option<&str>) -> String {
 
 impl Error {
     /// Plaid's `error_code` (e.g. `ITEM_LOGIN_REQUIRED`) when Plaid answered with an error.
-    pub fn error_code(&self) -> Option<&str> {
-        self.plaid_error().map(|error| error.error_code.as_str())
+    pub fn error_code(&self) -> Option<&ErrorCode> {
+        self.plaid_error().map(|error| &error.error_code)
     }
 
     /// The Plaid error object when Plaid answered with one.
@@ -120,7 +120,7 @@ impl Error {
 
     /// The Item needs the user to log in again (Link update mode): `ITEM_LOGIN_REQUIRED`.
     pub fn is_item_login_required(&self) -> bool {
-        self.error_code() == Some("ITEM_LOGIN_REQUIRED")
+        self.error_code() == Some(&ErrorCode::ItemLoginRequired)
     }
 
     /// Whether repeating the same request later may succeed: HTTP 429, 500 and 503 (from Plaid
@@ -177,7 +177,7 @@ mod tests {
         };
         assert!(login.is_item_login_required());
         assert!(!login.is_retryable());
-        assert_eq!(login.error_code(), Some("ITEM_LOGIN_REQUIRED"));
+        assert_eq!(login.error_code(), Some(&ErrorCode::ItemLoginRequired));
         assert_eq!(login.request_id(), Some("req123"));
         assert_eq!(login.status(), Some(400));
 

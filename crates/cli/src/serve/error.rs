@@ -149,7 +149,7 @@ impl IntoResponse for ApiError {
                     error: e.to_string(),
                     code: super::wire(&e.code()),
                     display_message: plaid.and_then(|p| p.display_message.clone()),
-                    plaid_error_code: plaid.map(|p| p.error_code.clone()),
+                    plaid_error_code: plaid.map(|p| p.error_code.to_string()),
                     request_id: plaid.and_then(|p| p.request_id.clone()),
                 };
                 (status, Json(body)).into_response()

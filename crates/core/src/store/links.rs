@@ -20,30 +20,14 @@ pub enum LinkStatus {
     Archived,
 }
 
-/// Plaid error codes that mean the user must log in again through Link's update mode
-/// (CONTRACT.md §2.2: the access token stays valid).
-pub const RECONNECT_CODES: &[&str] = &[
-    "ITEM_LOGIN_REQUIRED",
-    "ACCESS_NOT_GRANTED",
-    "ADDITIONAL_CONSENT_REQUIRED",
-];
-
-/// Plaid error codes that mean the access token is dead for good: only removing the link and
-/// linking the bank again helps.
-pub const DEAD_TOKEN_CODES: &[&str] = &[
-    "INVALID_ACCESS_TOKEN",
-    "ITEM_NOT_FOUND",
-    "ITEM_NO_LONGER_AVAILABLE",
-    "USER_PERMISSION_REVOKED",
-    "ITEM_CONCURRENTLY_DELETED",
-];
-
 impl LinkStatus {
-    /// The status a Plaid error code moves a live link to, if it says anything about the link.
-    pub fn after_plaid_error(code: &str) -> Option<LinkStatus> {
-        if RECONNECT_CODES.contains(&code) {
+    /// The status a Plaid error code moves a live link to, if it says anything about the link:
+    /// a sign-in problem needs a reconnect (the access token stays valid), a dead token leaves
+    /// only removing the link and linking the bank again.
+    pub fn after_plaid_error(code: &coffer_plaid::ErrorCode) -> Option<LinkStatus> {
+        if code.needs_reconnect() {
             Some(LinkStatus::LoginRequired)
-        } else if DEAD_TOKEN_CODES.contains(&code) {
+        } else if code.is_dead_token() {
             Some(LinkStatus::Broken)
         } else {
             None

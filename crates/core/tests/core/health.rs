@@ -33,7 +33,7 @@ async fn sync_failure_gives(
     env.fault(json!({"path": "/transactions/sync", "error_code": code, "times": 1}))
         .await;
     let err = env.coffer.sync_link(id, None).await.expect_err(name);
-    assert_eq!(err.plaid_code(), Some(code), "{name}");
+    assert_eq!(err.plaid_code().map(|c| c.as_str()), Some(code), "{name}");
     let v = env.coffer.link_view(id).expect("view");
     assert_eq!(v.status, status, "{name}");
     assert_eq!(v.health, health, "{name}");
@@ -53,7 +53,7 @@ async fn invalid_access_token_means_broken() {
         "INVALID_ACCESS_TOKEN",
         LinkStatus::Broken,
         LinkHealth::Broken,
-        "remove it and link the bank again",
+        "Remove it and link the bank again.",
     )
     .await;
 }
@@ -65,7 +65,7 @@ async fn item_not_found_means_broken() {
         "ITEM_NOT_FOUND",
         LinkStatus::Broken,
         LinkHealth::Broken,
-        "remove it and link the bank again",
+        "Remove it and link the bank again.",
     )
     .await;
 }
@@ -77,7 +77,7 @@ async fn user_permission_revoked_means_broken() {
         "USER_PERMISSION_REVOKED",
         LinkStatus::Broken,
         LinkHealth::Broken,
-        "remove it and link the bank again",
+        "Remove it and link the bank again.",
     )
     .await;
 }
@@ -96,7 +96,7 @@ async fn item_login_required_means_reconnect() {
 
 #[tokio::test]
 async fn access_not_granted_means_reconnect() {
-    // CONTRACT.md §2.2: the OAuth scope was not granted; update mode asks for it again.
+    // Plaid: the OAuth scope was not granted; update mode asks for it again.
     sync_failure_gives(
         "health-access-not-granted",
         "ACCESS_NOT_GRANTED",

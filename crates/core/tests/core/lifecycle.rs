@@ -181,7 +181,7 @@ async fn link_list_sync_rename_remove() {
     .expect_err("item removed");
     assert!(
         matches!(
-            err.error_code(),
+            err.error_code().map(|c| c.as_str()),
             Some("ITEM_NOT_FOUND" | "INVALID_ACCESS_TOKEN")
         ),
         "{err}"

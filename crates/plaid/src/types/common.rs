@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ErrorCode;
+
 open_enum! {
     /// A Plaid product (spec `Products`). Coffer uses `Transactions`; `balance` is not a valid
     /// value in `products` of `/link/token/create` (Plaid answers `INVALID_PRODUCT`).
@@ -130,7 +132,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaidError {
     pub error_type: ErrorType,
-    pub error_code: String,
+    pub error_code: ErrorCode,
     /// Only for OAuth Item errors (`OAUTH_INVALID_TOKEN`, `OAUTH_CONSENT_EXPIRED`, …).
     #[serde(default)]
     pub error_code_reason: Option<String>,

@@ -19,6 +19,9 @@ macro_rules! open_enum {
         }
 
         impl $name {
+            /// Every value this crate knows, in declaration order.
+            pub const KNOWN: &'static [Self] = &[$( Self::$variant, )+];
+
             /// The wire text.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -76,6 +79,7 @@ macro_rules! open_enum {
 
 mod accounts;
 mod common;
+mod error_code;
 mod institutions;
 mod item;
 mod link;
@@ -84,6 +88,7 @@ mod transactions;
 
 pub use accounts::*;
 pub use common::*;
+pub use error_code::*;
 pub use institutions::*;
 pub use item::*;
 pub use link::*;

@@ -115,6 +115,25 @@ pub struct SandboxTransaction {
     pub iso_currency_code: Option<String>,
 }
 
+open_enum! {
+    /// What `/sandbox/item/fire_webhook` can fire (spec
+    /// `SandboxItemFireWebhookRequest.webhook_code`).
+    pub enum SandboxWebhookCode {
+        SyncUpdatesAvailable = "SYNC_UPDATES_AVAILABLE",
+        DefaultUpdate = "DEFAULT_UPDATE",
+        NewAccountsAvailable = "NEW_ACCOUNTS_AVAILABLE",
+        LoginRepaired = "LOGIN_REPAIRED",
+        PendingDisconnect = "PENDING_DISCONNECT",
+        UserPermissionRevoked = "USER_PERMISSION_REVOKED",
+        Error = "ERROR",
+        SmsMicrodepositsVerification = "SMS_MICRODEPOSITS_VERIFICATION",
+        AuthorizationGranted = "AUTHORIZATION_GRANTED",
+        UserAccountRevoked = "USER_ACCOUNT_REVOKED",
+        RecurringTransactionsUpdate = "RECURRING_TRANSACTIONS_UPDATE",
+        ProductReady = "PRODUCT_READY",
+    }
+}
+
 /// Body of `/sandbox/item/fire_webhook`.
 #[derive(Debug, Serialize)]
 pub(crate) struct FireWebhookRequest<'a> {

@@ -141,7 +141,7 @@ fn link_request() -> LinkTokenCreateRequest {
 fn api_code<T: std::fmt::Debug>(result: &Result<T>) -> (Option<u16>, Option<&str>) {
     match result {
         Ok(value) => panic!("expected a Plaid error, got {value:?}"),
-        Err(e) => (e.status(), e.error_code()),
+        Err(e) => (e.status(), e.error_code().map(|c| c.as_str())),
     }
 }
 

@@ -15,6 +15,10 @@ code: ErrorCode,
  */
 message: string,
 /**
+ * What to tell a person ([`AppError::remedy`]).
+ */
+remedy: string | null,
+/**
  * Plaid's fields.
  */
 plaid?: PlaidErrorInfo, };

@@ -13,6 +13,10 @@ errorType: string,
  */
 errorCode: string,
 /**
+ * Plaid's own reason (`error_message`, written for developers).
+ */
+errorMessage: string,
+/**
  * Plaid's user-facing message, when it sent one.
  */
 displayMessage: string | null,
