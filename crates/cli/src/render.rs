@@ -164,6 +164,11 @@ pub fn links(w: &mut String, links: &[LinkView]) {
     }
 }
 
+/// One link (`link`, `reconnect`, `rename`), as in `links`.
+pub fn link(w: &mut String, l: &LinkView) {
+    links(w, std::slice::from_ref(l));
+}
+
 fn account_rows(w: &mut String, l: &LinkView) {
     for a in &l.accounts {
         let (current, available, currency) = match &a.balance {
