@@ -3,8 +3,10 @@
 //! - `/api/v1/...` and everything the HTTP layer refuses: `{ "error": message, "code": CODE }`,
 //!   where `CODE` is coffer-core's `ErrorCode` (or one of the HTTP layer's own: `UNAUTHORIZED`,
 //!   `HOST_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`,
-//!   `UNSUPPORTED_MEDIA_TYPE`, `INVALID_JSON`, `SYNC_RUNNING`), plus Plaid's
-//!   `display_message`, `error_code` and `request_id` when Plaid refused.
+//!   `UNSUPPORTED_MEDIA_TYPE`, `INVALID_JSON`, `SYNC_RUNNING`), plus `display_message`,
+//!   `plaid_error_code` and `request_id` (Plaid's fields) when Plaid refused. A core error's status is
+//!   [`status_of`]'s: 400 input, 404 unknown link, 502 Plaid, 503 keychain unavailable or
+//!   Plaid not configured, 500 database and files.
 //! - monetr's routes: exactly monetr's `{ "error": message }` bodies and statuses.
 
 use axum::Json;

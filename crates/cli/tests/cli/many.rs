@@ -1,4 +1,5 @@
-//! Many `coffer-cli` processes on one data directory at once (DESIGN.md §6a), in offline mode
+//! Many `coffer-cli` processes on one data directory at once (the README's promise under
+//! Configuration; the storage is described in docs/ARCHITECTURE.md, Storage), in offline mode
 //! with the real keychain: links, syncs, removals, renames, settings and status interleaved,
 //! with and without processes killed at random points. Afterwards every link syncs, its rows
 //! equal the sandbox's truth, and the keychain holds exactly one entry per link.
