@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 use serde_json::Value;
 
 use super::accounts::{ACCOUNTS, has_transactions};
-use super::patterns::{Pattern, patterns_for};
+use super::patterns::{Pattern, card, checking, other};
 use crate::ids::{derived_id, mix2};
 
 const ACCOUNT_SALT: u64 = 0xACC0_0000;
@@ -29,6 +29,18 @@ pub const DEFAULT_DAYS_REQUESTED: u64 = 90;
 pub const MAX_DAYS_REQUESTED: u64 = 730;
 /// Base transactions dated within this many days of the Item's creation are pending.
 pub const PENDING_DAYS: u64 = 2;
+
+/// The patterns account slot `slot`'s transactions are drawn from.
+fn patterns_for(slot: usize) -> &'static [Pattern] {
+    let a = &ACCOUNTS[slot];
+    match (a.account_type, a.subtype) {
+        ("credit", _) => card::CARD_PATTERNS,
+        ("loan", _) => other::LOAN_PATTERNS,
+        (_, "checking") => checking::CHECKING_PATTERNS,
+        (_, "cd") => other::CD_PATTERNS,
+        _ => other::SAVINGS_PATTERNS,
+    }
+}
 
 /// Everything the generator needs to derive an Item's base transactions.
 #[derive(Clone, Debug)]

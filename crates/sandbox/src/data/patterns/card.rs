@@ -2,7 +2,7 @@
 
 use super::{BERKELEY, MADISON, Pattern, SF};
 
-pub(super) static CARD_PATTERNS: &[Pattern] = &[
+pub static CARD_PATTERNS: &[Pattern] = &[
     pat!(
         "United Airlines",
         Some("United Airlines"),

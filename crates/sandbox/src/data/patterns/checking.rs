@@ -2,7 +2,7 @@
 
 use super::{Pattern, SF};
 
-pub(super) static CHECKING_PATTERNS: &[Pattern] = &[
+pub static CHECKING_PATTERNS: &[Pattern] = &[
     pat!(
         "Tectra Inc",
         Some("Tectra Inc"),

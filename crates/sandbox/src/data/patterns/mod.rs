@@ -1,8 +1,6 @@
 //! The merchants and counterparties the generator draws transactions from, one table per kind of
-//! account: credit cards ([`card`]), checking ([`checking`]), and savings, CDs and student
-//! loans (here).
-
-use super::accounts::ACCOUNTS;
+//! account: credit cards ([`card`]), checking ([`checking`]), savings, CDs and student loans
+//! ([`other`]). Which account slot uses which table: `generate`.
 
 /// A merchant or counterparty pattern the generator draws from.
 #[derive(Debug)]
@@ -45,124 +43,6 @@ const SF: Option<(&str, &str, &str, &str)> = Some(("San Francisco", "CA", "94103
 const BERKELEY: Option<(&str, &str, &str, &str)> = Some(("Berkeley", "CA", "94704", "US"));
 const MADISON: Option<(&str, &str, &str, &str)> = Some(("Madison", "WI", "53703", "US"));
 
-mod card;
-mod checking;
-
-static SAVINGS_PATTERNS: &[Pattern] = &[
-    pat!(
-        "INTRST PYMNT",
-        None,
-        2,
-        450,
-        -1,
-        ("INCOME", "INCOME_INTEREST_EARNED"),
-        &["Transfer", "Credit"],
-        "21005000",
-        "other",
-        None,
-        None,
-        Some("interest")
-    ),
-    pat!(
-        "ONLINE TRANSFER FROM CHK 0000",
-        None,
-        2500,
-        50000,
-        -1,
-        ("TRANSFER_IN", "TRANSFER_IN_ACCOUNT_TRANSFER"),
-        &["Transfer", "Internal Account Transfer"],
-        "21001000",
-        "other",
-        None,
-        None,
-        Some("transfer")
-    ),
-    pat!(
-        "ONLINE TRANSFER TO CHK 0000",
-        None,
-        2500,
-        30000,
-        1,
-        ("TRANSFER_OUT", "TRANSFER_OUT_ACCOUNT_TRANSFER"),
-        &["Transfer", "Internal Account Transfer"],
-        "21001000",
-        "other",
-        None,
-        None,
-        Some("transfer")
-    ),
-];
-
-static CD_PATTERNS: &[Pattern] = &[
-    pat!(
-        "CD DEPOSIT .INITIAL.",
-        None,
-        100000,
-        100000,
-        -1,
-        ("TRANSFER_IN", "TRANSFER_IN_DEPOSIT"),
-        &["Transfer", "Deposit"],
-        "21007000",
-        "other",
-        None,
-        None,
-        None
-    ),
-    pat!(
-        "INTRST PYMNT",
-        None,
-        2,
-        450,
-        -1,
-        ("INCOME", "INCOME_INTEREST_EARNED"),
-        &["Transfer", "Credit"],
-        "21005000",
-        "other",
-        None,
-        None,
-        Some("interest")
-    ),
-];
-
-static LOAN_PATTERNS: &[Pattern] = &[
-    pat!(
-        "STUDENT LOAN PAYMENT - THANK YOU",
-        None,
-        25000,
-        65000,
-        -1,
-        ("LOAN_PAYMENTS", "LOAN_PAYMENTS_STUDENT_LOAN_PAYMENT"),
-        &["Payment", "Loan"],
-        "16003000",
-        "other",
-        None,
-        None,
-        Some("payment")
-    ),
-    pat!(
-        "INTEREST CHARGED",
-        None,
-        1500,
-        30000,
-        1,
-        ("BANK_FEES", "BANK_FEES_INTEREST_CHARGE"),
-        &["Interest", "Interest Charged"],
-        "15002000",
-        "other",
-        None,
-        None,
-        Some("interest")
-    ),
-];
-
-/// The patterns of account slot `slot`'s transactions.
-pub fn patterns_for(slot: usize) -> &'static [Pattern] {
-    let a = &ACCOUNTS[slot];
-    match (a.account_type, a.subtype) {
-        ("credit", _) => card::CARD_PATTERNS,
-        ("loan", _) => LOAN_PATTERNS,
-        (_, "checking") => checking::CHECKING_PATTERNS,
-        (_, "cd") => CD_PATTERNS,
-        _ => SAVINGS_PATTERNS,
-    }
-}
+pub mod card;
+pub mod checking;
+pub mod other;
