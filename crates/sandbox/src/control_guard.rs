@@ -12,6 +12,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::request::is_json;
+
 /// Refuses a control request whose `Host` is not loopback (403) or whose body is not JSON (415).
 pub(crate) async fn control_guard(request: Request, next: Next) -> Response {
     let host = request
@@ -25,19 +27,12 @@ pub(crate) async fn control_guard(request: Request, next: Next) -> Response {
             "control routes answer only a loopback Host (127.0.0.1, [::1] or localhost)",
         );
     }
-    if request.method() != Method::GET && request.method() != Method::DELETE {
-        let json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-        if !json {
-            return refuse(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "control routes want Content-Type: application/json",
-            );
-        }
+    let has_body = request.method() != Method::GET && request.method() != Method::DELETE;
+    if has_body && !is_json(request.headers()) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "control routes want Content-Type: application/json",
+        );
     }
     next.run(request).await
 }

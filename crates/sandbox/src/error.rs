@@ -1,5 +1,5 @@
 //! Errors of the sandbox as a library (starting, persisting). Plaid-shaped API errors returned
-//! to HTTP clients live in [`crate::plaid_error`].
+//! to HTTP clients live in `plaid_error`.
 
 use std::path::PathBuf;
 

@@ -69,28 +69,46 @@
 //! (reasoning in `validate.rs`). A required field sent as `null` is `MISSING_FIELDS`.
 //!
 //! ## Layout
-//! - [`config`], [`clock`]: configuration and the injectable clock used for every expiry.
-//! - `state`: Items, token hashes and each Item's transaction change log (persisted as JSON).
-//! - `state_file`: the state file that several processes' sandboxes share (one transaction per
+//! Modules use each other in one direction only; from the bottom up:
+//! - [`config`], [`clock`], [`error`]: configuration, the injectable clock used for every
+//!   expiry, the errors of starting a sandbox.
+//! - `data`: the fixed tables (`institutions`, `products`, `accounts`, `patterns`) and what is
+//!   derived from them (`generate`: the deterministic transaction generator; `json`: Plaid's
+//!   account and transaction JSON).
+//! - `state`: Items, token hashes and each Item's transaction change log (persisted as JSON);
+//!   `state_file`: the state file that several processes' sandboxes share (one transaction per
 //!   request under a file lock).
-//! - `data`: institutions, default accounts, the deterministic transaction generator.
-//! - `api`: the dispatcher shared by every endpoint and one module per endpoint group.
-//! - `validate`: per-endpoint fields; `plaid_error`: Plaid error bodies and code → status/type.
+//! - `plaid_error`: Plaid error bodies and code → status/type; `validate`: per-endpoint fields
+//!   and product names; `request`: reading a JSON request and the fields of its body.
 //! - `faults`, `conn`: fault injection, including dropping a connection without a response.
-//! - `link`: every state change Link makes (`/_link/sessions` and the stand-in's pages share it);
-//!   `link_ui`: the stand-in's routes; its JS/HTML/CSS are files in `link/`, embedded at build
-//!   time (`link-initialize.js` the SDK, `link.html`/`link.js` the flow for the overlay and
-//!   Hosted Link, `oauth.html`/`oauth.js` the OAuth bank page, `link.css` for all).
 //! - [`webhooks`]: webhook bodies, signing (`Plaid-Verification`), delivery with retries.
+//! - `app`: the server state every route shares (`App`, its transactions, the webhooks to send
+//!   after one) and the JSON responses.
+//! - `items`: operations on Items (Sandbox credentials, creation, public tokens, exchange,
+//!   removal, a call on the Item of an access token), for both doors below.
+//! - `api`: the Plaid API: the dispatcher shared by every endpoint and one module per endpoint
+//!   group.
+//! - `link`: every read and write of the state Link makes; `link_ui`: the stand-in's routes
+//!   (its pages, their calls, `/_link/sessions`); its JS/HTML/CSS are files in `link/`,
+//!   embedded at build time (`link-initialize.js` the SDK, `link.html`/`link.js` the flow for
+//!   the overlay and Hosted Link, `oauth.html`/`oauth.js` the OAuth bank page, `link.css` for
+//!   all).
+//! - `server`: the routers, putting `api`, `link_ui` and the control routes (`/_faults`;
+//!   `control_guard` in front of every control route) together.
+//!
+//! `api` and `link`/`link_ui` never use each other: what they share is in `app`, `items` and
+//! `request`. The crate root only starts the server and re-exports.
 //!
 //! ## How to add an endpoint
 //! 1. Add its request fields to `validate.rs` (read the request schema in the official spec:
 //!    required fields with `req`, the others with `opt`).
 //! 2. Write the handler `fn(&App, &Map<String, Value>) -> Result<Value, ApiError>` in the
-//!    matching `api/` module; return the 200 body without `request_id` (the dispatcher adds it)
-//!    and make every key the spec's response schema requires present. Call `app.touch()` after
-//!    changing state so it is persisted. The dispatcher runs handlers inside `App::transact`
-//!    on a blocking thread; any other route that reads or writes the state must do the same.
+//!    matching `api/` module (an operation on Items that Link needs too goes in `items`);
+//!    return the 200 body without `request_id` (the dispatcher adds it) and make every key the
+//!    spec's response schema requires present. Call `app.touch()` after changing state so it
+//!    is persisted. The dispatcher runs handlers inside `App::transact` (on a blocking thread
+//!    when there is a state file); any other route that reads or writes the state must do the
+//!    same (`app::transact_async`).
 //! 3. Register `(path, fields, Handler::Json(handler))` in `api::ENDPOINTS` and cover it in
 //!    `tests/`. (`Handler::Body` handlers serialize the whole body themselves from typed
 //!    structs, `request_id` included; `/transactions/sync` is one, as its pages are large.)
@@ -100,14 +118,18 @@ pub mod config;
 pub mod error;
 
 mod api;
+mod app;
 mod conn;
 mod control_guard;
 mod data;
 mod faults;
 mod ids;
+mod items;
 mod link;
 mod link_ui;
 mod plaid_error;
+mod request;
+mod server;
 mod state;
 mod state_file;
 mod validate;
@@ -118,31 +140,21 @@ use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use app::Exchange;
 pub use clock::Clock;
 pub use config::{DEFAULT_HISTORY, SandboxConfig};
 pub use error::{Error, Result};
 pub use faults::FaultSpec;
 pub use webhooks::{Delivery, Outcome as DeliveryOutcome, RetryPolicy};
 
-use api::App;
+use app::App;
 use conn::{ConnHandle, KillableListener};
 use state::State;
 use state_file::StateFile;
-
-/// One recorded request/response pair (when `record_exchanges` is on). The request's `secret`
-/// field, if any, is replaced by `"***"`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Exchange {
-    pub path: String,
-    pub request: Value,
-    pub status: u16,
-    pub response: Value,
-}
 
 /// A running sandbox server. Dropping it stops the server too; [`Sandbox::shutdown`] also
 /// waits for the final state write.
@@ -199,7 +211,7 @@ impl Sandbox {
             webhooks,
         });
         let mut bank_stop = stop_rx.clone();
-        let bank = link_ui::bank_routes().with_state(app.clone());
+        let bank = server::bank_router(app.clone());
         tokio::spawn(async move {
             let serve = axum::serve(bank_listener, bank).with_graceful_shutdown(async move {
                 let _ = bank_stop.changed().await;
@@ -209,7 +221,8 @@ impl Sandbox {
             }
         });
         let mut server_stop = stop_rx;
-        let service = api::router(app.clone()).into_make_service_with_connect_info::<ConnHandle>();
+        let service =
+            server::router(app.clone()).into_make_service_with_connect_info::<ConnHandle>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(KillableListener(listener), service).with_graceful_shutdown(
                 async move {
@@ -234,7 +247,7 @@ impl Sandbox {
     }
 
     /// The origin of the OAuth bank pages that live on the bank's own site
-    /// ([`data::institutions::OWN_SITE_OAUTH`]): `http://127.0.0.1:OTHER_PORT`.
+    /// (`data::institutions::OWN_SITE_OAUTH`): `http://127.0.0.1:OTHER_PORT`.
     pub fn bank_url(&self) -> String {
         self.app.bank_url.clone()
     }

@@ -1,31 +1,35 @@
-//! The Link side of the sandbox: every read and write of the sandbox's state that Link does.
+//! The Link side of the sandbox: every read and write of the sandbox's state that Link makes
+//! (the operations on Items themselves are in `items`). No HTTP here: `link_ui` reads the
+//! requests and calls these functions.
 //!
-//! Two front doors share this logic:
-//! - `POST /_link/sessions` (tests, scripts): simulates a user finishing Link in one call:
-//!   `status: "success"` creates the Item (or, for an update-mode token, repairs it) and answers
-//!   the onSuccess shape `{public_token, metadata}`; a bad login or `status: "exit"` answers the
-//!   onExit shape `{error, metadata}`.
-//! - the offline Link stand-in (`link_ui`: `link-initialize.js` and its pages), whose pages call
-//!   [`ui_init`], [`ui_select`], [`ui_credentials`], [`finish`] and [`ui_append_events`] through
-//!   the `/_link/ui/*` endpoints as the person clicks through.
+//! Two front doors share this logic, both served by `link_ui`:
+//! - `POST /_link/sessions` (tests, scripts): a user finishing Link in one call, straight to
+//!   [`finish`].
+//! - the offline Link stand-in's pages, which call [`ui_init`], [`ui_select`],
+//!   [`ui_credentials`], [`finish`] and [`ui_append_events`] through the `/_link/ui/*`
+//!   endpoints as the person clicks through.
 //!
 //! Either way [`finish`] records the session for `/link/token/get` (`link_sessions` with
-//! `results`, `exit` and `events`). Each function here is short and synchronous and takes the
-//! state guard only for its own duration (never across an `.await`).
+//! `results`, `exit` and `events`). Every function here is synchronous, runs inside the
+//! transaction its caller opened (`App::transact`), and takes the state guard only for its own
+//! duration (never across an `.await`). [`finish`] is the long one: a session's whole outcome
+//! (an exit, a new Item, or update mode's repair and account selection) and its record.
+//!
+//! In update mode with account selection the stand-in only adds accounts: those already
+//! shared stay shared (its pages show them checked and disabled).
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::api::{App, NewItem, create_item, json_response};
+use crate::app::{App, Outgoing};
 use crate::data::accounts::ACCOUNTS;
 use crate::data::generate::{DEFAULT_DAYS_REQUESTED, account_id};
 use crate::data::institutions::{Health, INSTITUTIONS, Institution, OWN_SITE_OAUTH, institution};
 use crate::ids;
+use crate::items::{
+    NewItem, check_login, create_item, forced_error, institution_or_err, issue_public_token,
+    linked_webhooks,
+};
 use crate::plaid_error::ApiError;
 use crate::state::{LinkToken, rfc3339};
 
@@ -80,56 +84,6 @@ pub(crate) struct FinishRequest {
     pub exit_error_code: Option<String>,
     /// The events the pages saw, `[{event_name, metadata}]`; synthesized when absent.
     pub events: Option<Vec<Value>>,
-}
-
-/// `POST /_link/sessions`.
-pub(crate) async fn finish_session(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let request_id = ids::request_id();
-    let result = match parse_session_body(&body) {
-        Ok(req) => {
-            let request_id = request_id.clone();
-            crate::api::transact_async(&app, move |app| finish(app, &req, &request_id)).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(v) => json_response(200, &v),
-        Err(e) => json_response(e.status, &e.to_json(Some(&request_id), false)),
-    }
-}
-
-fn parse_session_body(body: &[u8]) -> Result<FinishRequest, ApiError> {
-    let body: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::with_message("INVALID_BODY", "body could not be parsed as JSON"))?;
-    let s = |k: &str| body.get(k).and_then(Value::as_str).map(String::from);
-    let token = s("link_token").ok_or_else(|| ApiError::missing_fields(&["link_token".into()]))?;
-    let status = s("status").unwrap_or_else(|| "success".into());
-    if status != "success" && status != "exit" {
-        return Err(ApiError::invalid_field(
-            "status must be \"success\" or \"exit\"",
-        ));
-    }
-    Ok(FinishRequest {
-        token,
-        success: status == "success",
-        institution_id: s("institution_id"),
-        username: s("username").unwrap_or_default(),
-        password: s("password").unwrap_or_default(),
-        account_ids: str_array(&body, "account_ids"),
-        ..FinishRequest::default()
-    })
-}
-
-/// A string array field (empty when absent).
-pub(crate) fn str_array(body: &Value, key: &str) -> Vec<String> {
-    body.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The link token, or `INVALID_LINK_TOKEN` (unknown or expired).
@@ -202,7 +156,7 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
         None => req.institution_id.clone(),
     };
     let ins = match institution_id {
-        Some(id) => Some(crate::api::items_institution(&id)?),
+        Some(id) => Some(institution_or_err(&id)?),
         None if !req.success => None,
         None => return Err(ApiError::missing_fields(&["institution_id".into()])),
     };
@@ -265,17 +219,14 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
     };
 
     if !req.success {
-        let error = req
-            .exit_error_code
-            .as_deref()
-            .map(crate::api::items_forced_error);
+        let error = req.exit_error_code.as_deref().map(forced_error);
         let status = req.exit_status.as_deref().unwrap_or("requires_credentials");
         return exit_and_touch(st, error, status);
     }
     let Some(ins) = ins else {
         return Err(ApiError::missing_fields(&["institution_id".into()]));
     };
-    let login = match crate::api::items_check_login(ins, &req.username, &req.password, true) {
+    let login = match check_login(ins, &req.username, &req.password, true) {
         Ok(l) => l,
         Err(e) => return exit_and_touch(st, Some(e), "requires_credentials"),
     };
@@ -313,14 +264,14 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
             // Item repaired outside the app's own Link flow, which this stand-in also is.
             let hooks = if repaired {
                 let body = crate::webhooks::body::login_repaired(&id);
-                crate::api::Outgoing::for_item(item, now, vec![body])
+                Outgoing::for_item(item, now, vec![body])
             } else {
                 None
             };
             let mut shown = item.account_slots.clone();
             if account_selection && !wanted.is_empty() {
                 // Update mode with account selection: the accounts shared from now on. Accounts
-                // already shared stay (the stand-in only adds; see the module docs of link_ui).
+                // already shared stay (the stand-in only adds; see the module docs).
                 let chosen: Vec<usize> = (0..ACCOUNTS.len())
                     .filter(|&s| picks(item.seed, s) || item.account_slots.contains(&s))
                     .collect();
@@ -354,11 +305,11 @@ pub(crate) fn finish(app: &App, req: &FinishRequest, request_id: &str) -> Result
                 via_link: true,
             };
             let id = create_item(app, &mut st, ins, &login, new);
-            let hooks = crate::api::linked_webhooks(&mut st, &id, now);
+            let hooks = linked_webhooks(&mut st, &id, now);
             (id, seed_preview, slots, hooks)
         }
     };
-    let public_token = crate::api::items_issue_public_token(&mut st, &item_id, now);
+    let public_token = issue_public_token(&mut st, &item_id, now);
     let accounts = link_accounts(seed, &slots);
     let metadata = json!({
         "institution": institution,
@@ -615,7 +566,7 @@ pub(crate) fn ui_select(app: &App, token: &str, institution_id: &str) -> Result<
         let st = app.state();
         live_token(&st, token, now)?;
     }
-    let ins = crate::api::items_institution(institution_id)?;
+    let ins = institution_or_err(institution_id)?;
     match ins.health {
         Health::Down => Err(ApiError::code("INSTITUTION_DOWN")),
         Health::Unsupported => Err(ApiError::code("INSTITUTION_NO_LONGER_SUPPORTED")),
@@ -650,8 +601,8 @@ pub(crate) fn ui_credentials(
             institution_id.ok_or_else(|| ApiError::missing_fields(&["institution_id".into()]))?
         }
     };
-    let ins = crate::api::items_institution(ins_id)?;
-    crate::api::items_check_login(ins, username, password, true)?;
+    let ins = institution_or_err(ins_id)?;
+    check_login(ins, username, password, true)?;
     let accounts = match item {
         Some(i) if lt.account_selection_enabled => {
             offered_accounts(0..ACCOUNTS.len(), &i.account_slots)

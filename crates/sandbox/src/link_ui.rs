@@ -11,7 +11,9 @@
 //! - On the second listener ("the bank's own site", another origin): `GET /oauth/authorize`,
 //!   the same authorization page for banks that sign people in on their own site.
 //! - `POST /_link/ui/{init,select,credentials,finish,events}`: what the pages ask the sandbox;
-//!   every one calls a function of [`crate::link`], the one place Link touches the state.
+//!   every one calls a function of [`crate::link`], where every state change Link makes is.
+//! - `POST /_link/sessions`: a user finishing Link in one call (tests, scripts), without the
+//!   pages: [`crate::link::finish`] too.
 //!
 //! The JS/HTML/CSS are plain files in `crates/sandbox/link/`, embedded at build time. Pages are
 //! served with a CSP without inline script or `eval`, and use no network resource but the
@@ -25,12 +27,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::api::{App, json_response, transact_async};
+use crate::app::{App, json_response, transact_async, with_request_id};
 use crate::ids;
-use crate::link::{self, FinishRequest, str_array};
+use crate::link::{self, FinishRequest};
 use crate::plaid_error::ApiError;
+use crate::request::{is_json, parse_json, parse_object, str_field, str_list};
 
 const INITIALIZE_JS: &str = include_str!("../link/link-initialize.js");
 const LINK_HTML: &str = include_str!("../link/link.html");
@@ -67,16 +70,19 @@ pub(crate) fn routes() -> Router<Arc<App>> {
 }
 
 /// The bank's own site (served on the sandbox's second listener, another origin): the OAuth
-/// authorization page of [`crate::data::institutions::OWN_SITE_OAUTH`] institutions and its files.
+/// authorization page of [`crate::data::institutions::OWN_SITE_OAUTH`] institutions and its
+/// files.
 pub(crate) fn bank_routes() -> Router<Arc<App>> {
     Router::new()
         .route("/oauth/authorize", get(oauth_page))
         .route("/link/assets/{file}", get(asset))
 }
 
-/// The stand-in's calls back to the server (behind the control guard: JSON, loopback Host).
+/// The stand-in's calls back to the server, and `/_link/sessions` (behind the control guard:
+/// JSON, loopback Host).
 pub(crate) fn control_routes() -> Router<Arc<App>> {
     Router::new()
+        .route("/_link/sessions", post(finish_session))
         .route("/_link/ui/init", post(init))
         .route("/_link/ui/select", post(select))
         .route("/_link/ui/credentials", post(credentials))
@@ -135,46 +141,24 @@ async fn asset(Path(name): Path<String>) -> Response {
 
 /// Parses a page's JSON call; only `Content-Type: application/json` (so another site's form
 /// cannot post here, and a cross-origin `fetch` needs a preflight the sandbox never grants).
-fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
-    let json_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if !json_type {
+fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if !is_json(headers) {
         return Err(ApiError::with_message(
             "INVALID_HEADERS",
             "Content-Type must be application/json",
         ));
     }
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::with_message("INVALID_BODY", "body could not be parsed as JSON"))?;
-    if !v.is_object() {
-        return Err(ApiError::with_message(
-            "INVALID_BODY",
-            "body must be a JSON object",
-        ));
-    }
-    Ok(v)
+    parse_object(body)
 }
 
-fn text<'a>(body: &'a Value, key: &str) -> Option<&'a str> {
-    body.get(key).and_then(Value::as_str)
-}
-
-fn required<'a>(body: &'a Value, key: &str) -> Result<&'a str, ApiError> {
-    text(body, key).ok_or_else(|| ApiError::missing_fields(&[key.to_string()]))
+fn required<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, ApiError> {
+    str_field(body, key).ok_or_else(|| ApiError::missing_fields(&[key.to_string()]))
 }
 
 /// 200 with the body plus `request_id`, or 400 with `{error: PlaidError, request_id}`.
 fn reply(result: Result<Value, ApiError>, request_id: &str) -> Response {
     match result {
-        Ok(mut v) => {
-            if let Some(o) = v.as_object_mut() {
-                o.insert("request_id".into(), json!(request_id));
-            }
-            json_response(200, &v)
-        }
+        Ok(v) => json_response(200, &with_request_id(v, request_id)),
         Err(e) => json_response(
             400,
             &json!({
@@ -183,6 +167,50 @@ fn reply(result: Result<Value, ApiError>, request_id: &str) -> Response {
             }),
         ),
     }
+}
+
+/// `POST /_link/sessions`: a user finishing Link in one call (tests, scripts). `status:
+/// "success"` (the default) links the Item, or repairs it for an update-mode token, and answers
+/// the onSuccess shape `{public_token, metadata}`; a bad login or `status: "exit"` answers the
+/// onExit shape `{error, metadata}`. Errors are Plaid's error bodies.
+async fn finish_session(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let request_id = ids::request_id();
+    let result = match parse_session_body(&body) {
+        Ok(req) => {
+            let request_id = request_id.clone();
+            transact_async(&app, move |app| link::finish(app, &req, &request_id)).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(v) => json_response(200, &v),
+        Err(e) => json_response(e.status, &e.to_json(Some(&request_id), false)),
+    }
+}
+
+fn parse_session_body(body: &[u8]) -> Result<FinishRequest, ApiError> {
+    // Any JSON is read; one that is not an object has none of the fields.
+    let body = match parse_json(body)? {
+        Value::Object(obj) => obj,
+        _ => Map::new(),
+    };
+    let s = |k: &str| str_field(&body, k).map(String::from);
+    let token = s("link_token").ok_or_else(|| ApiError::missing_fields(&["link_token".into()]))?;
+    let status = s("status").unwrap_or_else(|| "success".into());
+    if status != "success" && status != "exit" {
+        return Err(ApiError::invalid_field(
+            "status must be \"success\" or \"exit\"",
+        ));
+    }
+    Ok(FinishRequest {
+        token,
+        success: status == "success",
+        institution_id: s("institution_id"),
+        username: s("username").unwrap_or_default(),
+        password: s("password").unwrap_or_default(),
+        account_ids: str_list(&body, "account_ids"),
+        ..FinishRequest::default()
+    })
 }
 
 async fn init(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -194,8 +222,8 @@ async fn init(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
     let init = transact_async(&app, move |app| {
         Ok(link::ui_init(
             app,
-            text(&body, "link_token"),
-            text(&body, "hosted_id"),
+            str_field(&body, "link_token"),
+            str_field(&body, "hosted_id"),
         ))
     })
     .await;
@@ -239,9 +267,9 @@ async fn credentials(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
                 link::ui_credentials(
                     app,
                     required(&b, "link_token")?,
-                    text(&b, "institution_id"),
-                    text(&b, "username").unwrap_or_default(),
-                    text(&b, "password").unwrap_or_default(),
+                    str_field(&b, "institution_id"),
+                    str_field(&b, "username").unwrap_or_default(),
+                    str_field(&b, "password").unwrap_or_default(),
                 )
             })
             .await
@@ -263,13 +291,13 @@ async fn finish(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
             return Err(ApiError::invalid_field("started_at must be RFC 3339"));
         }
         let status = required(&b, "status")?;
-        let exit_status = text(&b, "exit_status");
+        let exit_status = str_field(&b, "exit_status");
         if exit_status.is_some_and(|s| !EXIT_STATUSES.contains(&s)) {
             return Err(ApiError::invalid_field(
                 "exit_status is not one of Plaid's values",
             ));
         }
-        let error_code = text(&b, "error_code");
+        let error_code = str_field(&b, "error_code");
         if error_code.is_some_and(|c| {
             c.is_empty() || c.len() > 64 || !c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
         }) {
@@ -288,10 +316,10 @@ async fn finish(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) ->
                     ));
                 }
             },
-            institution_id: text(&b, "institution_id").map(String::from),
-            username: text(&b, "username").unwrap_or_default().to_string(),
-            password: text(&b, "password").unwrap_or_default().to_string(),
-            account_ids: str_array(&b, "account_ids"),
+            institution_id: str_field(&b, "institution_id").map(String::from),
+            username: str_field(&b, "username").unwrap_or_default().to_string(),
+            password: str_field(&b, "password").unwrap_or_default().to_string(),
+            account_ids: str_list(&b, "account_ids"),
             exit_status: exit_status.map(String::from),
             exit_error_code: error_code.map(String::from),
             events: Some(

@@ -1,7 +1,8 @@
 //! Request validation like Plaid's: per-endpoint field lists (from the 2020-09-14 spec's request
 //! schemas) checked for unknown fields (`UNKNOWN_FIELDS`), missing required fields
-//! (`MISSING_FIELDS`) and wrong types or values (`INVALID_FIELD`). `client_id`/`secret` are
-//! handled before (credentials) and accepted at the top level of every body.
+//! (`MISSING_FIELDS`) and wrong types or values (`INVALID_FIELD`); and product names
+//! ([`check_products`], `INVALID_PRODUCT`). `client_id`/`secret` are handled before
+//! (credentials) and accepted at the top level of every body.
 //!
 //! Explicit `null`: for a field the spec marks `nullable` (constructor [`opt_null`]) it means
 //! absent; for any other field it is a wrong type, `INVALID_FIELD` (a required one stays
@@ -14,6 +15,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::data::products::PRODUCTS;
 use crate::plaid_error::ApiError;
 
 /// The type a field must have.
@@ -494,6 +496,28 @@ pub static SANDBOX_TRANSACTIONS_CREATE: &[Field] = &[
         ])),
     ),
 ];
+
+/// Checks products: `balance` and unknown names give `INVALID_PRODUCT`.
+pub(crate) fn check_products(products: &[String]) -> Result<(), ApiError> {
+    let bad: Vec<&str> = products
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !PRODUCTS.contains(p))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    if bad == ["balance"] {
+        return Err(ApiError::with_message(
+            "INVALID_PRODUCT",
+            "balance is not a valid product. Balance is available by default with all products.",
+        ));
+    }
+    Err(ApiError::with_message(
+        "INVALID_PRODUCT",
+        format!("the following products are not valid: {}", bad.join(", ")),
+    ))
+}
 
 #[cfg(test)]
 mod tests {

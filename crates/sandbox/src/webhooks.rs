@@ -15,7 +15,7 @@
 //! does, as at Plaid); delivery results are in [`crate::Sandbox::webhook_deliveries`].
 //!
 //! Handlers decide *what* to send while they hold the state (the URL and the bodies, built
-//! here) and hand it to [`Webhooks::send`] after releasing it; a spawned task then POSTs each
+//! here) and hand it to `Webhooks::send` after releasing it; a spawned task then POSTs each
 //! body, so no API call ever waits for a receiver.
 //!
 //! - **Signature**: a `Plaid-Verification` header holding a compact JWS, ES256 over P-256,

@@ -2,13 +2,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{App, options, str_list};
+use crate::app::App;
 use crate::data::json::AccountJson;
+use crate::items::with_item;
 use crate::plaid_error::ApiError;
+use crate::request::{options, str_list};
 
 fn accounts(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
     let now = app.now();
-    super::with_item(app, body, |item, _| {
+    with_item(app, body, |item, _| {
         item.check_data_access(now)?;
         let wanted = str_list(&options(body), "account_ids");
         let ids = item.account_ids();

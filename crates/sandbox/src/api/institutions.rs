@@ -2,9 +2,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{App, options, str_field, str_list};
+use crate::app::App;
 use crate::data::institutions::Health;
+use crate::items::institution_or_err;
 use crate::plaid_error::ApiError;
+use crate::request::{options, str_field, str_list};
 use crate::state::rfc3339;
 
 /// `/institutions/get_by_id`.
@@ -16,7 +18,7 @@ pub(super) fn get_by_id(app: &App, body: &Map<String, Value>) -> Result<Value, A
             "country_codes must be a non-empty array",
         ));
     }
-    let ins = super::items::institution_or_err(id)?;
+    let ins = institution_or_err(id)?;
     if !ins
         .country_codes
         .iter()

@@ -2,10 +2,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{App, check_products, str_field, str_list};
+use crate::app::App;
 use crate::ids;
 use crate::plaid_error::ApiError;
+use crate::request::{str_field, str_list};
 use crate::state::{LinkToken, rfc3339};
+use crate::validate::check_products;
 
 /// Lifetime of a link token for a new Item.
 pub const LINK_TOKEN_HOURS: i64 = 4;

@@ -1,187 +1,32 @@
 //! The Plaid API surface: one dispatcher does what every Plaid endpoint shares (path and method,
 //! faults, `Content-Type`, JSON, credentials, field validation, `request_id`, recording), then
-//! calls the endpoint's handler, a plain function `(&App, &body) -> Result<Value, ApiError>`.
+//! calls the endpoint's handler: a plain function of `(&App, &body)` returning the 200 body as a
+//! `Value` ([`Handler::Json`]), or its serialized bytes ([`Handler::Body`]). The handlers live
+//! in one module per endpoint group; what they share with Link (the state, Item operations,
+//! body fields) is in `app`, `items` and `request`, never here.
 
 mod accounts;
 mod institutions;
-mod items;
+mod item;
 mod link_tokens;
 mod sandbox;
 mod transactions;
 mod webhook_keys;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::Exchange;
-use crate::config::SandboxConfig;
+use crate::app::{App, Exchange, bytes_response, json_response, with_request_id};
 use crate::conn::ConnHandle;
-use crate::faults::{FaultSpec, Faults};
+use crate::ids;
 use crate::plaid_error::ApiError;
-use crate::state::{Item, State as SandboxState};
-use crate::state_file::StateFile;
+use crate::request::parse_object;
 use crate::validate::{self, Field};
-use crate::{ids, link};
-
-pub(crate) use items::{
-    NewItem, check_login as items_check_login, create_item, forced_error as items_forced_error,
-    institution_or_err as items_institution, issue_public_token as items_issue_public_token,
-    linked_webhooks,
-};
-
-/// Shared server state.
-pub(crate) struct App {
-    pub config: SandboxConfig,
-    pub state: Mutex<SandboxState>,
-    /// The state file shared with other processes (`None`: memory only). Its mutex also
-    /// serializes this process's transactions.
-    pub file: Mutex<Option<StateFile>>,
-    /// Set by [`App::touch`] during a transaction.
-    pub dirty: AtomicBool,
-    pub faults: Faults,
-    pub exchanges: Mutex<Vec<Exchange>>,
-    /// `http://127.0.0.1:PORT`.
-    pub url: String,
-    /// The OAuth bank pages' own origin (another port).
-    pub bank_url: String,
-    /// Webhook signing key and delivery.
-    pub webhooks: Arc<crate::webhooks::Webhooks>,
-}
-
-impl std::fmt::Debug for App {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("url", &self.url)
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl App {
-    pub fn now(&self) -> DateTime<Utc> {
-        self.config.clock.now()
-    }
-
-    /// The state. Only inside [`App::transact`]: outside one, it may be stale or not yet saved.
-    pub fn state(&self) -> MutexGuard<'_, SandboxState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Records that the state changed: the transaction writes it to the state file.
-    pub fn touch(&self) {
-        self.dirty.store(true, Ordering::Relaxed);
-    }
-
-    /// Runs `f` as one transaction on the state: with a state file, under its lock, on the
-    /// state as the last process to change it left it, and saved before the lock is released
-    /// if `f` touched it (see `state_file`). Blocking: call it from a blocking thread.
-    pub fn transact<T>(&self, f: impl FnOnce(&App) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(file) = file.as_mut() else {
-            return f(self);
-        };
-        let mut locked = file.begin(&mut self.state()).map_err(state_file_error)?;
-        self.dirty.store(false, Ordering::Relaxed);
-        let out = f(self);
-        if self.dirty.swap(false, Ordering::Relaxed) {
-            locked.commit(&self.state()).map_err(state_file_error)?;
-        }
-        out
-    }
-
-    /// Delivers webhooks in the background. Call after releasing the state guard, with what
-    /// the handler took out of the state (see `webhooks`).
-    pub fn send_webhooks(&self, outgoing: Option<Outgoing>) {
-        if let Some(Outgoing { url, bodies }) = outgoing {
-            self.webhooks.send(&url, bodies);
-        }
-    }
-}
-
-/// Webhooks a handler decided to send: the Item's URL and the bodies, in order.
-#[derive(Debug)]
-pub(crate) struct Outgoing {
-    pub url: String,
-    pub bodies: Vec<Value>,
-}
-
-impl Outgoing {
-    /// Records `bodies` as sent for `item` (its `status.last_webhook`) and returns them with
-    /// its URL; `None` when the Item has no webhook or there is nothing to send.
-    pub fn for_item(item: &mut Item, now: DateTime<Utc>, bodies: Vec<Value>) -> Option<Outgoing> {
-        let url = item.webhook.clone().filter(|u| !u.is_empty())?;
-        let last = bodies.last()?;
-        let code = last["webhook_code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        item.last_webhook = Some((now, code));
-        Some(Outgoing { url, bodies })
-    }
-}
-
-/// Runs `f` on the Item of the body's `access_token`, after collecting the webhooks time owes
-/// the Item (`Item::due_webhooks`, e.g. `ITEM` `ERROR` once its login lapsed). `f` may add
-/// webhooks of its own; all are sent once the state guard is released, whatever `f` returns
-/// (an Item whose login lapsed is told so even though the call fails).
-pub(crate) fn with_item<T>(
-    app: &App,
-    body: &Map<String, Value>,
-    f: impl FnOnce(&mut Item, &mut Vec<Value>) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let item = st.item_mut(str_field(body, "access_token").unwrap_or_default())?;
-    let due = item.due_webhooks(now);
-    let changed = !due.is_empty();
-    let mut out = Outgoing::for_item(item, now, due);
-    let mut extra = Vec::new();
-    let result = f(item, &mut extra);
-    if let Some(more) = Outgoing::for_item(item, now, extra) {
-        match &mut out {
-            Some(o) => o.bodies.extend(more.bodies),
-            None => out = Some(more),
-        }
-    }
-    drop(st);
-    if changed || out.is_some() {
-        app.touch();
-    }
-    app.send_webhooks(out);
-    result
-}
-
-/// [`App::transact`] from async code: on a blocking thread when a state file may make it wait
-/// for another process, inline when there is none.
-pub(crate) async fn transact_async<T: Send + 'static>(
-    app: &Arc<App>,
-    f: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    if app.config.state_path.is_none() {
-        return app.transact(f);
-    }
-    let app = app.clone();
-    tokio::task::spawn_blocking(move || app.transact(f))
-        .await
-        .unwrap_or_else(|_| Err(ApiError::code("INTERNAL_SERVER_ERROR")))
-}
-
-fn state_file_error(e: crate::Error) -> ApiError {
-    tracing::warn!("sandbox state file: {e}");
-    ApiError::with_message(
-        "INTERNAL_SERVER_ERROR",
-        format!("the sandbox could not read or write its state file: {e}"),
-    )
-}
 
 /// A handler returning the 200 body as a `Value` without `request_id` (the dispatcher adds it).
 type JsonHandler = fn(&App, &Map<String, Value>) -> Result<Value, ApiError>;
@@ -217,17 +62,17 @@ static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
     (
         "/item/public_token/exchange",
         validate::PUBLIC_TOKEN_EXCHANGE,
-        Handler::Json(items::exchange),
+        Handler::Json(item::exchange),
     ),
     (
         "/item/get",
         validate::ACCESS_TOKEN_ONLY,
-        Handler::Json(items::get),
+        Handler::Json(item::get),
     ),
     (
         "/item/remove",
         validate::ITEM_REMOVE,
-        Handler::Json(items::remove),
+        Handler::Json(item::remove),
     ),
     (
         "/accounts/get",
@@ -281,94 +126,8 @@ static ENDPOINTS: &[(&str, &[Field], Handler)] = &[
     ),
 ];
 
-/// The router: Plaid paths through [`dispatch`], plus the non-Plaid `/`, the control routes
-/// `/_faults`, `/_link/sessions` and `/_link/ui/*` (behind [`crate::control_guard`]), and the
-/// Link stand-in's pages (`link_ui`).
-pub(crate) fn router(app: Arc<App>) -> Router {
-    let control = Router::new()
-        .route(
-            "/_faults",
-            post(add_fault).delete(clear_faults).get(list_faults),
-        )
-        .route("/_link/sessions", post(link::finish_session))
-        .merge(crate::link_ui::control_routes())
-        .route_layer(axum::middleware::from_fn(
-            crate::control_guard::control_guard,
-        ));
-    Router::new()
-        .route("/", get(health))
-        .merge(control)
-        .merge(crate::link_ui::routes())
-        .fallback(dispatch)
-        .with_state(app)
-}
-
-async fn health() -> Response {
-    (
-        StatusCode::OK,
-        axum::Json(json!({"status": "ok", "service": "plaid-sandbox"})),
-    )
-        .into_response()
-}
-
-async fn add_fault(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let spec: FaultSpec = match serde_json::from_slice(&body) {
-        Ok(s) => s,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                axum::Json(json!({"error": e.to_string()})),
-            )
-                .into_response();
-        }
-    };
-    if let Err(e) = spec.validate() {
-        return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": e}))).into_response();
-    }
-    app.faults.add(spec);
-    (
-        StatusCode::OK,
-        axum::Json(json!({"faults": app.faults.list()})),
-    )
-        .into_response()
-}
-
-async fn clear_faults(State(app): State<Arc<App>>) -> Response {
-    app.faults.clear();
-    (StatusCode::OK, axum::Json(json!({"faults": []}))).into_response()
-}
-
-async fn list_faults(State(app): State<Arc<App>>) -> Response {
-    (
-        StatusCode::OK,
-        axum::Json(json!({"faults": app.faults.list()})),
-    )
-        .into_response()
-}
-
-/// A JSON response with a status.
-pub(crate) fn json_response(status: u16, body: &Value) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-/// A response whose body is already-serialized JSON.
-fn bytes_response(status: u16, body: Vec<u8>) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body,
-    )
-        .into_response()
-}
-
-async fn dispatch(
+/// The fallback route: every Plaid path (and any unknown path, Plaid's 404 `NOT_FOUND`).
+pub(crate) async fn dispatch(
     State(app): State<Arc<App>>,
     ConnectInfo(conn): ConnectInfo<ConnHandle>,
     method: Method,
@@ -420,12 +179,7 @@ async fn dispatch(
         handle(&app, fields, handler, &headers, &body, &request_id)
     };
     let (status, out) = match result {
-        Ok(Reply::Json(mut v)) => {
-            if let Some(o) = v.as_object_mut() {
-                o.insert("request_id".into(), json!(request_id));
-            }
-            (200, v)
-        }
+        Ok(Reply::Json(v)) => (200, with_request_id(v, &request_id)),
         Ok(Reply::Body(bytes)) => {
             if app.config.record_exchanges {
                 let out = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -492,14 +246,7 @@ fn handle(
             }
         }
     }
-    let parsed: Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::with_message("INVALID_BODY", "body could not be parsed as JSON"))?;
-    let Value::Object(obj) = parsed else {
-        return Err(ApiError::with_message(
-            "INVALID_BODY",
-            "body must be a JSON object",
-        ));
-    };
+    let obj = parse_object(body)?;
     check_credentials(app, headers, &obj)?;
     validate::check(&obj, fields)?;
     app.transact(|app| match handler {
@@ -555,51 +302,4 @@ fn check_credentials(
         return Err(ApiError::code("INVALID_API_KEYS"));
     }
     Ok(())
-}
-
-/// A string field of a validated body.
-pub(crate) fn str_field<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    obj.get(name).and_then(Value::as_str)
-}
-
-/// A string-array field of a validated body (empty when absent).
-pub(crate) fn str_list(obj: &Map<String, Value>, name: &str) -> Vec<String> {
-    obj.get(name)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The `options` object of a body (empty when absent).
-pub(crate) fn options(obj: &Map<String, Value>) -> Map<String, Value> {
-    obj.get("options")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Checks products: `balance` and unknown names give `INVALID_PRODUCT`.
-pub(crate) fn check_products(products: &[String]) -> Result<(), ApiError> {
-    let bad: Vec<&str> = products
-        .iter()
-        .map(String::as_str)
-        .filter(|p| !crate::data::products::PRODUCTS.contains(p))
-        .collect();
-    if bad.is_empty() {
-        return Ok(());
-    }
-    if bad == ["balance"] {
-        return Err(ApiError::with_message(
-            "INVALID_PRODUCT",
-            "balance is not a valid product. Balance is available by default with all products.",
-        ));
-    }
-    Err(ApiError::with_message(
-        "INVALID_PRODUCT",
-        format!("the following products are not valid: {}", bad.join(", ")),
-    ))
 }

@@ -3,16 +3,19 @@
 
 use serde_json::{Map, Value, json};
 
-use super::items::{
-    NewItem, check_login, create_item, institution_or_err, issue_public_token, linked_webhooks,
-};
-use super::{App, check_products, options, str_field, str_list, with_item};
+use crate::app::App;
 use crate::data::accounts::{ACCOUNTS, has_transactions};
 use crate::data::generate::{DEFAULT_DAYS_REQUESTED, MAX_DAYS_REQUESTED, account_id};
 use crate::data::json::custom_txn;
 use crate::ids;
+use crate::items::{
+    NewItem, check_login, create_item, institution_or_err, issue_public_token, linked_webhooks,
+    with_item,
+};
 use crate::plaid_error::ApiError;
+use crate::request::{options, str_field, str_list};
 use crate::state::Entry;
+use crate::validate::check_products;
 use crate::webhooks::body;
 
 /// `/sandbox/public_token/create`. Items made here skip `NOT_READY`: Plaid's Sandbox has the

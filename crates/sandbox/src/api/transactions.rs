@@ -10,9 +10,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{App, options, str_field};
+use crate::app::App;
 use crate::data::json::{AccountJson, dollars};
+use crate::items::with_item;
 use crate::plaid_error::ApiError;
+use crate::request::{options, str_field};
 use crate::state::{Entry, Item, Page, PageTxn, PendingTxn, RemovedTxn};
 use crate::webhooks;
 
@@ -99,7 +101,7 @@ pub(super) fn sync(
         .and_then(Value::as_str)
         .map(String::from);
     let cursor = str_field(body, "cursor").unwrap_or("").to_string();
-    let read = super::with_item(app, body, |item, _| {
+    let read = with_item(app, body, |item, _| {
         item.check_data_access(now)?;
         if let Some(a) = &account_filter
             && !item.account_ids().contains(a)
@@ -194,7 +196,7 @@ struct SyncRead {
 /// also post every pending one, get new transactions (one posted, one pending) and a modified one.
 pub(super) fn refresh(app: &App, body: &Map<String, Value>) -> Result<Value, ApiError> {
     let now = app.now();
-    super::with_item(app, body, |item, hooks| {
+    with_item(app, body, |item, hooks| {
         item.check_data_access(now)?;
         let before = item.log.len();
         item.settle(now, item.dynamic);

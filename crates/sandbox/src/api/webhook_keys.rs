@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{App, str_field};
+use crate::app::App;
 use crate::plaid_error::ApiError;
+use crate::request::str_field;
 
 /// `/webhook_verification_key/get`: the JWK whose `kid` the JWT header names. Any other
 /// `key_id` (e.g. one of a previous run: the key is made at start) is `INVALID_FIELD`.
