@@ -2,15 +2,18 @@
 //! Configuration; the storage is described in docs/ARCHITECTURE.md, Storage), in offline mode
 //! with the real keychain: links, syncs, removals, renames, settings and status interleaved,
 //! with and without processes killed at random points. Afterwards every link syncs, its rows
-//! equal the sandbox's truth, and the keychain holds exactly one entry per link.
+//! equal the sandbox's truth, and the keychain holds exactly one entry per link. Each round has
+//! several processes saving settings at once, each a different field to a value of that round
+//! only: after the round every one of those values is there (a lost update would show an older
+//! value, or the default).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use coffer_core::sandbox::{Sandbox, SandboxConfig};
 use coffer_core::{KeyringVault, Store, Vault};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::Home;
 
@@ -55,40 +58,128 @@ fn link_ids(home: &Home) -> Vec<i64> {
         .collect()
 }
 
-/// One round's commands for `n` processes: at least two new links, the rest a mix.
-fn round(rng: &mut Rng, n: usize, links: &[i64], r: usize) -> Vec<Vec<String>> {
-    let mut cmds: Vec<Vec<String>> = vec![
-        vec!["link".into(), "--sandbox".into(), "ins_109508".into()],
-        vec!["link".into(), "--sandbox".into(), "ins_109508".into()],
+/// A setting the processes of a round save at the same time: each field is saved by at most
+/// one process per round, to a value no other round uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    LinkLimit,
+    DaysRequested,
+    Countries,
+    SignIn,
+}
+
+impl Field {
+    const ALL: [Field; 4] = [
+        Field::LinkLimit,
+        Field::DaysRequested,
+        Field::Countries,
+        Field::SignIn,
     ];
-    // Distinct targets for rename and remove, so each must succeed.
-    let mut targets: Vec<i64> = links.to_vec();
-    while cmds.len() < n {
-        let cmd: Vec<String> = match rng.below(7) {
-            0 | 1 => vec!["sync".into()],
-            2 if !targets.is_empty() => {
-                let id = targets.remove(rng.below(targets.len() as u64) as usize);
-                vec!["rename".into(), id.to_string(), format!("Bank {r}-{id}")]
-            }
-            3 if targets.len() > 1 => {
-                let id = targets.remove(rng.below(targets.len() as u64) as usize);
-                vec!["remove".into(), id.to_string()]
-            }
-            4 => vec![
-                "settings".into(),
-                "set".into(),
-                "--link-limit".into(),
-                (50 + rng.below(50)).to_string(),
-            ],
-            5 => vec![
-                "settings".into(),
-                "set".into(),
+
+    /// Its key in `settings --json`.
+    fn key(self) -> &'static str {
+        match self {
+            Field::LinkLimit => "linkLimit",
+            Field::DaysRequested => "daysRequested",
+            Field::Countries => "countryCodes",
+            Field::SignIn => "signIn",
+        }
+    }
+
+    /// `settings set` with round `r`'s value.
+    fn command(self, r: usize) -> Vec<String> {
+        let mut cmd = vec!["settings".to_string(), "set".to_string()];
+        match self {
+            // Above any number of links the stress makes, so every `link` still succeeds.
+            Field::LinkLimit => cmd.extend(["--link-limit".into(), (200 + r).to_string()]),
+            Field::DaysRequested => cmd.extend(["--days-requested".into(), (700 - r).to_string()]),
+            Field::Countries => cmd.extend([
                 "--country".into(),
                 "US".into(),
                 "--country".into(),
-                "CA".into(),
-            ],
-            _ => vec![["status", "links", "reconnect-check"][rng.below(3) as usize].into()],
+                Self::second_country(r).into(),
+            ]),
+            Field::SignIn => cmd.extend(["--sign-in".into(), Self::sign_in(r).into()]),
+        }
+        cmd
+    }
+
+    /// What `settings --json` shows once round `r`'s value is saved.
+    fn value(self, r: usize) -> Value {
+        match self {
+            Field::LinkLimit => json!(200 + r),
+            Field::DaysRequested => json!(700 - r),
+            Field::Countries => json!(["US", Self::second_country(r)]),
+            Field::SignIn => json!(Self::sign_in(r)),
+        }
+    }
+
+    fn second_country(r: usize) -> &'static str {
+        ["CA", "GB", "IE", "FR", "ES", "NL", "DE"][r % 7]
+    }
+
+    /// Alternates from the offline default (`app`), so each round changes it.
+    fn sign_in(r: usize) -> &'static str {
+        if r.is_multiple_of(2) {
+            "browser"
+        } else {
+            "app"
+        }
+    }
+}
+
+/// A process of a round: its arguments, and the setting it saves, if any.
+struct Planned {
+    args: Vec<String>,
+    saves: Option<Field>,
+}
+
+/// One round's commands for `n` processes: at least two new links and two settings saves
+/// (different fields), the rest a mix that may save more fields.
+fn round(rng: &mut Rng, n: usize, links: &[i64], r: usize) -> Vec<Planned> {
+    let plain = |args: Vec<String>| Planned { args, saves: None };
+    let mut cmds: Vec<Planned> = vec![
+        plain(vec!["link".into(), "--sandbox".into(), "ins_109508".into()]),
+        plain(vec!["link".into(), "--sandbox".into(), "ins_109508".into()]),
+    ];
+    // Each field saved at most once this round, in a random order.
+    let mut fields = Field::ALL.to_vec();
+    let mut save = |rng: &mut Rng| {
+        (!fields.is_empty()).then(|| {
+            let field = fields.remove(rng.below(fields.len() as u64) as usize);
+            Planned {
+                args: field.command(r),
+                saves: Some(field),
+            }
+        })
+    };
+    for _ in 0..2 {
+        cmds.extend(save(rng));
+    }
+    // Distinct targets for rename and remove, so each must succeed.
+    let mut targets: Vec<i64> = links.to_vec();
+    while cmds.len() < n {
+        let cmd = match rng.below(7) {
+            0 | 1 => plain(vec!["sync".into()]),
+            2 if !targets.is_empty() => {
+                let id = targets.remove(rng.below(targets.len() as u64) as usize);
+                plain(vec![
+                    "rename".into(),
+                    id.to_string(),
+                    format!("Bank {r}-{id}"),
+                ])
+            }
+            3 if targets.len() > 1 => {
+                let id = targets.remove(rng.below(targets.len() as u64) as usize);
+                plain(vec!["remove".into(), id.to_string()])
+            }
+            4 | 5 => match save(rng) {
+                Some(saving) => saving,
+                None => plain(vec!["settings".into()]),
+            },
+            _ => plain(vec![
+                ["status", "links", "reconnect-check"][rng.below(3) as usize].into(),
+            ]),
         };
         cmds.push(cmd);
     }
@@ -105,11 +196,16 @@ fn spawn(home: &Home, args: &[String]) -> Child {
         .expect("spawn coffer-cli")
 }
 
+/// The settings every finished save has left, by `settings --json` key.
+type Saved = BTreeMap<&'static str, Value>;
+
 /// Runs rounds of `n` processes at once; with `kill`, one process of each round is killed
-/// after a random delay. Returns how many processes ran.
-fn stress(home: &Home, rounds: usize, n: usize, kill: bool) -> usize {
+/// after a random delay. After each round every setting saved in it (and every earlier one
+/// not saved again) is checked. Returns how many processes ran and the settings saved.
+fn stress(home: &Home, rounds: usize, n: usize, kill: bool) -> (usize, Saved) {
     let mut rng = Rng::new();
     home.json(&["settings", "set", "--link-limit", "100"]);
+    let mut saved = Saved::from([("linkLimit", json!(100))]);
     let mut ran = 0;
     for r in 0..rounds {
         let links = link_ids(home);
@@ -117,30 +213,64 @@ fn stress(home: &Home, rounds: usize, n: usize, kill: bool) -> usize {
         let victim = kill.then(|| rng.below(n as u64) as usize);
         let delay = Duration::from_millis(rng.below(400));
         let started = Instant::now();
-        let mut children: Vec<(Vec<String>, Child)> = cmds
+        let mut children: Vec<(Planned, Child)> = cmds
             .into_iter()
-            .map(|c| (c.clone(), spawn(home, &c)))
+            .map(|c| {
+                let child = spawn(home, &c.args);
+                (c, child)
+            })
             .collect();
         if let Some(v) = victim {
             std::thread::sleep(delay.saturating_sub(started.elapsed()));
             let _ = children[v].1.kill();
         }
+        // A killed process may or may not have saved its value.
+        let mut either: Option<(Field, Option<Value>)> = None;
         for (i, (cmd, child)) in children.iter_mut().enumerate() {
             let out = std::mem::replace(child, spawn_noop()).wait_with_output();
             let out = out.expect("wait");
             ran += 1;
             if Some(i) == victim {
+                if let Some(field) = cmd.saves {
+                    either = Some((field, saved.remove(field.key())));
+                }
                 continue;
             }
             assert!(
                 out.status.success(),
-                "round {r}: coffer-cli {cmd:?} failed: {}\n{}",
+                "round {r}: coffer-cli {:?} failed: {}\n{}",
+                cmd.args,
                 String::from_utf8_lossy(&out.stderr),
                 String::from_utf8_lossy(&out.stdout)
             );
+            if let Some(field) = cmd.saves {
+                saved.insert(field.key(), field.value(r));
+            }
         }
+        let now = home.json(&["settings"]);
+        if let Some((field, before)) = either {
+            let found = now[field.key()].clone();
+            assert!(
+                found == field.value(r) || before.as_ref().is_none_or(|b| *b == found),
+                "round {r}: {} is {found}, neither the killed process's {} nor the value before it ({before:?})",
+                field.key(),
+                field.value(r)
+            );
+            saved.insert(field.key(), found);
+        }
+        assert_settings(&now, &saved, &format!("after round {r}"));
     }
-    ran
+    (ran, saved)
+}
+
+/// Every saved setting is in `settings --json`.
+fn assert_settings(settings: &Value, saved: &Saved, when: &str) {
+    for (key, value) in saved {
+        assert_eq!(
+            &settings[*key], value,
+            "{when}: the saved {key} was lost (another process's save overwrote it): {settings}"
+        );
+    }
 }
 
 /// A finished placeholder to swap in for a child being waited on.
@@ -287,8 +417,12 @@ fn events(home: &Home) -> Vec<(String, String)> {
 #[test]
 fn many_processes_at_once_lose_nothing() {
     let home = Home::new();
-    let ran = stress(&home, 4, 6, false);
+    let (ran, saved) = stress(&home, 4, 6, false);
     assert_eq!(ran, 24);
+    assert!(
+        saved.len() >= 2,
+        "settings were saved concurrently: {saved:?}"
+    );
     check_consistent(&home);
     let orphans: Vec<_> = events(&home)
         .into_iter()
@@ -298,12 +432,8 @@ fn many_processes_at_once_lose_nothing() {
         orphans.is_empty(),
         "no process took another's work for an orphan: {orphans:?}"
     );
-    // Both kinds of settings writes survived each other.
-    let settings = home.json(&["settings"]);
-    assert!(
-        settings["linkLimit"].as_u64().expect("limit") >= 50,
-        "{settings}"
-    );
+    // Still there after the consistency check's own processes.
+    assert_settings(&home.json(&["settings"]), &saved, "at the end");
 }
 
 #[test]
