@@ -1,19 +1,19 @@
-//! The commands the webview may call (DESIGN.md §3): each validates what the webview sent
+//! The commands the webview may call (docs/ARCHITECTURE.md, "The command contract"): each validates what the webview sent
 //! (untrusted), calls one function of coffer-core and maps the error. No behaviour lives here.
 //!
 //! Every command takes one argument, `input` (the UI calls `invoke(name, { input })`); inputs
 //! are coffer-core's (`views.rs`) and reject unknown fields. Errors serialize as
-//! `{ code, message, plaid? }` (coffer-core's `ErrorView`). The UI's TypeScript types of both
+//! `{ code, message, remedy, plaid? }` (coffer-core's `ErrorView`). The UI's TypeScript types of both
 //! are generated from coffer-core (`cargo xtask bindings`).
 
 use coffer_core::store::events::Event;
 use coffer_core::{
-    AddTransactionsInput, AppError, Coffer, CreateLinkTokenInput, ExchangeInput, ExchangeOutput,
-    ExportInput, ExportRequest, ExportedFile, FireWebhookInput, HostedLinkPoll, LinkExitReport,
-    LinkIdInput, LinkSessionView, LinkTokenView, LinkView, ListTransactionsInput, OpenLinkInput,
-    OpenUrlInput, OpenedInBrowser, OptionalLinkInput, PollHostedLinkInput, QrCodeInput, QrCodeView,
-    QuickLinkInput, RemoveInput, RenameInput, SettingsInput, SettingsView, StatusView, SyncReport,
-    TransactionPage,
+    AddTransactionsInput, AppError, Coffer, CreateLinkTokenInput, ErrorView, ExchangeInput,
+    ExchangeOutput, ExportInput, ExportRequest, ExportedFile, FireWebhookInput, HostedLinkPoll,
+    LinkExitReport, LinkIdInput, LinkSessionView, LinkTokenView, LinkView, ListTransactionsInput,
+    OpenLinkInput, OpenUrlInput, OpenedInBrowser, OptionalLinkInput, PollHostedLinkInput,
+    QrCodeInput, QrCodeView, QuickLinkInput, RemoveInput, RenameInput, SettingsInput, SettingsView,
+    StatusView, SyncReport, TransactionPage,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
@@ -28,8 +28,8 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub enum CommandError {
     App(AppError),
-    /// The JSON of the error that stopped the core from opening (e.g. KEYCHAIN_UNAVAILABLE).
-    Startup(serde_json::Value),
+    /// The error that stopped the core from opening (e.g. KEYCHAIN_UNAVAILABLE).
+    Startup(ErrorView),
 }
 
 impl From<AppError> for CommandError {

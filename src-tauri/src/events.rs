@@ -1,6 +1,8 @@
 //! Events to the webview: sync progress and link changes (the UI listens to these names).
 
-use coffer_core::{AppError, Coffer, ErrorView, LinkHealth, SyncProgress, SyncReport, SyncStatus};
+use std::sync::{Arc, Mutex};
+
+use coffer_core::{AppError, Coffer, SyncObserver, SyncProgress, SyncReport};
 use serde_json::json;
 use tauri::{AppHandle, Emitter};
 
@@ -11,53 +13,47 @@ pub fn links_changed(app: &AppHandle, ids: &[i64]) {
     }
 }
 
-/// Syncs one link or every live one, announcing each with `sync:started`, its pages with
-/// `sync:progress` and its end with `sync:finished` (a report, also when it failed).
+/// Syncs one link or every live one. The core decides which links the run covers and what
+/// each ended with; this only passes its reports on: `sync:started` for each link it covers,
+/// `sync:progress` per page and `sync:finished` with each link's report (also when it failed),
+/// then `links:changed`.
 pub async fn sync_with_events(
     app: &AppHandle,
     coffer: &Coffer,
     link_id: Option<i64>,
 ) -> Result<Vec<SyncReport>, AppError> {
-    let ids: Vec<i64> = match link_id {
-        Some(id) => vec![id],
-        None => coffer
-            .list_links()
-            .await?
-            .into_iter()
-            .filter(|l| !matches!(l.health, LinkHealth::Archived | LinkHealth::Broken))
-            .map(|l| l.id)
-            .collect(),
-    };
-    for id in &ids {
-        let _ = app.emit("sync:started", json!({ "linkId": id }));
-    }
-    let progress_app = app.clone();
-    let progress = std::sync::Arc::new(move |p: SyncProgress| {
-        let _ = progress_app.emit("sync:progress", p);
+    let observer = Arc::new(Emit {
+        app: app.clone(),
+        ids: Mutex::new(Vec::new()),
     });
-    let result = coffer.sync_transactions(link_id, Some(progress)).await;
-    match &result {
-        Ok(reports) => {
-            for r in reports {
-                let _ = app.emit("sync:finished", r);
-            }
-        }
-        Err(e) => {
-            for id in &ids {
-                let _ = app.emit("sync:finished", failed_report(*id, e));
-            }
-        }
-    }
+    let result = coffer
+        .sync_transactions(link_id, Some(observer.clone()))
+        .await;
+    let ids = std::mem::take(&mut *observer.ids.lock().unwrap_or_else(|p| p.into_inner()));
     links_changed(app, &ids);
     result
 }
 
-fn failed_report(link_id: i64, e: &AppError) -> SyncReport {
-    let mut r = SyncReport::skipped(link_id);
-    r.status = match e {
-        AppError::LoginRequired { .. } => SyncStatus::LoginRequired,
-        _ => SyncStatus::Failed,
-    };
-    r.error = Some(ErrorView::from(e));
-    r
+/// Emits what a sync reports, and remembers the links it covered.
+struct Emit {
+    app: AppHandle,
+    ids: Mutex<Vec<i64>>,
+}
+
+impl SyncObserver for Emit {
+    fn started(&self, link_ids: &[i64]) {
+        self.ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(link_ids);
+        for id in link_ids {
+            let _ = self.app.emit("sync:started", json!({ "linkId": id }));
+        }
+    }
+    fn progress(&self, progress: SyncProgress) {
+        let _ = self.app.emit("sync:progress", progress);
+    }
+    fn finished(&self, report: &SyncReport) {
+        let _ = self.app.emit("sync:finished", report);
+    }
 }

@@ -18,8 +18,8 @@
 use std::sync::Mutex;
 
 use coffer_core::{
-    AppError, Coffer, CreateLinkTokenInput, ErrorCode, ErrorView, ExchangeInput, LinkEnded,
-    LinkExitInput, LinkExitReport, LinkOutcome, LinkSessionView, OpenLinkInput, PlaidErrorInfo,
+    AppError, Coffer, CreateLinkTokenInput, ErrorView, ExchangeInput, LinkEnded, LinkExitInput,
+    LinkExitReport, LinkOutcome, LinkSessionView, OpenLinkInput,
 };
 use tauri::webview::{NewWindowFeatures, NewWindowResponse};
 use tauri::{AppHandle, Emitter, Manager, WebviewWindow, WebviewWindowBuilder, Wry};
@@ -317,31 +317,13 @@ pub async fn exit(
             ..ended(LinkOutcome::Failed)
         },
         None => LinkEnded {
-            error: exit_error(&report),
+            error: report.error().as_ref().map(ErrorView::from),
             ..ended(LinkOutcome::Exit)
         },
     };
     emit_ended(app, event);
     close_on_main(app);
     Ok(())
-}
-
-/// The error a Link exit report carries, as the UI shows errors.
-fn exit_error(report: &LinkExitReport) -> Option<ErrorView> {
-    let clip =
-        |s: &Option<String>, n: usize| s.as_deref().map(|s| s.chars().take(n).collect::<String>());
-    let code = clip(&report.error_code, 100)?;
-    Some(ErrorView {
-        code: ErrorCode::Plaid,
-        message: clip(&report.display_message, 300).unwrap_or_else(|| code.clone()),
-        plaid: Some(PlaidErrorInfo {
-            error_type: clip(&report.error_type, 100).unwrap_or_default(),
-            error_code: code,
-            display_message: clip(&report.display_message, 300),
-            request_id: clip(&report.request_id, 100),
-            status: 400,
-        }),
-    })
 }
 
 fn close_on_main(app: &AppHandle) {

@@ -2,13 +2,13 @@
 
 use std::sync::OnceLock;
 
-use coffer_core::Coffer;
+use coffer_core::{AppError, Coffer, ErrorView};
 use tokio::sync::watch;
 
-/// `Coffer`, or the JSON of the error that kept it from opening (shown by the UI).
+/// `Coffer`, or the error that kept it from opening (every command answers with it).
 #[derive(Debug)]
 pub struct AppState {
-    core: OnceLock<Result<Coffer, serde_json::Value>>,
+    core: OnceLock<Result<Coffer, ErrorView>>,
     /// Becomes `true` once `core` is set: commands that came early wake at once.
     opened: watch::Sender<bool>,
 }
@@ -27,23 +27,22 @@ impl AppState {
     pub fn set(&self, opened: coffer_core::Result<Coffer>) {
         let value = opened.map_err(|e| {
             tracing::error!(error = %e, "could not open Coffer's data");
-            serde_json::to_value(&e).unwrap_or_default()
+            ErrorView::from(&e)
         });
         let _ = self.core.set(value);
         self.opened.send_replace(true);
     }
 
     /// The core once open (commands wait for it).
-    pub async fn coffer(&self) -> Result<&Coffer, serde_json::Value> {
+    pub async fn coffer(&self) -> Result<&Coffer, ErrorView> {
         let mut opened = self.opened.subscribe();
         // The sender lives as long as `self`, so this only ends when the core is set.
         let _ = opened.wait_for(|open| *open).await;
         match self.core.get() {
             Some(c) => c.as_ref().map_err(Clone::clone),
-            None => Err(serde_json::json!({
-                "code": "STORAGE",
-                "message": "Coffer's data did not open",
-            })),
+            None => Err(ErrorView::from(&AppError::Storage(
+                "Coffer's data did not open".into(),
+            ))),
         }
     }
 
@@ -74,7 +73,7 @@ mod tests {
             .expect("woken at once")
             .expect("task")
             .expect("an error");
-        assert_eq!(err["code"], "KEYCHAIN_UNAVAILABLE");
+        assert_eq!(err.code, coffer_core::ErrorCode::KeychainUnavailable);
         assert!(state.ready().is_none());
     }
 }

@@ -252,11 +252,7 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
     // One statement per account, rows newest first.
     let n = store.read(|c| {
         let mut f2 = filter.clone();
-        let ids: Vec<(i64, String)> = {
-            let mut st = c.prepare("SELECT id, account_id FROM accounts ORDER BY id")?;
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
+        let ids = store::accounts::read::all_ids(c)?;
         let mut total = 0;
         for (rowid, account_id) in ids {
             if let Some(only) = &filter.account_rowids

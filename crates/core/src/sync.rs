@@ -120,52 +120,68 @@ fn upsert(c: &rusqlite::Connection, account_rowid: i64, t: &Transaction) -> Resu
 }
 
 impl Coffer {
-    /// `sync_transactions`: one link (errors returned) or every live link (errors reported
-    /// per link in each [`SyncReport`]).
+    /// `sync_transactions`: one link (its error returned) or every live link (errors reported
+    /// per link in each [`SyncReport`]). `observer` hears which links the run covers, its
+    /// progress and each link's report (see [`crate::SyncObserver`]).
     pub async fn sync_transactions(
         &self,
         link_id: Option<i64>,
-        progress: Option<ProgressFn>,
+        observer: Option<ProgressFn>,
     ) -> Result<Vec<SyncReport>> {
+        let finished = |report: &SyncReport| {
+            if let Some(o) = &observer {
+                o.finished(report);
+            }
+        };
         if let Some(id) = link_id {
-            return Ok(vec![self.sync_link(id, progress).await?]);
+            if let Some(o) = &observer {
+                o.started(&[id]);
+            }
+            return match self.sync_link(id, observer.clone()).await {
+                Ok(report) => {
+                    finished(&report);
+                    Ok(vec![report])
+                }
+                Err(e) => {
+                    finished(&SyncReport::failed(id, &e));
+                    Err(e)
+                }
+            };
         }
-        let links = self.inner.store.read(store::links::read::list)?;
-        let mut reports = Vec::new();
-        for link in links
+        let links: Vec<LinkRow> = self
+            .inner
+            .store
+            .read(store::links::read::list)?
             .into_iter()
             .filter(|l| l.status != LinkStatus::Archived)
-        {
-            if link.status == LinkStatus::Broken {
+            .collect();
+        if let Some(o) = &observer {
+            o.started(&links.iter().map(|l| l.id).collect::<Vec<_>>());
+        }
+        let mut reports = Vec::new();
+        for link in links {
+            let report = if link.status == LinkStatus::Broken {
                 // Plaid said the token is dead: asking again only repeats that.
-                reports.push(SyncReport::skipped(link.id));
-                continue;
-            }
-            let report = match self.sync_link(link.id, progress.clone()).await {
-                Ok(r) => r,
-                // Removed by another process since the list was read.
-                Err(AppError::LinkNotFound(_)) => continue,
-                Err(e) => SyncReport {
-                    link_id: link.id,
-                    status: match &e {
-                        AppError::LoginRequired { .. } => SyncStatus::LoginRequired,
-                        AppError::KeychainUnavailable(_)
-                            if link.status == LinkStatus::KeychainMissing =>
-                        {
-                            SyncStatus::Skipped
+                SyncReport::skipped(link.id)
+            } else {
+                match self.sync_link(link.id, observer.clone()).await {
+                    Ok(r) => r,
+                    Err(e @ AppError::KeychainUnavailable(_))
+                        if link.status == LinkStatus::KeychainMissing =>
+                    {
+                        SyncReport {
+                            error: Some(ErrorView::from(&e)),
+                            ..SyncReport::skipped(link.id)
                         }
-                        _ => SyncStatus::Failed,
-                    },
-                    update_status: None,
-                    added: 0,
-                    modified: 0,
-                    removed: 0,
-                    pages: 0,
-                    restarts: 0,
-                    error: Some(ErrorView::from(&e)),
-                },
+                    }
+                    Err(e) => SyncReport::failed(link.id, &e),
+                }
             };
-            reports.push(report);
+            finished(&report);
+            // Removed by another process since the list was read: not a link any more.
+            if !matches!(&report.error, Some(e) if e.code == crate::ErrorCode::LinkNotFound) {
+                reports.push(report);
+            }
         }
         Ok(reports)
     }
@@ -353,7 +369,7 @@ impl Coffer {
             // the blocking task has finished and its Run is in `applied`, dropped here.
             let applied = applied?;
             if let Some(p) = progress {
-                p(SyncProgress {
+                p.progress(SyncProgress {
                     link_id: link.id,
                     pages: counts.pages,
                     rows: counts.added + counts.modified + counts.removed,

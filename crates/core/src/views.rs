@@ -82,6 +82,28 @@ pub struct LinkExitReport {
     pub load_error: Option<String>,
 }
 
+impl LinkExitReport {
+    /// The error Link ended with, if any, as every error reaches a person (with its remedy).
+    /// The page's texts are clipped: they come from the Link window, which is not trusted.
+    pub fn error(&self) -> Option<AppError> {
+        let clip = |s: &Option<String>, n: usize| {
+            s.as_deref().map(|s| s.chars().take(n).collect::<String>())
+        };
+        let code = clip(&self.error_code, 100)?;
+        Some(AppError::Plaid {
+            context: "Plaid Link ended with an error",
+            plaid: Box::new(PlaidErrorInfo {
+                error_type: clip(&self.error_type, 100).unwrap_or_default(),
+                error_code: coffer_plaid::ErrorCode::from(code.as_str()),
+                error_message: String::new(),
+                display_message: clip(&self.display_message, 300),
+                request_id: clip(&self.request_id, 100),
+                status: 400,
+            }),
+        })
+    }
+}
+
 /// How embedded Link ended (the `link:ended` event).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -466,6 +488,19 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// A link whose sync failed with `e`: a sign-in problem is `LOGIN_REQUIRED`, anything
+    /// else `FAILED`; the error goes with it.
+    pub fn failed(link_id: i64, e: &AppError) -> SyncReport {
+        SyncReport {
+            status: match e {
+                AppError::LoginRequired { .. } => SyncStatus::LoginRequired,
+                _ => SyncStatus::Failed,
+            },
+            error: Some(ErrorView::from(e)),
+            ..SyncReport::skipped(link_id)
+        }
+    }
+
     /// A link not synced (its token is known to be dead or missing).
     pub fn skipped(link_id: i64) -> SyncReport {
         SyncReport {
@@ -499,8 +534,28 @@ pub struct SyncProgress {
     pub has_more: bool,
 }
 
-/// Progress callback.
-pub type ProgressFn = Arc<dyn Fn(SyncProgress) + Send + Sync>;
+/// Told about a sync as it runs. The core decides which links a run covers and what each
+/// ended with; a front end only passes it on (the desktop as `sync:started`,
+/// `sync:progress` and `sync:finished` events, the CLI as a progress line). Every link in
+/// `started` gets exactly one `finished`, also when its sync failed or was skipped.
+pub trait SyncObserver: Send + Sync {
+    /// The run covers these links; called once, before any of them is synced.
+    fn started(&self, _link_ids: &[i64]) {}
+    /// A page was applied.
+    fn progress(&self, _progress: SyncProgress) {}
+    /// A link's sync ended, with what it did or why it failed.
+    fn finished(&self, _report: &SyncReport) {}
+}
+
+/// A closure observes progress only.
+impl<F: Fn(SyncProgress) + Send + Sync> SyncObserver for F {
+    fn progress(&self, progress: SyncProgress) {
+        self(progress)
+    }
+}
+
+/// How a sync is observed (a closure over [`SyncProgress`] will do).
+pub type ProgressFn = Arc<dyn SyncObserver>;
 
 /// `list_transactions` input (also the export filter).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

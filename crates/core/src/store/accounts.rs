@@ -86,6 +86,15 @@ pub mod read {
             .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Every account's row id and Plaid `account_id`, in row order.
+    pub fn all_ids(c: &Connection) -> Result<Vec<(i64, String)>> {
+        let mut st = c.prepare_cached("SELECT id, account_id FROM accounts ORDER BY id")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// An account by Plaid id.
     pub fn by_account_id(c: &Connection, account_id: &str) -> Result<Option<AccountRow>> {
         let mut st = c.prepare_cached(&format!(

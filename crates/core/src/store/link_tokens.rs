@@ -97,6 +97,25 @@ pub mod write {
         Ok(())
     }
 
+    /// Marks every unused token for a new link used: one new link was just made, and a token
+    /// for "a new link" must not be handed out again for another.
+    pub fn mark_new_link_tokens_used(c: &Connection) -> Result<()> {
+        c.execute(
+            "UPDATE link_tokens SET used_at = ?1 WHERE used_at IS NULL AND link_id IS NULL",
+            params![now()],
+        )?;
+        Ok(())
+    }
+
+    /// Marks every unused update-mode token of a link used (its update mode just ended).
+    pub fn mark_link_tokens_used(c: &Connection, link_id: i64) -> Result<()> {
+        c.execute(
+            "UPDATE link_tokens SET used_at = ?2 WHERE used_at IS NULL AND link_id = ?1",
+            params![link_id, now()],
+        )?;
+        Ok(())
+    }
+
     /// Forgets expired tokens.
     pub fn prune(c: &Connection, before: &str) -> Result<usize> {
         Ok(c.execute(

@@ -37,6 +37,21 @@ pub fn schema_version() -> i64 {
     schema::MIGRATIONS.len() as i64
 }
 
+/// The raw text behind `data_revision`: counts, highest ids and update times of what
+/// `list_links` shows (links, accounts, balance snapshots) and of the event log, read in one
+/// query, so a commit by any process that changes them changes it.
+pub fn revision(c: &Connection) -> Result<String> {
+    Ok(c.prepare_cached(
+        "SELECT (SELECT count(*) || ',' || coalesce(max(id), 0) || ',' || coalesce(max(updated_at), '')
+                        || ',' || coalesce(group_concat(id || ':' || name || ':' || status, ';'), '') FROM links)
+             || '|' || (SELECT count(*) || ',' || coalesce(max(id), 0) || ',' || coalesce(max(updated_at), '')
+                        || ',' || coalesce(sum(txn_count), 0) FROM accounts)
+             || '|' || (SELECT coalesce(max(id), 0) FROM balances)
+             || '|' || (SELECT coalesce(max(id), 0) FROM events)",
+    )?
+    .query_row([], |r| r.get(0))?)
+}
+
 /// Current time as RFC 3339 UTC with milliseconds (sorts as text).
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

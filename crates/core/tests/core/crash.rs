@@ -121,7 +121,7 @@ async fn child_slow_sync() {
     )
     .await;
     let link_id: i64 = var("COFFER_TEST_LINK").parse().expect("id");
-    let progress: coffer_core::ProgressFn = Arc::new(|p| {
+    let progress: coffer_core::ProgressFn = Arc::new(|p: coffer_core::SyncProgress| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "PAGE {} rows {}", p.pages, p.rows);
         let _ = out.flush();

@@ -17,7 +17,7 @@ async fn progress_is_reported_and_concurrent_syncs_do_not_duplicate() {
     let link_id = env.link_bank().await;
     let calls = Arc::new(AtomicU32::new(0));
     let c2 = calls.clone();
-    let progress: coffer_core::ProgressFn = Arc::new(move |p| {
+    let progress: coffer_core::ProgressFn = Arc::new(move |p: coffer_core::SyncProgress| {
         assert!(p.pages >= 1);
         c2.fetch_add(1, Ordering::SeqCst);
     });
@@ -49,7 +49,7 @@ async fn a_sync_dropped_mid_run_commits_nothing_and_the_next_one_completes() {
         .await;
     let two_pages = Arc::new(tokio::sync::Notify::new());
     let notify = two_pages.clone();
-    let progress: coffer_core::ProgressFn = Arc::new(move |p| {
+    let progress: coffer_core::ProgressFn = Arc::new(move |p: coffer_core::SyncProgress| {
         if p.pages == 2 {
             notify.notify_one();
         }

@@ -37,7 +37,8 @@ status: LinkStatus,
  */
 health: LinkHealth,
 /**
- * What to do about it, in the user's words; `None` when healthy.
+ * What to do about it (or, archived, what it means), in the person's words; `None`
+ * when healthy. Decided by [`LinkHealth::of`].
  */
 remedy: string | null,
 /**
