@@ -37,6 +37,7 @@
 //! CI names the step.
 
 mod package;
+mod plaid_spec;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -45,7 +46,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-/// Debian packages the build and the tests need (see ../shared/PLATFORM.md).
+/// Debian packages the build and the tests need (docs/ARCHITECTURE.md, "Building and testing").
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -79,7 +80,7 @@ const APT_PACKAGES: &[&str] = &[
     "desktop-file-utils",
 ];
 
-/// The tauri-driver the desktop's end-to-end tests use (PLATFORM.md).
+/// The tauri-driver the desktop's end-to-end tests use.
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 
 fn main() -> ExitCode {
@@ -89,11 +90,12 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("bindings") => bindings(),
+        Some("plaid-spec") => plaid_spec::plaid_spec(&workspace_root(), &args[1..]),
         Some("package") => package::package(&args[1..]),
         Some("setup") => ensure_system_packages(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [-- ARGS] | test | bindings | bench | package [-- FORMAT ... | --check] | setup>"
+                "usage: cargo xtask <run [-- ARGS] | test | bindings | bench | package [-- FORMAT ... | --check] | plaid-spec SPEC.json [SOURCE] | setup>"
             );
             return ExitCode::from(2);
         }

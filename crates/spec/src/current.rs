@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 /// The API document version Plaid's newest client library (plaid-python 46.0.0) is built from.
 pub const CURRENT_VERSION: &str = "2020-09-14_1.778.0";
 
-/// The version of the official copy in `shared/plaid/`.
+/// The version of the official spec the extract in `plaid/` was made from.
 pub const OFFICIAL_VERSION: &str = "2020-09-14_1.697.4";
 
 /// Applies the changes from [`OFFICIAL_VERSION`] to [`CURRENT_VERSION`] to a parsed document.

@@ -1,6 +1,12 @@
-//! coffer-spec: checks JSON bodies against Plaid's official OpenAPI 3.0 spec
-//! (`shared/plaid/plaid-openapi-2020-09-14.json`). Used by tests only: the contract tests of
-//! `coffer-plaid` (what our client sends) and `coffer-sandbox` (what our emulator answers).
+//! coffer-spec: checks JSON bodies against Plaid's official OpenAPI 3.0 spec. Used by tests
+//! only: the contract tests of `coffer-plaid` (what our client sends) and `coffer-sandbox`
+//! (what our emulator answers).
+//!
+//! The spec is read from `plaid/openapi-schema.json` in this crate: a schema-only extract of
+//! Plaid's `2020-09-14.yml` (paths, request and response schemas, every component schema; no
+//! descriptions or examples), made by `cargo xtask plaid-spec` and committed with the spec's
+//! version and source. Plaid's own example bodies are beside it in `plaid/examples.json`
+//! ([`examples`]), for the checker's tests.
 //!
 //! ```no_run
 //! use coffer_spec::Spec;
@@ -10,7 +16,7 @@
 //! }
 //! ```
 //!
-//! [`Spec::official`] is the copy in `shared/plaid/` ([`OFFICIAL_VERSION`]); [`Spec::current`]
+//! [`Spec::official`] is that extract ([`OFFICIAL_VERSION`]); [`Spec::current`]
 //! is that copy brought up to [`CURRENT_VERSION`], the version Plaid's newest client library is
 //! generated from (the changes are listed in `current.rs`).
 //!
@@ -40,7 +46,7 @@ mod check;
 mod current;
 mod error;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -49,7 +55,8 @@ use crate::check::{Checker, Strictness};
 pub use crate::current::{CURRENT_VERSION, OFFICIAL_VERSION};
 pub use crate::error::{Error, Result, Violation, Violations};
 
-/// The Plaid endpoints Coffer uses (CONTRACT.md §3): every contract test must exercise all.
+/// The Plaid endpoints Coffer uses (docs/ARCHITECTURE.md, "Plaid"): every contract test must
+/// exercise all.
 pub const COFFER_ENDPOINTS: [&str; 14] = [
     "/link/token/create",
     "/link/token/get",
@@ -67,10 +74,24 @@ pub const COFFER_ENDPOINTS: [&str; 14] = [
     "/sandbox/transactions/create",
 ];
 
-/// File name of the official spec, under `shared/plaid/`.
-pub const SPEC_FILE: &str = "plaid-openapi-2020-09-14.json";
-/// Environment variable that points at the spec file and overrides the search.
-pub const SPEC_ENV: &str = "COFFER_PLAID_SPEC";
+/// The schema-only extract of the official spec (`cargo xtask plaid-spec` writes it).
+pub const SPEC_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/plaid/openapi-schema.json");
+/// Plaid's example bodies from the same spec.
+pub const EXAMPLES_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/plaid/examples.json");
+
+/// Plaid's example bodies from its spec, loaded once per process: `responses` maps a path to
+/// its statuses to the example bodies, `schemas` a component schema's name to its example.
+///
+/// # Panics
+/// When the file cannot be read or parsed (this crate serves tests only).
+pub fn examples() -> &'static Value {
+    static EXAMPLES: OnceLock<Value> = OnceLock::new();
+    EXAMPLES.get_or_init(|| {
+        let text = std::fs::read_to_string(EXAMPLES_FILE)
+            .unwrap_or_else(|e| panic!("coffer-spec: cannot read {EXAMPLES_FILE}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("coffer-spec: {EXAMPLES_FILE}: {e}"))
+    })
+}
 
 /// A loaded OpenAPI 3.0 document.
 pub struct Spec {
@@ -91,22 +112,14 @@ impl std::fmt::Debug for Spec {
 }
 
 impl Spec {
-    /// Plaid's official spec, loaded once per process. Found through `$COFFER_PLAID_SPEC`, else by
-    /// walking up from this crate's directory looking in each ancestor `A` for
-    /// `A/shared/plaid/<SPEC_FILE>` and `A/../shared/plaid/<SPEC_FILE>`.
+    /// Plaid's official spec ([`SPEC_FILE`]), loaded once per process.
     ///
     /// # Panics
     /// When the file cannot be found or parsed (this crate serves tests only).
     pub fn official() -> &'static Spec {
         static OFFICIAL: OnceLock<Spec> = OnceLock::new();
         OFFICIAL.get_or_init(|| {
-            let path = official_path().unwrap_or_else(|| {
-                panic!(
-                    "coffer-spec: cannot find shared/plaid/{SPEC_FILE} above {}; set ${SPEC_ENV} to its path",
-                    env!("CARGO_MANIFEST_DIR")
-                )
-            });
-            Spec::load(&path).unwrap_or_else(|e| panic!("coffer-spec: {e}"))
+            Spec::load(Path::new(SPEC_FILE)).unwrap_or_else(|e| panic!("coffer-spec: {e}"))
         })
     }
 
@@ -365,24 +378,4 @@ fn single(context: String, message: String) -> Violations {
             message,
         }],
     }
-}
-
-/// Where the official spec is: `$COFFER_PLAID_SPEC`, else the first
-/// `A/shared/plaid/<SPEC_FILE>` or `A/../shared/plaid/<SPEC_FILE>` for the ancestors `A` of
-/// this crate's directory.
-fn official_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(SPEC_ENV) {
-        return Some(PathBuf::from(path));
-    }
-    let start = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for ancestor in start.ancestors() {
-        let mut candidates = vec![ancestor.join("shared").join("plaid").join(SPEC_FILE)];
-        if let Some(parent) = ancestor.parent() {
-            candidates.push(parent.join("shared").join("plaid").join(SPEC_FILE));
-        }
-        if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
-            return Some(found);
-        }
-    }
-    None
 }

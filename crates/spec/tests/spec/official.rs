@@ -1,32 +1,28 @@
-//! The official spec loads, knows our endpoints, and its own examples pass the checker (except
-//! two examples that really are wrong, which the checker must keep catching).
+//! The official spec's extract loads, knows our endpoints, holds no text written for people,
+//! and the spec's own examples pass the checker (except two examples that really are wrong,
+//! which the checker must keep catching).
 
 use coffer_spec::Spec;
 use serde_json::Value;
 
 use coffer_spec::COFFER_ENDPOINTS as OUR_PATHS;
 
-/// Every (path, status, example body) of the spec's JSON response examples.
+/// Every (path, status, example body) of the spec's JSON response examples (kept beside the
+/// extract, which has none: `coffer_spec::examples`). Only paths the spec has.
 fn response_examples(spec: &Spec) -> Vec<(String, u16, Value)> {
     let mut out = Vec::new();
-    let paths = spec.document()["paths"].as_object().expect("paths");
-    for (path, item) in paths {
-        let Some(responses) = item.pointer("/post/responses").and_then(Value::as_object) else {
-            continue;
-        };
-        for (status, response) in responses {
-            let Ok(status) = status.parse::<u16>() else {
-                continue;
-            };
-            let examples = response.pointer("/content/application~1json/examples");
-            for example in examples
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|e| e.values())
-            {
-                if let Some(value) = example.get("value") {
-                    out.push((path.clone(), status, value.clone()));
-                }
+    let responses = coffer_spec::examples()["responses"]
+        .as_object()
+        .expect("responses");
+    for (path, by_status) in responses {
+        assert!(
+            spec.operation(path).is_some(),
+            "example for {path}, not in the spec"
+        );
+        for (status, examples) in by_status.as_object().expect("statuses") {
+            let status: u16 = status.parse().expect("numeric status");
+            for value in examples.as_array().expect("examples") {
+                out.push((path.clone(), status, value.clone()));
             }
         }
     }
@@ -97,16 +93,14 @@ fn our_endpoints_examples_pass_even_strictly() {
 #[test]
 fn official_schema_examples_pass() {
     let spec = Spec::official();
-    let schemas = spec.document()["components"]["schemas"]
+    let examples = coffer_spec::examples()["schemas"]
         .as_object()
         .expect("schemas");
     let mut checked = 0;
-    for (name, schema) in schemas {
-        if let Some(example) = schema.get("example") {
-            checked += 1;
-            if let Err(v) = spec.check_schema(name, example) {
-                panic!("{v}");
-            }
+    for (name, example) in examples {
+        checked += 1;
+        if let Err(v) = spec.check_schema(name, example) {
+            panic!("{v}");
         }
     }
     assert!(checked > 100, "only {checked} schema examples");
@@ -191,4 +185,48 @@ fn current_spec_requires_what_the_newest_client_requires() {
                 .unwrap_or_else(|v| panic!("{v}"));
         }
     }
+}
+
+/// The extract is schema only: nothing written for people, and the version it was made from.
+#[test]
+fn the_extract_is_schema_only() {
+    let spec = Spec::official();
+    fn walk(v: &Value, at: &str, found: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let here = format!("{at}/{k}");
+                    // Under `properties`, keys are field names (a field may be called `description`).
+                    let field_names = at.ends_with("/properties");
+                    if !field_names
+                        && matches!(
+                            k.as_str(),
+                            "description" | "example" | "examples" | "summary"
+                        )
+                    {
+                        found.push(here.clone());
+                    }
+                    walk(x, &here, found);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, at, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&spec.document()["paths"], "paths", &mut found);
+    walk(&spec.document()["components"], "components", &mut found);
+    assert!(
+        found.is_empty(),
+        "text for people in the extract: {:?}",
+        &found[..found.len().min(5)]
+    );
+    assert_eq!(
+        spec.document()["info"]["version"],
+        coffer_spec::OFFICIAL_VERSION
+    );
+    let schemas = spec.document()["components"]["schemas"]
+        .as_object()
+        .map_or(0, |s| s.len());
+    assert_eq!(schemas, 2275, "every component schema of the spec");
 }
