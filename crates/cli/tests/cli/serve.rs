@@ -41,14 +41,22 @@ pub(crate) struct Answer {
 impl Server {
     /// Creates a token, then starts the server on a free port with `extra` arguments.
     pub async fn start(home: &Home, extra: &[&str]) -> Server {
+        Self::start_with_env(home, extra, &[]).await
+    }
+
+    /// [`Server::start`] with these environment variables set for the server.
+    pub async fn start_with_env(home: &Home, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let token = home.json(&["serve", "token", "create", "--name", "tests"])["token"]
             .as_str()
             .expect("token")
             .to_string();
         let mut args = vec!["serve", "--bind", "127.0.0.1:0"];
         args.extend_from_slice(extra);
-        let mut child = home
-            .cmd(&args)
+        let mut cmd = home.cmd(&args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -916,4 +924,167 @@ fn links_say_when_to_reconnect_before_a_consent_ends() {
             "{plain}"
         );
     });
+}
+
+/// With the keychain unavailable, what needs it answers 503 with the documented error body
+/// (`{ "error", "code": "KEYCHAIN_UNAVAILABLE" }`), changes nothing, and what does not need it
+/// still works. The server's D-Bus session address leads nowhere, so the Secret Service cannot
+/// be reached.
+#[test]
+fn without_a_keychain_the_api_answers_503() {
+    runtime().block_on(async {
+        let home = Home::new();
+        let id = home.json(&["link", "--sandbox", "ins_109508"])["id"]
+            .as_i64()
+            .expect("link id");
+        let no_bus = [(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/coffer-test-bus",
+        )];
+        let s = Server::start_with_env(&home, &[], &no_bus).await;
+
+        let links = s.get("/api/v1/banking/links").await;
+        assert_eq!(links.status, 200, "{}", links.body);
+        assert_eq!(links.body["links"][0]["id"], id);
+
+        let only_error_and_code = |a: &Answer| {
+            assert_eq!(
+                (a.status, a.body["code"].as_str()),
+                (503, Some("KEYCHAIN_UNAVAILABLE")),
+                "{}",
+                a.body
+            );
+            assert!(
+                a.body["error"].as_str().is_some_and(|e| !e.is_empty()),
+                "{}",
+                a.body
+            );
+            let mut keys: Vec<&String> = a.body.as_object().expect("object").keys().collect();
+            keys.sort();
+            assert_eq!(keys, ["code", "error"], "no Plaid fields: {}", a.body);
+        };
+        let synced = s
+            .post("/api/v1/banking/sync", json!({ "link_id": id }))
+            .await;
+        only_error_and_code(&synced);
+        let path = format!("/api/v1/banking/links/{id}");
+        let removed = s
+            .call(Method::DELETE, "/api/v1/banking/links/{id}", &path, None)
+            .await;
+        only_error_and_code(&removed);
+        let still = s.get("/api/v1/banking/links").await;
+        assert_eq!(
+            still.body["links"][0]["id"], id,
+            "the refused removal removed nothing"
+        );
+        drop(s);
+
+        // The same requests with the keychain back: the link was left intact.
+        let s = Server::start(&home, &[]).await;
+        let synced = s
+            .post("/api/v1/banking/sync", json!({ "link_id": id }))
+            .await;
+        assert_eq!(synced.status, 200, "{}", synced.body);
+        assert_eq!(
+            synced.body["reports"][0]["status"], "UPDATED",
+            "{}",
+            synced.body
+        );
+    });
+}
+
+/// SIGTERM while a sync is in flight (Plaid's `/transactions/sync` held back by the sandbox):
+/// the server refuses new connections at once, the sync still gets its real answer, and then
+/// the process exits 0.
+#[test]
+fn sigterm_lets_the_request_in_flight_finish() {
+    runtime().block_on(async {
+        let home = Home::new();
+        let id = home.json(&["link", "--sandbox", "ins_109508"])["id"]
+            .as_i64()
+            .expect("link id");
+        let mut s = Server::start(&home, &[]).await;
+        s.fault(json!({ "path": "/transactions/sync", "delay_ms": 4000, "times": 1 }))
+            .await;
+
+        let request = s
+            .http
+            .post(format!("{}/api/v1/banking/sync", s.url))
+            .bearer_auth(&s.token)
+            .json(&json!({ "link_id": id }))
+            .send();
+        let in_flight =
+            tokio::spawn(async move { answer(request.await.expect("an answer")).await });
+        // A running sync holds its link's lock (a file lock other processes wait on).
+        let lock = home
+            .path()
+            .join("offline")
+            .join("locks")
+            .join(format!("sync-{id}.lock"));
+        until("the sync to start", || is_locked(&lock)).await;
+        assert!(!in_flight.is_finished());
+
+        let pid = s.child.id().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let addr = s.url.trim_start_matches("http://").to_string();
+        until("new connections to be refused", || {
+            std::net::TcpStream::connect(&addr)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
+        })
+        .await;
+        assert!(
+            !in_flight.is_finished(),
+            "connections were refused only once the sync had finished"
+        );
+        assert!(
+            s.child.try_wait().expect("wait").is_none(),
+            "the server exited with a request in flight"
+        );
+
+        let done = in_flight.await.expect("request task");
+        s.conforms("post", "/api/v1/banking/sync", &done);
+        assert_eq!(done.status, 200, "{}", done.body);
+        let report = &done.body["reports"][0];
+        assert_eq!(
+            (&report["link_id"], &report["status"]),
+            (&json!(id), &json!("UPDATED")),
+            "{report}"
+        );
+        let added = report["added"].as_u64().expect("added");
+        assert!(added > 0, "{report}");
+
+        let mut exit = None;
+        until("the server to exit", || {
+            exit = s.child.try_wait().expect("wait");
+            exit.is_some()
+        })
+        .await;
+        assert_eq!(exit.and_then(|e| e.code()), Some(0), "{exit:?}");
+        // The answer's rows were committed before the exit.
+        assert_eq!(home.json(&["transactions"])["total"].as_u64(), Some(added));
+    });
+}
+
+/// Polls `done` every 20 ms, for at most 20 s.
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "waited 20 s for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Whether another process holds the lock on `path`.
+fn is_locked(path: &std::path::Path) -> bool {
+    match std::fs::File::open(path) {
+        Ok(file) => matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
 }
