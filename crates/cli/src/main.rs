@@ -6,9 +6,10 @@
 //! data directory: an item linked in one run is still there in the next.
 //!
 //! Output: human tables by default; `--json` prints one stable JSON document on stdout (the
-//! same camelCase shapes the desktop UI receives). Errors print one line on stderr (with
-//! `--json`, `{ "error": { code, message, plaid? } }` on stdout too) and exit 1; usage errors
-//! come from the argument parser and exit 2.
+//! same camelCase shapes the desktop UI receives). Errors exit 1. On stderr they say what
+//! failed, what Plaid said (code, type, its reason, the request id) and what to do (the core's
+//! remedy); with `--json`, one line on stderr and `{ "error": { code, message, remedy,
+//! plaid? } }` on stdout. Usage errors come from the argument parser and exit 2.
 //!
 //! This file only parses the arguments and hands the command to [`cmd`]: each subcommand is
 //! one module there, holding its arguments and its `run`.

@@ -1,4 +1,5 @@
-//! Output: the stable JSON form (`--json`) or human tables, and one-line errors.
+//! Output: the stable JSON form (`--json`) or human tables; errors for a person (what failed,
+//! what Plaid said, what to do), or with `--json` one line on stderr and the error object.
 
 use coffer_core::{
     ApiTokenView, AppError, LinkHealth, LinkTokenView, LinkView, SettingsView, StatusView,
@@ -40,8 +41,13 @@ impl Out {
         write_stdout(&w);
     }
 
-    /// One line on stderr; with `--json` also `{ "error": { code, message, plaid? } }` on stdout.
+    /// The error on stderr: for a person ([`error_text`]), or with `--json` one line on stderr
+    /// and `{ "error": { code, message, remedy, plaid? } }` on stdout.
     pub fn error(&self, err: &AppError) {
+        if !self.json {
+            eprint!("{}", error_text(err));
+            return;
+        }
         let code = serde_json::to_value(err.code())
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -52,10 +58,46 @@ impl Out {
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
         eprintln!("coffer-cli: {err}{shown} [{code}]");
-        if self.json {
-            write_stdout(&format!("{}\n", serde_json::json!({ "error": err })));
+        write_stdout(&format!("{}\n", serde_json::json!({ "error": err })));
+    }
+}
+
+/// An error for a person: what failed; when Plaid refused, Plaid's code, type and own reason
+/// (and its message for end users, when it sent one); what to do (the core's remedy); and the
+/// request id to quote to Plaid's support.
+///
+/// ```text
+/// error: failed to create link token
+///   Plaid: INVALID_INSTITUTION (INVALID_INPUT): <Plaid's error_message>
+///   What to do: Plaid does not know this institution. Check its id (...).
+///   Request id: <request id>
+/// ```
+pub fn error_text(err: &AppError) -> String {
+    let mut w = String::new();
+    out!(w, "error: {err}");
+    let plaid = err.plaid();
+    if let Some(p) = plaid {
+        let reason = if p.error_message.trim().is_empty() {
+            String::new()
+        } else {
+            format!(": {}", p.error_message)
+        };
+        out!(w, "  Plaid: {} ({}){reason}", p.error_code, p.error_type);
+        if let Some(shown) = p
+            .display_message
+            .as_deref()
+            .filter(|d| !d.trim().is_empty() && *d != p.error_message)
+        {
+            out!(w, "  Plaid says: {shown}");
         }
     }
+    if let Some(remedy) = err.remedy() {
+        out!(w, "  What to do: {remedy}");
+    }
+    if let Some(id) = plaid.and_then(|p| p.request_id.as_deref()) {
+        out!(w, "  Request id: {id}");
+    }
+    w
 }
 
 /// Writes everything at once; a closed pipe (`coffer-cli ... | head`) is not an error.

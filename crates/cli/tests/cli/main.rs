@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod config;
+mod errors;
 mod fuzz;
 mod hosted;
 mod many;
