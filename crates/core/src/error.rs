@@ -99,7 +99,7 @@ pub enum AppError {
     /// Plaid answered with an error.
     #[error("{context}")]
     Plaid {
-        /// What was being done, in DESIGN.md §3 wording ("failed to exchange token").
+        /// What was being done ("failed to exchange token").
         context: &'static str,
         /// Plaid's error.
         plaid: Box<PlaidErrorInfo>,

@@ -1,14 +1,14 @@
 //! # coffer-core: everything Coffer does, without a window
 //!
 //! The desktop shell (`src-tauri`) and the CLI are thin front ends over [`Coffer`], whose async
-//! methods are the commands of DESIGN.md §3 (`create_link_token`, `exchange_public_token`,
-//! `finish_update`, `poll_hosted_link`, `list_links`, `rename_link`, `remove_link`,
+//! methods are the commands (docs/ARCHITECTURE.md, "The command contract":
+//! `create_link_token`, `exchange_public_token`, `finish_update`, `poll_hosted_link`, `list_links`, `rename_link`, `remove_link`,
 //! `refresh_balances`, `sync_transactions`, `list_transactions`, `export_transactions`,
 //! `get_status`, `get_settings`, `save_settings`, `test_connection`, `list_events`,
 //! `list_balance_history`, `list_spending_by_category`, `data_revision`, `sandbox_*`,
 //! `reconnect_check`). Every one
 //! validates its input first and returns [`Result<T, AppError>`](AppError), whose JSON form
-//! `{ code, message, plaid? }` is the UI contract.
+//! `{ code, message, remedy, plaid? }` is the UI contract.
 //!
 //! ## Pieces
 //!
@@ -60,7 +60,7 @@ pub mod redact;
 pub mod settings;
 
 /// The offline Plaid sandbox, for front ends that serve it standalone (`coffer-cli sandbox
-/// serve`); the only way front ends reach coffer-sandbox (DESIGN.md §1).
+/// serve`); the only way front ends reach coffer-sandbox (docs/ARCHITECTURE.md, "Crates").
 pub mod sandbox {
     pub use coffer_sandbox::{FaultSpec, Sandbox, SandboxConfig};
 }

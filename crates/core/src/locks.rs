@@ -1,4 +1,4 @@
-//! Cross-process locks of one data directory (DESIGN.md §6a).
+//! Cross-process locks of one data directory (docs/ARCHITECTURE.md, "Many processes").
 //!
 //! The desktop app, the CLI (from a terminal or cron) and `coffer-cli serve` may open one data
 //! directory at once. Decisions that must not interleave across processes take an OS file lock

@@ -1,4 +1,4 @@
-//! The three modes (DESIGN.md §2): each has its own database and keychain namespace.
+//! The three modes (docs/ARCHITECTURE.md, "Modes"): each has its own database and keychain namespace.
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,4 @@
-//! `/transactions/sync` (DESIGN.md §6).
+//! `/transactions/sync` (docs/ARCHITECTURE.md, "Sync").
 //!
 //! One run per link at a time (a per-link async mutex: a second caller waits, then syncs from
 //! the cursor the first one committed, usually getting nothing new). A run opens its own

@@ -1,4 +1,4 @@
-//! Input validation for everything that comes from a front end (DESIGN.md §7): lengths, ids,
+//! Input validation for everything that comes from a front end (docs/ARCHITECTURE.md, "Security"): lengths, ids,
 //! characters. Runs before any other work, so a rejected command changes nothing.
 
 use crate::error::{AppError, Result};

@@ -5,7 +5,7 @@
 //! benchmarks.
 //!
 //! Why `keyring` 3.6 with `sync-secret-service` + `crypto-rust` + `apple-native` +
-//! `windows-native` (see PLATFORM.md): on Linux it talks to the Secret Service (gnome-keyring,
+//! `windows-native` (docs/ARCHITECTURE.md, "Storage"): on Linux it talks to the Secret Service (gnome-keyring,
 //! KeePassXC) over libdbus, measured working headless under `dbus-run-session` with an
 //! unlocked gnome-keyring, and failing fast (<120 ms) when there is no bus or service;
 //! `crypto-rust` encrypts the D-Bus session with pure-Rust crypto (no OpenSSL); on macOS and

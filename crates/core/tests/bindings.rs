@@ -70,7 +70,7 @@ impl TypeVisitor for Render<'_> {
     }
 }
 
-/// Every command's input and output (DESIGN.md §3, src-tauri/src/commands.rs), the error and
+/// Every command's input and output (docs/ARCHITECTURE.md, "The command contract"; src-tauri/src/commands.rs), the error and
 /// the event payloads; their fields' types follow.
 fn roots(r: &mut Render<'_>) {
     // Errors: every command rejects with `{ code, message, plaid? }`.

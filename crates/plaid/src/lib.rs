@@ -1,6 +1,6 @@
 //! # coffer-plaid: a typed client for the Plaid API (version `2020-09-14`)
 //!
-//! This crate speaks the subset of Plaid that Coffer uses (see `shared/plaid/CONTRACT.md` §3):
+//! This crate speaks the subset of Plaid that Coffer uses (docs/ARCHITECTURE.md, "Plaid"):
 //! Link tokens, the public-token exchange, Items, accounts and balances, `/transactions/sync`,
 //! institutions, and the Sandbox helpers. It knows nothing about the app: no storage, no UI.
 //!
@@ -63,8 +63,8 @@
 //!
 //! ## How to add an endpoint
 //!
-//! 1. Look the request and response schemas up in `shared/plaid/plaid-openapi-2020-09-14.json`
-//!    (e.g. `ItemWebhookUpdateRequest` / `ItemWebhookUpdateResponse`).
+//! 1. Look the request and response schemas up in the spec extract
+//!    `crates/spec/plaid/openapi-schema.json` (e.g. `ItemWebhookUpdateRequest` / `ItemWebhookUpdateResponse`).
 //! 2. Add the types to the module in `src/types/` that fits (or a new one, re-exported from
 //!    `types/mod.rs`). Requests: `#[derive(Serialize)]`, every optional field
 //!    `#[serde(skip_serializing_if = "Option::is_none")]`, an access token as `&'a Secret` or
@@ -73,14 +73,14 @@
 //!    `#[serde(with = "crate::money")]`. Responses: `#[derive(Deserialize)]`, required fields
 //!    plain, nullable fields `Option`, not-required fields `Option` + `#[serde(default)]`, and add
 //!    the type to the `impl_plaid_response!` list so the client can log its `request_id`.
-//! 3. Add a method to `PlaidClient` in `src/client.rs` that builds the body and calls
+//! 3. Add a method to `PlaidClient` in `src/client/mod.rs` that builds the body and calls
 //!    `self.post(PATH, &body, Call::idempotent(), access_token)` (or `Call::state_changing()` when
 //!    replaying a request that reached the server could change the result, like `/item/remove`),
 //!    with `.with_timeout(..)` if the endpoint is slow. Passing the access token lets the client
 //!    scrub it from any error text.
 //! 4. Add a serde shape test (optional fields omitted) in the type's module, an integration test
-//!    against coffer-sandbox in `tests/client.rs`, and the endpoint to CONTRACT.md if it is new
-//!    to the app.
+//!    against coffer-sandbox in `tests/plaid/client.rs`, and the endpoint to the list in
+//!    docs/ARCHITECTURE.md ("Plaid") if it is new to the app.
 
 mod client;
 mod error;

@@ -165,7 +165,7 @@ impl PlaidClient {
     }
 
     // ----------------------------------------------------------------------------------------
-    // Endpoints (CONTRACT.md §3)
+    // Endpoints (docs/ARCHITECTURE.md, "Plaid")
 
     /// `POST /link/token/create`: a token to open Link with (new Item, update mode, or Hosted
     /// Link). Retried after a dropped connection: a second token is harmless.

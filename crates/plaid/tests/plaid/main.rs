@@ -1,4 +1,4 @@
-//! coffer-plaid's integration tests (one binary, DESIGN.md §8): the client against a real
+//! coffer-plaid's integration tests (one binary, docs/ARCHITECTURE.md, "Building and testing"): the client against a real
 //! coffer-sandbox over HTTP, and the contract check of every request and response against
 //! Plaid's official OpenAPI spec.
 

@@ -1,6 +1,7 @@
 /**
  * Typed wrappers for every command the main window calls (Tauri command names are snake_case;
- * the single argument `input` carries camelCase fields, DESIGN.md §3). Inputs and outputs are the
+ * the single argument `input` carries camelCase fields; docs/ARCHITECTURE.md, "The command
+ * contract"). Inputs and outputs are the
  * types generated from coffer-core (./bindings/); each wrapper pairs a command with the types
  * of its Rust signature in src-tauri/src/commands.rs. Commands that return `()` resolve to `null`.
  * The Link window has its own three commands (src/link-window/commands.ts); the main window
@@ -44,7 +45,7 @@ import type {
   TransactionPage,
 } from './types';
 
-// ---- links (DESIGN.md §3) ----
+// ---- links ----
 /**
  * Embedded Link: Rust makes the link token and opens Link in a window of its own (label
  * `link`), which saves the result itself; how it ended arrives as the `link:ended` event.
