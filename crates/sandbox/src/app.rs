@@ -25,7 +25,8 @@ use crate::state::{Item, State};
 use crate::state_file::StateFile;
 use crate::webhooks::Webhooks;
 
-/// One recorded request/response pair (when `record_exchanges` is on). The request's `secret`
+/// One recorded request/response pair (when `record_exchanges` is on); a connection a fault
+/// dropped is recorded with status 0 and a null response. The request's `secret`
 /// field, if any, is replaced by `"***"`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Exchange {

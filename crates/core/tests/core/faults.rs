@@ -10,14 +10,20 @@ async fn linked(name: &str) -> (Env, i64) {
     let mut config = sandbox_config();
     config.not_ready_on_link = false;
     config.history = 1700;
+    // Every request the sandbox answered is kept, so a test can show its fault fired.
+    config.record_exchanges = true;
     let env = start_with(name, config).await;
     let id = env.link_bank().await;
     (env, id)
 }
 
-/// Transient faults the client retries: the sync still succeeds, data exact.
-async fn transient(name: &str, spec: Value) {
+/// Transient faults the client retries: the fault really fired (the sandbox answered `path`
+/// with `status` `times` times, a dropped connection being status 0), and the sync still
+/// succeeds with the data exact.
+async fn transient(name: &str, spec: Value, status: u16) {
     let (env, id) = linked(name).await;
+    let path = spec["path"].as_str().expect("path").to_string();
+    let times = spec["times"].as_u64().expect("times");
     env.fault(spec).await;
     let r = env
         .coffer
@@ -25,6 +31,16 @@ async fn transient(name: &str, spec: Value) {
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(r.status, SyncStatus::Updated, "{name}");
+    let fired = env
+        .sandbox
+        .exchanges()
+        .iter()
+        .filter(|e| e.path == path && e.status == status)
+        .count();
+    assert_eq!(
+        fired as u64, times,
+        "{name}: the fault fired {times} time(s)"
+    );
     assert_eq!(
         env.stored(id),
         env.truth(id),
@@ -42,7 +58,7 @@ async fn rate_limit_429_waits_then_is_retried() {
     // when it says nothing; see coffer-plaid's unit test), so the run takes at least 1 s,
     // which also shows that the fault fired.
     let started = std::time::Instant::now();
-    transient("429", json!({"path": "/transactions/sync", "error_code": "TRANSACTIONS_SYNC_LIMIT", "after": 1, "times": 1, "retry_after_secs": 1})).await;
+    transient("429", json!({"path": "/transactions/sync", "error_code": "TRANSACTIONS_SYNC_LIMIT", "after": 1, "times": 1, "retry_after_secs": 1}), 429).await;
     assert!(
         started.elapsed() >= std::time::Duration::from_secs(1),
         "the 429's Retry-After was not waited for"
@@ -51,18 +67,18 @@ async fn rate_limit_429_waits_then_is_retried() {
 
 #[tokio::test]
 async fn gateway_errors_502_and_504_are_retried() {
-    transient("502", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "status": 502, "after": 1, "times": 1})).await;
-    transient("504", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "status": 504, "after": 1, "times": 2})).await;
+    transient("502", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "status": 502, "after": 1, "times": 1}), 502).await;
+    transient("504", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "status": 504, "after": 1, "times": 2}), 504).await;
 }
 
 #[tokio::test]
 async fn server_error_500_is_retried() {
-    transient("500", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "after": 1, "times": 1})).await;
+    transient("500", json!({"path": "/transactions/sync", "error_code": "INTERNAL_SERVER_ERROR", "after": 1, "times": 1}), 500).await;
 }
 
 #[tokio::test]
 async fn unavailable_503_is_retried() {
-    transient("503", json!({"path": "/transactions/sync", "error_code": "PLANNED_MAINTENANCE", "after": 2, "times": 1})).await;
+    transient("503", json!({"path": "/transactions/sync", "error_code": "PLANNED_MAINTENANCE", "after": 2, "times": 1}), 503).await;
 }
 
 #[tokio::test]
@@ -70,6 +86,7 @@ async fn dropped_connection_is_retried() {
     transient(
         "drop",
         json!({"path": "/transactions/sync", "drop_connection": true, "after": 1, "times": 1}),
+        0,
     )
     .await;
 }
@@ -260,10 +277,13 @@ async fn child_without_keychain() {
     if std::env::var("COFFER_CHILD_NO_KEYCHAIN").is_err() {
         return;
     }
-    let sandbox =
-        coffer_sandbox::Sandbox::start("127.0.0.1:0".parse().expect("addr"), sandbox_config())
-            .await
-            .expect("sandbox");
+    let config = coffer_sandbox::SandboxConfig {
+        record_exchanges: true,
+        ..sandbox_config()
+    };
+    let sandbox = coffer_sandbox::Sandbox::start("127.0.0.1:0".parse().expect("addr"), config)
+        .await
+        .expect("sandbox");
     let dir = tempfile::tempdir().expect("dir");
     let vault: std::sync::Arc<dyn coffer_core::Vault> =
         std::sync::Arc::new(coffer_core::KeyringVault::new("coffer-test-nokeychain"));
@@ -306,7 +326,38 @@ async fn child_without_keychain() {
             .join("\n")
     };
     assert_eq!(strip(&before), strip(&after), "only an event was added");
-    // The item was removed at Plaid: the sandbox has no transactions for any item of ours.
+    // The exchange was undone: the item it made was removed at Plaid, so its access token
+    // (which never reached the keychain) is dead.
+    let exchanges = sandbox.exchanges();
+    let exchanged = exchanges
+        .iter()
+        .find(|e| e.path == "/item/public_token/exchange" && e.status == 200)
+        .expect("the exchange reached Plaid");
+    let token = exchanged.response["access_token"]
+        .as_str()
+        .expect("access token");
+    assert!(
+        exchanges.iter().any(|e| e.path == "/item/remove"
+            && e.status == 200
+            && e.request["access_token"] == token),
+        "the new item was removed at Plaid"
+    );
+    let gone: Value = http
+        .post(format!("{}/accounts/get", sandbox.url()))
+        .json(&json!({"client_id": CLIENT_ID, "secret": SECRET, "access_token": token}))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        matches!(
+            gone["error_code"].as_str(),
+            Some("ITEM_NOT_FOUND" | "INVALID_ACCESS_TOKEN")
+        ),
+        "the undone item is gone at Plaid: {gone}"
+    );
     let json_err = serde_json::to_string(&err).expect("json");
     assert!(json_err.contains("KEYCHAIN_UNAVAILABLE"));
     println!("CHILD-OK");

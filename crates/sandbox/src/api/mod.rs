@@ -152,6 +152,8 @@ pub(crate) async fn dispatch(
             tokio::time::sleep(std::time::Duration::from_millis(action.delay_ms)).await;
         }
         if action.drop_connection {
+            // Recorded as status 0: no answer was sent.
+            record(&app, path, &body, 0, &Value::Null);
             conn.kill();
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
