@@ -815,8 +815,14 @@ fn a_second_sync_while_one_runs_is_409() {
         let s = Server::start(&home, &[]).await;
         s.fault(json!({ "path": "/transactions/sync", "delay_ms": 1500, "times": 1 }))
             .await;
+        // The second request goes once the first holds its link's sync lock.
+        let lock = home
+            .path()
+            .join("offline")
+            .join("locks")
+            .join("sync-1.lock");
         let (first, second) = tokio::join!(s.post("/api/v1/banking/sync", json!({})), async {
-            tokio::time::sleep(Duration::from_millis(400)).await;
+            until("the first sync to start", || is_locked(&lock)).await;
             s.post("/api/v1/banking/sync", json!({})).await
         });
         assert_eq!(first.status, 200, "{}", first.body);

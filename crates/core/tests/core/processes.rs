@@ -127,11 +127,24 @@ async fn a_second_instance_waits_for_a_sync_in_progress() {
     let other = open(env.dir.path(), &env.sandbox.url(), env.vault.clone()).await;
     env.fault(serde_json::json!({"path": "/transactions/sync", "delay_ms": 150, "times": 3}))
         .await;
+    // The first sync reports its first page while it still holds the link (three pages):
+    // only then does the second start.
+    let (page_tx, page_rx) = tokio::sync::oneshot::channel::<()>();
+    let page_tx = std::sync::Mutex::new(Some(page_tx));
+    let progress: coffer_core::ProgressFn =
+        std::sync::Arc::new(move |_: coffer_core::SyncProgress| {
+            if let Some(tx) = page_tx.lock().expect("progress").take() {
+                let _ = tx.send(());
+            }
+        });
     let first = {
         let c = env.coffer.clone();
-        tokio::spawn(async move { c.sync_link(id, None).await })
+        tokio::spawn(async move { c.sync_link(id, Some(progress)).await })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    tokio::time::timeout(std::time::Duration::from_secs(30), page_rx)
+        .await
+        .expect("the first sync applies a page")
+        .expect("progress");
     let second = other.sync_link(id, None).await.expect("second sync");
     let first = first.await.expect("join").expect("first sync");
     assert_eq!(first.added, 1200);
