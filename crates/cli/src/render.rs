@@ -328,6 +328,20 @@ pub fn sync_reports(w: &mut String, reports: &[SyncReport]) {
             .map(|e| format!(": {}", e.message))
             .unwrap_or_default();
         out!(w, "link {}: {what}{err}", r.link_id);
+        if let Some(e) = &r.error {
+            if let Some(p) = &e.plaid {
+                out!(
+                    w,
+                    "  Plaid: {} ({}): {}",
+                    p.error_code,
+                    p.error_type,
+                    p.error_message
+                );
+            }
+            if let Some(remedy) = &e.remedy {
+                out!(w, "  What to do: {remedy}");
+            }
+        }
     }
 }
 

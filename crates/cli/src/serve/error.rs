@@ -3,8 +3,10 @@
 //! - `/api/v1/...` and everything the HTTP layer refuses: `{ "error": message, "code": CODE }`,
 //!   where `CODE` is coffer-core's `ErrorCode` (or one of the HTTP layer's own: `UNAUTHORIZED`,
 //!   `HOST_NOT_ALLOWED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`,
-//!   `UNSUPPORTED_MEDIA_TYPE`, `INVALID_JSON`, `SYNC_RUNNING`), plus `display_message`,
-//!   `plaid_error_code` and `request_id` (Plaid's fields) when Plaid refused. A core error's status is
+//!   `UNSUPPORTED_MEDIA_TYPE`, `INVALID_JSON`, `SYNC_RUNNING`), plus `remedy` (what to tell a
+//!   person, decided by coffer-core) when there is one, and `display_message`,
+//!   `plaid_error_code`, `plaid_error_message` and `request_id` (Plaid's fields) when Plaid
+//!   refused. A core error's status is
 //!   [`status_of`]'s: 400 input, 404 unknown link, 502 Plaid, 503 keychain unavailable or
 //!   Plaid not configured, 500 database and files.
 //! - monetr's routes: exactly monetr's `{ "error": message }` bodies and statuses.
@@ -23,12 +25,18 @@ pub struct ErrorBody {
     pub error: String,
     /// What to branch on: coffer-core's `ErrorCode` or the HTTP layer's own code.
     pub code: String,
+    /// What to tell a person: what happened in their words, and what to do (coffer-core's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<String>,
     /// Plaid's message for the end user, when Plaid sent one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_message: Option<String>,
     /// Plaid's `error_code` (e.g. `ITEM_LOGIN_REQUIRED`), when Plaid refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plaid_error_code: Option<String>,
+    /// Plaid's own reason (its `error_message`, written for developers), when Plaid refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plaid_error_message: Option<String>,
     /// Plaid's request id, for support.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -150,8 +158,10 @@ impl IntoResponse for ApiError {
                 let body = ErrorBody {
                     error: e.to_string(),
                     code: super::wire(&e.code()),
+                    remedy: e.remedy(),
                     display_message: plaid.and_then(|p| p.display_message.clone()),
                     plaid_error_code: plaid.map(|p| p.error_code.to_string()),
+                    plaid_error_message: plaid.map(|p| p.error_message.clone()),
                     request_id: plaid.and_then(|p| p.request_id.clone()),
                 };
                 (status, Json(body)).into_response()
@@ -189,8 +199,10 @@ fn plain(code: &str, message: String) -> ErrorBody {
     ErrorBody {
         error: message,
         code: code.to_string(),
+        remedy: None,
         display_message: None,
         plaid_error_code: None,
+        plaid_error_message: None,
         request_id: None,
     }
 }

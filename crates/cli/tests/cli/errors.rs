@@ -76,3 +76,30 @@ fn other_errors_say_what_failed_and_what_to_do() {
     let lines = text_err(&home, &["rename", "1", ""]);
     assert_eq!(lines, [format!("error: {}", text(&err["message"]))]);
 }
+
+#[test]
+fn a_failed_sync_report_says_what_plaid_said_and_what_to_do() {
+    let home = Home::new();
+    assert!(
+        home.run(&["link", "--sandbox", "ins_109508"])
+            .status
+            .success()
+    );
+    assert!(home.run(&["sandbox", "reset-login", "1"]).status.success());
+    let out = home.run(&["sync"]);
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("link 1: the bank needs you to log in again"))
+        .unwrap_or_else(|| panic!("a login-required report: {stdout}"));
+    assert!(
+        lines[at + 1].starts_with("  Plaid: ITEM_LOGIN_REQUIRED (ITEM_ERROR): "),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[at + 2],
+        "  What to do: Your bank needs you to sign in again. Use Reconnect.",
+        "{stdout}"
+    );
+}

@@ -417,6 +417,20 @@ fn dialect_v1_links_syncs_lists_and_removes() {
         assert_eq!(refused.body["code"], "PLAID");
         assert_eq!(refused.body["error"], "failed to exchange token");
         assert_eq!(refused.body["plaid_error_code"], "INVALID_PUBLIC_TOKEN");
+        assert!(
+            refused.body["plaid_error_message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "Plaid's reason: {}",
+            refused.body
+        );
+        assert!(
+            refused.body["remedy"]
+                .as_str()
+                .is_some_and(|r| r.contains("Link the bank again")),
+            "what to do: {}",
+            refused.body
+        );
         assert!(refused.body["request_id"].is_string(), "{}", refused.body);
 
         let path = format!("/api/v1/banking/links/{link_id}");
@@ -953,7 +967,7 @@ fn without_a_keychain_the_api_answers_503() {
         assert_eq!(links.status, 200, "{}", links.body);
         assert_eq!(links.body["links"][0]["id"], id);
 
-        let only_error_and_code = |a: &Answer| {
+        let error_code_and_remedy = |a: &Answer| {
             assert_eq!(
                 (a.status, a.body["code"].as_str()),
                 (503, Some("KEYCHAIN_UNAVAILABLE")),
@@ -965,19 +979,31 @@ fn without_a_keychain_the_api_answers_503() {
                 "{}",
                 a.body
             );
+            assert!(
+                a.body["remedy"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("keychain")),
+                "says what to do: {}",
+                a.body
+            );
             let mut keys: Vec<&String> = a.body.as_object().expect("object").keys().collect();
             keys.sort();
-            assert_eq!(keys, ["code", "error"], "no Plaid fields: {}", a.body);
+            assert_eq!(
+                keys,
+                ["code", "error", "remedy"],
+                "no Plaid fields: {}",
+                a.body
+            );
         };
         let synced = s
             .post("/api/v1/banking/sync", json!({ "link_id": id }))
             .await;
-        only_error_and_code(&synced);
+        error_code_and_remedy(&synced);
         let path = format!("/api/v1/banking/links/{id}");
         let removed = s
             .call(Method::DELETE, "/api/v1/banking/links/{id}", &path, None)
             .await;
-        only_error_and_code(&removed);
+        error_code_and_remedy(&removed);
         let still = s.get("/api/v1/banking/links").await;
         assert_eq!(
             still.body["links"][0]["id"], id,

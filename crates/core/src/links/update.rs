@@ -1,7 +1,6 @@
 //! The end of Link's update mode (Reconnect, add accounts): the Item is asked again and the
 //! link made healthy.
 
-
 use super::{store_accounts, store_consent};
 use crate::coffer::Coffer;
 use crate::error::{AppError, Result};
