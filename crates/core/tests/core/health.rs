@@ -168,3 +168,47 @@ async fn healthy_only_when_plaid_said_so() {
     assert!(views[0].last_error.is_none());
     let _ = id;
 }
+
+/// Health and remedy are decided in one place from the stored status and last error code,
+/// Plaid's or Coffer's own, known or not.
+#[test]
+fn health_and_remedy_of_every_kind_of_last_error() {
+    let of = |status, code: Option<&str>| LinkHealth::of(status, code);
+    assert_eq!(of(LinkStatus::Active, None), (LinkHealth::Healthy, None));
+    for code in ["ITEM_LOGIN_REQUIRED", "ACCESS_NOT_GRANTED"] {
+        let (health, remedy) = of(LinkStatus::Active, Some(code));
+        assert_eq!(health, LinkHealth::NeedsReconnect, "{code}");
+        assert!(remedy.expect("remedy").contains("Reconnect"), "{code}");
+    }
+    for code in ["INVALID_ACCESS_TOKEN", "USER_PERMISSION_REVOKED"] {
+        let (health, remedy) = of(LinkStatus::Active, Some(code));
+        assert_eq!(health, LinkHealth::Broken, "{code}");
+        assert!(
+            remedy
+                .expect("remedy")
+                .ends_with("Remove it and link the bank again."),
+            "{code}"
+        );
+    }
+    let (health, remedy) = of(LinkStatus::Active, Some("INSTITUTION_DOWN"));
+    assert_eq!(health, LinkHealth::Error);
+    assert_eq!(
+        remedy.as_deref(),
+        Some(
+            "The bank is not responding right now. Try again later. Coffer tries again at the next sync."
+        )
+    );
+    let (health, remedy) = of(LinkStatus::Active, Some("SOMETHING_PLAID_ADDED_LATER"));
+    assert_eq!(health, LinkHealth::Error);
+    assert!(
+        remedy
+            .expect("remedy")
+            .contains("SOMETHING_PLAID_ADDED_LATER")
+    );
+    let (health, remedy) = of(LinkStatus::KeychainMissing, Some("KEYCHAIN_ENTRY_MISSING"));
+    assert_eq!(health, LinkHealth::Broken);
+    assert!(remedy.expect("remedy").contains("keychain"));
+    let (health, remedy) = of(LinkStatus::Archived, Some("ITEM_LOGIN_REQUIRED"));
+    assert_eq!(health, LinkHealth::Archived);
+    assert!(remedy.expect("remedy").contains("transactions are kept"));
+}

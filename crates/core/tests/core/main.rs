@@ -8,6 +8,7 @@ mod bad_input;
 mod common;
 mod crash;
 mod desktop;
+mod error_json;
 mod faults;
 mod files;
 mod health;
