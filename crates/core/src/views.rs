@@ -372,14 +372,15 @@ impl LinkHealth {
                 broken("Plaid no longer accepts this connection.")
             }
             (LinkStatus::Active, Some(code)) => {
-                let why = crate::error::plaid_remedy(&code).map_or_else(
-                    || format!("The last update failed ({code})."),
+                let remedy = crate::error::plaid_remedy(&code).map_or_else(
+                    || {
+                        format!(
+                            "The last update failed ({code}). Coffer tries again at the next sync."
+                        )
+                    },
                     str::to_string,
                 );
-                (
-                    LinkHealth::Error,
-                    Some(format!("{why} Coffer tries again at the next sync.")),
-                )
+                (LinkHealth::Error, Some(remedy))
             }
         }
     }
