@@ -1,4 +1,5 @@
-//! `cargo xtask`: the project's set-up, run, test, bench and package entry points.
+//! `cargo xtask`: the project's set-up, run, test, bench, package and generated-file entry
+//! points.
 //!
 //! - `cargo xtask run`: builds the UI and opens the desktop app (offline mode unless Plaid keys
 //!   are configured); `cargo xtask run -- ARGS` runs the command-line front end, `coffer-cli`.
@@ -17,6 +18,9 @@
 //! - `cargo xtask bindings`: regenerates the UI's TypeScript bindings of the commands' inputs,
 //!   outputs and errors (`ui/src/lib/backend/bindings/`) from coffer-core's types; `test`
 //!   fails while the committed ones differ.
+//! - `cargo xtask plaid-spec SPEC.json [SOURCE]`: writes the schema-only extract of Plaid's
+//!   OpenAPI spec that the contract tests read (`crates/spec/plaid/`; see `plaid_spec.rs`).
+//! - `cargo xtask setup`: installs the Debian/Ubuntu packages the build and tests need.
 //! - `cargo xtask bench [-- --rows N --list-rows N --skip-list]`: the benchmark (release
 //!   build): builds `plaid-sandbox` and runs `coffer-core`'s `bench` example against it as a
 //!   separate process. Prints sync rows/s next to a same-run SQLite insert baseline, peak RSS

@@ -282,13 +282,19 @@ pub fn plaid_remedy(code: &PlaidCode) -> Option<&'static str> {
         c if c.is_bad_keys() => {
             "Plaid rejected this client ID and secret. Keys differ per environment: check that these are the keys for this environment, or switch the environment."
         }
-        C::RateLimitExceeded => {
-            "Plaid is limiting requests right now. Wait a minute and try again."
-        }
-        C::InstitutionDown | C::InstitutionNotResponding | C::PlannedMaintenance => {
-            "The bank is not responding right now. Try again later."
-        }
-        C::InstitutionNotAvailable => "The bank is not available right now. Try again later.",
+        c if c.retry_later() => match c {
+            C::RateLimitExceeded => {
+                "Plaid is limiting requests right now. Wait a minute and try again."
+            }
+            C::ProductNotReady => {
+                "The bank is still preparing this data. Try again in a few minutes."
+            }
+            C::InternalServerError => {
+                "Plaid had a problem on its side. Try again in a few minutes."
+            }
+            C::InstitutionNotAvailable => "The bank is not available right now. Try again later.",
+            _ => "The bank is not responding right now. Try again later.",
+        },
         C::InstitutionNoLongerSupported => "Plaid no longer supports this bank.",
         C::ProductNotReady => "The bank is still preparing this data. Try again in a few minutes.",
         C::InternalServerError => "Plaid had a problem on its side. Try again in a few minutes.",

@@ -19,8 +19,11 @@
 //!   one module per table with `read` / `write` submodules. Money is exact decimal text.
 //! * [`vault`]: the OS keychain (`<mode>/item/<item_id>` → access token,
 //!   `<mode>/plaid-secret`), every call under a timeout; [`MemoryVault`] for tests.
-//! * `links.rs`: the link lifecycle (create / exchange / update / remove, reconcile, health).
-//! * `sync.rs`: `/transactions/sync` in one SQLite transaction per run, crash-safe.
+//! * `links/`: the link lifecycle, one file per operation (token, exchange, update, hosted,
+//!   remove, health, view, sandbox tools); `coffer.rs` opens the core and reconciles the
+//!   keychain with the database.
+//! * `sync.rs`: `/transactions/sync` in one SQLite transaction per run, crash-safe; a
+//!   [`SyncObserver`] hears which links a run covers and how each ended.
 //! * `export.rs`: CSV, OFX and JSON, written to a temp file then renamed.
 //! * `charts.rs`: balance history and spending by category (one query, exact decimal sums).
 //!

@@ -1,7 +1,8 @@
 //! `/transactions/sync` (docs/ARCHITECTURE.md, "Sync").
 //!
-//! One run per link at a time (a per-link async mutex: a second caller waits, then syncs from
-//! the cursor the first one committed, usually getting nothing new). A run opens its own
+//! One run per link at a time (a per-link async mutex, and a file lock `locks/sync-<id>.lock`
+//! across processes: a second caller waits, then syncs from the cursor the first one
+//! committed, usually getting nothing new). A run opens its own
 //! SQLite connection and one transaction, applies the pages in order on a blocking thread
 //! while the next page is fetched (memory bounded by two pages), writes the new cursor in the
 //! same transaction and commits only when `has_more == false`. On TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION it rolls back and

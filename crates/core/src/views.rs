@@ -429,7 +429,8 @@ pub enum SyncStatus {
     LoginRequired,
     /// Failed; see `error`.
     Failed,
-    /// Not attempted (archived link, keychain entry missing).
+    /// Not attempted: Plaid said the link's token is dead (`BROKEN`), or its keychain entry is
+    /// missing. (Archived links are not part of a run.)
     Skipped,
 }
 

@@ -28,8 +28,9 @@
 //!   (a redirect would carry the secret header to another host).
 //! * Timeouts ([`Timeouts`]): connect 10 s, 30 s per request, 90 s for `/accounts/balance/get`
 //!   (a live fetch from the bank that Plaid says can take 30 s or more).
-//! * Bounded retries ([`RetryPolicy`]) with jittered exponential backoff for HTTP 429, 500 and
-//!   503 and for connection failures. Never for 4xx Plaid errors such as `ITEM_LOGIN_REQUIRED`
+//! * Bounded retries ([`RetryPolicy`]) with jittered exponential backoff for HTTP 429 and 503
+//!   (a 429 waits `Retry-After`, else 30–60 s), for 500, 502 and 504 on calls safe to repeat,
+//!   and for connection failures. Never for 4xx Plaid errors such as `ITEM_LOGIN_REQUIRED`
 //!   or `INSTITUTION_DOWN` (HTTP 400). Calls that change state on the server
 //!   (`/item/public_token/exchange`, `/item/remove`, the sandbox creators, `/transactions/refresh`)
 //!   are retried after a dropped connection **only** when the request never left the machine

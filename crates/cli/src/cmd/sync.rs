@@ -12,7 +12,7 @@ use crate::render::{self, Out};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only this link (default: every active link).
+    /// Only this link (default: every link not archived; broken ones are reported skipped).
     #[arg(long)]
     link: Option<i64>,
 }

@@ -225,7 +225,7 @@ pub struct TransactionsResponse {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SyncRequest {
-    /// Only this link (default: every active link).
+    /// Only this link (default: every link not archived; broken ones are reported skipped).
     pub link_id: Option<i64>,
 }
 

@@ -1,5 +1,6 @@
-//! Health checks and balances: `/item/get` for every link (consent, Item errors) and
-//! `/accounts/get` for cached balances (never the billed `/accounts/balance/get`).
+//! Health checks and balances: `/item/get` for every link (consent, Item errors), and live
+//! balances from `/accounts/balance/get` only when the person asks for them (Plaid bills it per
+//! call; sync stores the free cached balances of `/accounts/get`).
 
 use super::store_accounts;
 use super::view::known_accounts;

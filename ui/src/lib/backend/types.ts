@@ -55,7 +55,8 @@ export type TransactionFilter = Omit<ListTransactionsInput, 'limit' | 'offset'>;
 
 /** Event names and payloads. */
 export interface BackendEvents {
-  /** A sync run for a link began (timer, command, or another process). */
+  /** A sync run of this app for a link began (its timer or a command); another process's
+   * changes arrive as `links:changed`. */
   'sync:started': { linkId: number };
   /** A page was applied (views.rs `SyncProgress`). */
   'sync:progress': SyncProgress;
