@@ -646,6 +646,26 @@ impl Browser {
         std::fs::write(path, bytes).expect("write screenshot");
     }
 
+    /// A PNG of the whole X display, every window on it (native dialogs too, and whatever
+    /// is not a web view), taken by ImageMagick's `import`, which `cargo xtask test` installs.
+    pub fn screenshot_display(&self, path: &Path) {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot dir");
+        }
+        let out = Command::new("import")
+            .args(["-display", &self.display(), "-window", "root"])
+            .arg(path)
+            .output()
+            .expect(
+                "ImageMagick's import (apt-get install imagemagick; cargo xtask test installs it)",
+            );
+        assert!(
+            out.status.success(),
+            "import -window root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Ends the session and stops the driver and the display.
     pub async fn quit(mut self) {
         let _ = self

@@ -36,6 +36,9 @@ pub struct App {
     pub home: tempfile::TempDir,
     /// Directory put first on the app's PATH: holds the `xdg-open` that records URLs.
     pub bin: tempfile::TempDir,
+    /// The app's `XDG_DATA_HOME`: its log directory (Tauri's `app_log_dir`) is under it, one
+    /// per app (and kept over a restart), so a test reads its own app's log.
+    pub xdg: tempfile::TempDir,
     /// The test's name, prefixing its screenshots.
     name: String,
 }
@@ -49,22 +52,31 @@ impl App {
 
     /// The app on `home` (a restart keeps its data directory).
     pub async fn start_in(name: &str, home: tempfile::TempDir) -> App {
-        Self::launch(name, home, false, true).await
+        let xdg = tempfile::tempdir().expect("temp XDG_DATA_HOME");
+        Self::launch(name, home, xdg, false, true).await
     }
 
     /// The app in GTK's dark theme (the UI follows `prefers-color-scheme`).
     pub async fn start_dark(name: &str) -> App {
         let home = tempfile::tempdir().expect("temp home");
-        Self::launch(name, home, true, true).await
+        let xdg = tempfile::tempdir().expect("temp XDG_DATA_HOME");
+        Self::launch(name, home, xdg, true, true).await
     }
 
     /// The app on a machine where no browser can be opened (every launcher fails).
     pub async fn start_without_browser(name: &str) -> App {
         let home = tempfile::tempdir().expect("temp home");
-        Self::launch(name, home, false, false).await
+        let xdg = tempfile::tempdir().expect("temp XDG_DATA_HOME");
+        Self::launch(name, home, xdg, false, false).await
     }
 
-    async fn launch(name: &str, home: tempfile::TempDir, dark: bool, browser: bool) -> App {
+    async fn launch(
+        name: &str,
+        home: tempfile::TempDir,
+        xdg: tempfile::TempDir,
+        dark: bool,
+        browser: bool,
+    ) -> App {
         let bin = tempfile::tempdir().expect("temp bin");
         // The system browser: an `xdg-open` that writes down the URL it was asked to open
         // (tauri-plugin-opener runs xdg-open first), so a test can open it in a real browser.
@@ -96,6 +108,7 @@ impl App {
             &[
                 ("COFFER_HOME", home.path().as_os_str()),
                 ("PATH", &path),
+                ("XDG_DATA_HOME", xdg.path().as_os_str()),
                 ("LANG", std::ffi::OsStr::new("en_US.UTF-8")),
             ],
             dark,
@@ -107,6 +120,7 @@ impl App {
             main,
             home,
             bin,
+            xdg,
             name: name.to_string(),
         };
         app.wait("the accounts screen", "return document.querySelector('#accounts-title') && !document.querySelector('[aria-busy=true]')").await;
@@ -118,12 +132,13 @@ impl App {
         let App {
             browser,
             home,
+            xdg,
             name,
             ..
         } = self;
         browser.quit().await;
         wait_for_exit(home.path()).await;
-        App::start_in(&name, home).await
+        Self::launch(&name, home, xdg, false, true).await
     }
 
     pub async fn wait(&self, what: &str, script: &str) -> Value {
@@ -155,6 +170,83 @@ impl App {
         self.browser
             .screenshot(&shots_dir().join(format!("{}-{step}.png", self.name)))
             .await;
+    }
+
+    /// Saves a picture of the whole X display (what a person sees on the screen: every
+    /// window, native ones too) as `<test>-<step>-display.png`; returns its path.
+    pub fn display_shot(&self, step: &str) -> PathBuf {
+        let path = shots_dir().join(format!("{}-{step}-display.png", self.name));
+        self.browser.screenshot_display(&path);
+        path
+    }
+
+    /// The app's log directory: Tauri's `app_log_dir` (`$XDG_DATA_HOME/<identifier>/logs` on
+    /// Linux; README: `~/.local/share/app.coffer.desktop/logs/coffer.log`), here under the
+    /// app's own `XDG_DATA_HOME`.
+    pub fn log_dir(&self) -> PathBuf {
+        self.xdg.path().join("app.coffer.desktop").join("logs")
+    }
+
+    /// Every log file of the app (`coffer.log` and its rotated `coffer.log.N`), oldest first,
+    /// with its text.
+    pub fn log_files(&self) -> Vec<(PathBuf, String)> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.log_dir())
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with("coffer.log"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // coffer.log.3 is the oldest, coffer.log the newest.
+        files.sort_by_key(|p| {
+            std::cmp::Reverse(
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(|e| e.parse::<u32>().ok())
+                    .unwrap_or(0),
+            )
+        });
+        files
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p)
+                    .unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+                (p, text)
+            })
+            .collect()
+    }
+
+    /// The app's whole log, oldest line first.
+    pub fn log_text(&self) -> String {
+        self.log_files().into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// How many lines of the app's log contain `needle`.
+    pub fn log_count(&self, needle: &str) -> usize {
+        self.log_text()
+            .lines()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+
+    /// Waits (up to `secs`) until at least `count` lines of the app's log contain `needle`.
+    pub async fn wait_log(&self, needle: &str, count: usize, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let text = self.log_text();
+            if text.lines().filter(|l| l.contains(needle)).count() >= count {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{count} log line(s) with {needle:?} within {secs} s; the log:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Back to the main window's document (from the Link window or a frame).
@@ -223,6 +315,20 @@ impl App {
         self.browser.enter_frame(FRAME).await;
     }
 
+    /// Waits until the current document (a window's, or the frame's the test is in) is
+    /// settled for a picture: loaded, its fonts and images in, and no finite animation or
+    /// transition still running (an endless one, such as a spinner, is content).
+    pub async fn wait_settled(&self) {
+        self.wait(
+            "the page to settle",
+            "return document.readyState === 'complete' && document.fonts.status === 'loaded' && \
+             Array.prototype.every.call(document.images, function (i) { return i.complete; }) && \
+             document.getAnimations().every(function (a) { \
+               return a.playState !== 'running' || !a.effect || a.effect.getComputedTiming().endTime === Infinity; })",
+        )
+        .await;
+    }
+
     pub async fn view(&self, name: &str) {
         view(&self.browser, name).await;
     }
@@ -261,6 +367,44 @@ impl App {
         self.choose(masks).await;
     }
 
+    /// Picks `value` in the `<select>` inside the label whose caption is `label` (as a person
+    /// choosing from the list would: WebKitWebDriver cannot click a native `<option>`).
+    pub async fn select(&self, label: &str, value: &str) {
+        let done = self
+            .browser
+            .js(
+                "var label=arguments[0], value=arguments[1]; \
+                 var l=Array.prototype.find.call(document.querySelectorAll('label'), function(x){ \
+                   var s=x.querySelector('span'); return s && s.textContent===label}); \
+                 var sel=l && l.querySelector('select'); if (!sel) return 'no select'; \
+                 if (!Array.prototype.some.call(sel.options, function(o){return o.value===value})) \
+                   return 'no option'; \
+                 sel.value=value; sel.dispatchEvent(new Event('change', {bubbles:true})); return 'ok'",
+                json!([label, value]),
+            )
+            .await;
+        assert_eq!(done, json!("ok"), "select {label} = {value}");
+    }
+
+    /// Types `value` into the `<input>` inside the label whose caption is `label`.
+    pub async fn fill(&self, label: &str, value: &str) {
+        let css = self
+            .browser
+            .js(
+                "var label=arguments[0]; \
+                 var l=Array.prototype.find.call(document.querySelectorAll('label'), function(x){ \
+                   var s=x.querySelector('span'); return s && s.textContent===label}); \
+                 var i=l && l.querySelector('input'); if (!i) return null; \
+                 i.id = i.id || 'e2e-' + label.replace(/[^a-z]/gi, ''); i.scrollIntoView(); return '#' + i.id",
+                json!([label]),
+            )
+            .await;
+        let css = css
+            .as_str()
+            .unwrap_or_else(|| panic!("no input labelled {label}"));
+        self.browser.type_into(css, value).await;
+    }
+
     /// Waits until the links list shows `n` cards, none of them syncing.
     pub async fn wait_links(&self, n: usize) {
         self.to_main().await;
@@ -287,7 +431,7 @@ impl App {
                 "no transactions 30 s after linking; page text: {}",
                 self.body_text().await
             );
-            tokio::time::sleep(Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.browser
             .wait_up_to(

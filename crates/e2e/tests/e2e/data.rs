@@ -57,44 +57,6 @@ async fn rows(app: &App) -> Vec<String> {
     serde_json::from_value(v).expect("rows")
 }
 
-/// Picks `value` in the `<select>` inside the label whose caption is `label` (as a person
-/// choosing from the list would: WebKitWebDriver cannot click a native `<option>`).
-async fn select(app: &App, label: &str, value: &str) {
-    let done = app
-        .browser
-        .js(
-            "var label=arguments[0], value=arguments[1]; \
-             var l=Array.prototype.find.call(document.querySelectorAll('label'), function(x){ \
-               var s=x.querySelector('span'); return s && s.textContent===label}); \
-             var sel=l && l.querySelector('select'); if (!sel) return 'no select'; \
-             if (!Array.prototype.some.call(sel.options, function(o){return o.value===value})) \
-               return 'no option'; \
-             sel.value=value; sel.dispatchEvent(new Event('change', {bubbles:true})); return 'ok'",
-            json!([label, value]),
-        )
-        .await;
-    assert_eq!(done, json!("ok"), "select {label} = {value}");
-}
-
-/// Types `value` into the `<input>` inside the label whose caption is `label`.
-async fn fill(app: &App, label: &str, value: &str) {
-    let css = app
-        .browser
-        .js(
-            "var label=arguments[0]; \
-             var l=Array.prototype.find.call(document.querySelectorAll('label'), function(x){ \
-               var s=x.querySelector('span'); return s && s.textContent===label}); \
-             var i=l && l.querySelector('input'); if (!i) return null; \
-             i.id = i.id || 'e2e-' + label.replace(/[^a-z]/gi, ''); i.scrollIntoView(); return '#' + i.id",
-            json!([label]),
-        )
-        .await;
-    let css = css
-        .as_str()
-        .unwrap_or_else(|| panic!("no input labelled {label}"));
-    app.browser.type_into(css, value).await;
-}
-
 /// 2. Sync shows progress; transactions appear; search and filters narrow them; export
 ///    writes a CSV whose rows are the filtered list.
 #[tokio::test]
@@ -103,9 +65,9 @@ async fn sync_search_filter_and_export() {
     // Slow down the first /transactions/sync by 2 s (Sandbox tools, offline faults), so the
     // progress of the first sync can be seen.
     app.go("sandbox").await;
-    select(&app, "Path", "/transactions/sync").await;
-    select(&app, "Plaid error", "").await;
-    fill(&app, "Delay (ms)", "2000").await;
+    app.select("Path", "/transactions/sync").await;
+    app.select("Plaid error", "").await;
+    app.fill("Delay (ms)", "2000").await;
     app.browser.click(&button("Arm fault")).await;
     app.wait_text("armed", 10).await;
     app.shot("1-fault-armed").await;
