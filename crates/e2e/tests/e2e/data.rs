@@ -130,7 +130,7 @@ async fn sync_search_filter_and_export() {
     let out = tempfile::tempdir().expect("out dir");
     let csv = out.path().join("filtered.csv");
     app.browser.click(&button("Export…")).await;
-    type_into_save_dialog(&app, &csv.to_string_lossy());
+    type_into_save_dialog(&app, &csv.to_string_lossy()).await;
     app.wait_text("Saved", 20).await;
     app.shot("5-exported").await;
     let text = std::fs::read_to_string(&csv).expect("the exported CSV");
@@ -144,42 +144,57 @@ async fn sync_search_filter_and_export() {
     }
 }
 
-/// Types a path into GTK's save dialog (the focused window) and confirms it.
-fn type_into_save_dialog(app: &App, path: &str) {
+/// Types a path into GTK's save dialog (once it is on screen and has the keyboard focus) and
+/// confirms it.
+async fn type_into_save_dialog(app: &App, path: &str) {
     let display = app.browser.display();
     let xdotool = |args: &[&str]| {
-        let ok = Command::new("xdotool")
+        Command::new("xdotool")
             .args(args)
             .env("DISPLAY", &display)
-            .status()
+            .output()
             .expect("xdotool (apt-get install xdotool; cargo xtask test installs it)")
-            .success();
-        assert!(ok, "xdotool {args:?}");
     };
-    // The dialog takes a moment to map; its name field has the focus once it does.
+    let run = |args: &[&str]| {
+        let out = xdotool(args);
+        assert!(
+            out.status.success(),
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     let dialog = loop {
-        let found = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", "Export transactions"])
-            .env("DISPLAY", &display)
-            .output()
-            .expect("xdotool");
-        let ids = String::from_utf8_lossy(&found.stdout);
-        if let Some(id) = ids.split_whitespace().last() {
+        let found = xdotool(&["search", "--onlyvisible", "--name", "Export transactions"]);
+        if let Some(id) = String::from_utf8_lossy(&found.stdout)
+            .split_whitespace()
+            .last()
+        {
             break id.to_string();
         }
         assert!(
             std::time::Instant::now() < deadline,
             "the save dialog did not open"
         );
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    // Xvfb has no window manager to give the new dialog the keyboard focus.
-    std::thread::sleep(Duration::from_millis(500));
-    xdotool(&["windowfocus", "--sync", &dialog]);
-    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
-    xdotool(&["type", "--delay", "10", path]);
-    xdotool(&["key", "Return"]);
+    // Xvfb has no window manager to give the new dialog the keyboard focus: give it, and
+    // wait until the X server says the dialog has it (its name field has GTK's focus).
+    loop {
+        let _ = xdotool(&["windowfocus", &dialog]);
+        let focus = xdotool(&["getwindowfocus"]);
+        if String::from_utf8_lossy(&focus.stdout).trim() == dialog {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the save dialog did not get the keyboard focus"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    run(&["key", "--clearmodifiers", "ctrl+a"]);
+    run(&["type", "--delay", "10", path]);
+    run(&["key", "Return"]);
 }
 
 /// 7. Remove: the confirmation lists what goes; then the link, its rows and its keychain

@@ -137,7 +137,10 @@ async fn link_runs_isolated_from_the_app() {
         "the Link window is gone"
     );
 
-    // Navigation away from the app is refused: the page (and its state) stays.
+    // Navigation away from the app is refused: the page (and its state) stays. The app
+    // decides each navigation before WebKit starts it, and logs each one it refuses.
+    const REFUSED: &str = "refused a navigation away from the app";
+    let refused_before = app.log_count(REFUSED);
     app.browser
         .js(
             "window.__stay = 'here'; var to = arguments[0]; setTimeout(function () { location.href = to; }, 0);",
@@ -150,22 +153,22 @@ async fn link_runs_isolated_from_the_app() {
             json!([format!("{base}/link/frame")]),
         )
         .await;
-    // A navigation that was allowed would unload the page within a few hundred milliseconds;
-    // watch it for two seconds.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while Instant::now() < deadline {
-        let state = app
-            .browser
-            .try_js("return [location.protocol, window.__stay || null]")
-            .await
-            .unwrap_or_else(|e| panic!("the main window navigated away: {e}"));
-        assert_eq!(
-            state,
-            json!(["tauri:", "here"]),
-            "the main window left the app"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    // Both decisions made (an allowed navigation is not logged, so this fails at once on an
+    // app that lets them through), then a round trip through the app's IPC, which only the
+    // app's own live page can make: after both, the page and its state must still be here.
+    app.wait_log(REFUSED, refused_before + 2, 10).await;
+    let again = main_status(&app).await;
+    assert_eq!(again["baseUrl"], json!(base), "{again}");
+    let state = app
+        .browser
+        .try_js("return [location.protocol, window.__stay || null]")
+        .await
+        .unwrap_or_else(|e| panic!("the main window navigated away: {e}"));
+    assert_eq!(
+        state,
+        json!(["tauri:", "here"]),
+        "the main window left the app"
+    );
     assert!(app.body_text().await.contains("No banks linked yet"));
 }
 
@@ -237,6 +240,13 @@ async fn a_bank_on_its_own_site_continues_in_the_browser() {
     hosted_own_site_bank(&url, "handoff-2").await;
     app.wait_links(1).await;
     app.shot("3-linked").await;
+    // The whole Hosted Link flow has ended since: a bank page or Link window that the app
+    // had opened late would be on screen by now.
+    assert!(
+        app.x_windows("127.0.0.1").is_empty() && app.x_windows("Plaid Link").is_empty(),
+        "a bank page or Link window inside the app after the hand-off"
+    );
+    assert_eq!(app.browser.handles().await.len(), 1, "only the main window");
     let links = app.links();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0]["institutionId"], "ins_900001");
@@ -334,13 +344,32 @@ async fn the_data_use_screen_shows_once() {
         "{}",
         settings(&app)
     );
-    app.open_link(".empty .btn.primary").await;
+    // "Not now" kept nothing and started nothing: the next "Add account" asks again, and its
+    // Continue is what records the answer (the first answer's date is kept) and opens Link
+    // (had "Not now" opened Link, this open would be refused as "already open").
+    app.browser.click(".empty .btn.primary").await;
+    app.wait_text("Before you link a bank", 10).await;
+    let asked = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+    app.browser.click(&button("Continue")).await;
+    app.wait_text("Plaid Link is open", 20).await;
+    app.enter_link_window().await;
+    app.view("consent").await;
+    assert_eq!(app.browser.handles().await.len(), 2, "one Link window");
     let saved = settings(&app);
+    let at = saved["dataUseAcceptedAt"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the answer and its date are kept: {saved}"));
+    let at = chrono::DateTime::parse_from_rfc3339(at).expect("an RFC 3339 date");
     assert!(
-        saved["dataUseAcceptedAt"].is_string(),
-        "the answer and its date are kept: {saved}"
+        at >= asked,
+        "accepted at {at}, before Continue was pressed at {asked}: {saved}"
     );
     app.to_main().await;
+    assert!(
+        !app.body_text().await.contains("already open"),
+        "{}",
+        app.body_text().await
+    );
     app.browser.click(&button("Cancel")).await;
     app.browser.wait_windows(1).await;
     app.browser.click(".empty .btn.primary").await;

@@ -31,8 +31,8 @@ async fn first_run_then_link_two_accounts() {
         consent.contains("Coffer"),
         "consent names the app: {consent}"
     );
-    // Link fades in: let it settle before the picture.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The picture once Link's first view has settled (loaded, fonts in, no animation).
+    app.wait_settled().await;
     app.shot("2-link-consent").await;
     app.pick("platypus", "ins_109508").await;
     app.login("user_good", "pass_good").await;
