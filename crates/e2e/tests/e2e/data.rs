@@ -251,8 +251,9 @@ async fn restart_keeps_links_transactions_and_charts() {
     app.go("transactions").await;
     let total = shown_count(&app).await;
     app.go("charts").await;
-    let charts = wait_charts(&app).await;
+    let charts = chart_contents(&app).await;
     app.shot("1-charts").await;
+    assert_charts_show_spending(&charts);
 
     let app = app.restart().await;
     app.wait_links(1).await;
@@ -272,17 +273,66 @@ async fn restart_keeps_links_transactions_and_charts() {
     app.go("transactions").await;
     assert_eq!(shown_count(&app).await, total);
     app.go("charts").await;
-    assert_eq!(wait_charts(&app).await, charts, "the same charts");
+    assert_eq!(
+        chart_contents(&app).await,
+        charts,
+        "the charts show the same after the restart"
+    );
     app.shot("3-charts-after-restart").await;
 }
 
-/// Waits for the charts to draw; returns how many there are.
-async fn wait_charts(app: &App) -> Value {
+/// What the Charts screen shows, once its charts have drawn: for each panel its title, its
+/// notes (such as "Needs balances from at least two days."), the account picker's choices,
+/// and for each chart its label, its legend as drawn with no cursor (the latest point) and
+/// the legend read with the pointer moved across the plot from left to right (every month of
+/// the spending chart, every point of a line), which is what a person reads off the chart.
+async fn chart_contents(app: &App) -> Value {
     app.browser
         .wait_up_to(
             "the charts",
             "var c=document.querySelectorAll('.uplot canvas'); return c.length>0 && c.length",
             Duration::from_secs(15),
+        )
+        .await;
+    app.browser
+        .js_async(
+            "var done = arguments[arguments.length - 1]; \
+             var text = function (e) { return e ? e.textContent.replace(/\\s+/g, ' ').trim() : null; }; \
+             var legend = function (fig) { \
+               return Array.prototype.map.call(fig.querySelectorAll('.u-legend tr.u-series'), \
+                 function (r) { return [text(r.querySelector('.u-label')), text(r.querySelector('.u-value'))]; }); }; \
+             var frame = function () { return new Promise(function (r) { requestAnimationFrame(function () { r(); }); }); }; \
+             var sweep = async function (fig) { \
+               var over = fig.querySelector('.u-over'); var seen = []; \
+               over.dispatchEvent(new MouseEvent('mouseenter', { bubbles: false })); \
+               for (var i = 0; i < 48; i++) { \
+                 var b = over.getBoundingClientRect(); \
+                 over.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, \
+                   clientX: b.left + (i + 0.5) * b.width / 48, clientY: b.top + b.height / 2 })); \
+                 await frame(); \
+                 var l = JSON.stringify(legend(fig)); \
+                 if (seen[seen.length - 1] !== l) seen.push(l); \
+               } \
+               over.dispatchEvent(new MouseEvent('mouseleave', { bubbles: false })); \
+               await frame(); \
+               return seen.map(function (l) { return JSON.parse(l); }); }; \
+             (async function () { \
+               var panels = []; \
+               for (const a of document.querySelectorAll('section[aria-labelledby=charts-title] article')) { \
+                 var charts = []; \
+                 for (const fig of a.querySelectorAll('figure.chart')) { \
+                   charts.push({ label: fig.getAttribute('aria-label'), latest: legend(fig), sweep: await sweep(fig) }); \
+                 } \
+                 panels.push({ \
+                   title: text(a.querySelector('h2')), \
+                   notes: Array.prototype.map.call(a.querySelectorAll('p'), text), \
+                   choices: Array.prototype.map.call(a.querySelectorAll('select option'), \
+                     function (o) { return [text(o), o.selected]; }), \
+                   charts: charts }); \
+               } \
+               done(panels); \
+             })().catch(function (e) { done({ error: String(e) }); });",
+            json!([]),
         )
         .await
 }
@@ -298,4 +348,37 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// The contents [`chart_contents`] read are a real chart, not an empty screen: the spending
+/// chart's legend names categories with amounts, and moving across it shows one month after
+/// another, each once.
+fn assert_charts_show_spending(charts: &Value) {
+    let panels = charts.as_array().unwrap_or_else(|| panic!("{charts}"));
+    let spending = panels
+        .iter()
+        .find(|p| p["title"] == "Spending by category")
+        .unwrap_or_else(|| panic!("no spending panel: {charts}"));
+    let chart = &spending["charts"][0];
+    let latest = chart["latest"].as_array().expect("a legend");
+    assert!(latest.len() >= 3, "a month and two categories: {chart}");
+    assert!(
+        latest.iter().skip(1).any(|row| row[1]
+            .as_str()
+            .is_some_and(|v| v.starts_with('$') && v != "$0.00")),
+        "an amount spent: {chart}"
+    );
+    let months: Vec<&str> = chart["sweep"]
+        .as_array()
+        .expect("the sweep")
+        .iter()
+        .filter_map(|legend| legend[0][1].as_str())
+        .collect();
+    let mut distinct = months.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert!(
+        months.len() >= 2 && distinct.len() == months.len(),
+        "the pointer moved across the months, each once: {months:?}"
+    );
 }
