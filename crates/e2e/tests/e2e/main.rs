@@ -11,5 +11,6 @@ mod cli;
 mod data;
 mod isolation;
 mod linking;
+mod logs;
 mod settings;
 mod update;
