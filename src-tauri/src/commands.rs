@@ -28,8 +28,9 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub enum CommandError {
     App(AppError),
-    /// The error that stopped the core from opening (e.g. KEYCHAIN_UNAVAILABLE).
-    Startup(ErrorView),
+    /// The error that stopped the core from opening (e.g. KEYCHAIN_UNAVAILABLE; boxed: it is
+    /// large and rare).
+    Startup(Box<ErrorView>),
 }
 
 impl From<AppError> for CommandError {
@@ -50,7 +51,10 @@ impl Serialize for CommandError {
 type Result<T> = std::result::Result<T, CommandError>;
 
 async fn core<'a>(state: &'a State<'_, AppState>) -> Result<&'a Coffer> {
-    state.coffer().await.map_err(CommandError::Startup)
+    state
+        .coffer()
+        .await
+        .map_err(|e| CommandError::Startup(Box::new(e)))
 }
 
 #[tauri::command]
