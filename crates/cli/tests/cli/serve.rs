@@ -385,10 +385,20 @@ fn dialect_v1_links_syncs_lists_and_removes() {
         );
         let name = page.body["transactions"][0]["name"].as_str().expect("name");
         let term: String = name.chars().take(5).collect();
+        // Percent-encoded: a name such as "PG&E WEB ONLINE" must not end the query at `&`.
+        let encoded: String = term
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
         let searched = s
             .get(&format!(
-                "/api/v1/banking/transactions?search={}&limit=1000",
-                term.replace(' ', "%20")
+                "/api/v1/banking/transactions?search={encoded}&limit=1000"
             ))
             .await;
         let found = searched.body["total"].as_u64().expect("total");
