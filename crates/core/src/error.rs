@@ -270,15 +270,20 @@ impl AppError {
     }
 }
 
+/// What to tell a person whose bank wants them to sign in again (Link's update mode repairs it).
+pub(crate) const RECONNECT_REMEDY: &str = "Your bank needs you to sign in again. Use Reconnect.";
+
+/// What to tell a person whose link's access token Plaid no longer accepts.
+pub(crate) const DEAD_TOKEN_REMEDY: &str =
+    "Plaid no longer accepts this connection. Remove it and link the bank again.";
+
 /// What a Plaid error code means for a person, and what they can do about it. `None` for
 /// codes that only a developer can act on (a malformed request, an unknown code).
 pub fn plaid_remedy(code: &PlaidCode) -> Option<&'static str> {
     use PlaidCode as C;
     Some(match code {
-        c if c.needs_reconnect() => "Your bank needs you to sign in again. Use Reconnect.",
-        c if c.is_dead_token() => {
-            "Plaid no longer accepts this connection. Remove it and link the bank again."
-        }
+        c if c.needs_reconnect() => RECONNECT_REMEDY,
+        c if c.is_dead_token() => DEAD_TOKEN_REMEDY,
         c if c.is_bad_keys() => {
             "Plaid rejected this client ID and secret. Keys differ per environment: check that these are the keys for this environment, or switch the environment."
         }

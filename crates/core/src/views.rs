@@ -343,34 +343,30 @@ impl LinkHealth {
     /// This is the one place that decides it: the desktop UI, the CLI and the REST API show
     /// what it returns.
     pub fn of(status: LinkStatus, last_error: Option<&str>) -> (LinkHealth, Option<String>) {
+        use crate::error::{DEAD_TOKEN_REMEDY, RECONNECT_REMEDY};
         let code = last_error.map(coffer_plaid::ErrorCode::from);
-        let reconnect = || {
-            (
-                LinkHealth::NeedsReconnect,
-                Some("Your bank needs you to sign in again. Use Reconnect.".to_string()),
-            )
-        };
-        let broken = |why: &str| {
-            (
-                LinkHealth::Broken,
-                Some(format!("{why} Remove it and link the bank again.")),
-            )
-        };
+        let reconnect = (
+            LinkHealth::NeedsReconnect,
+            Some(RECONNECT_REMEDY.to_string()),
+        );
+        let broken = (LinkHealth::Broken, Some(DEAD_TOKEN_REMEDY.to_string()));
         match (status, code) {
             (LinkStatus::Archived, _) => (
                 LinkHealth::Archived,
                 Some("Disconnected from the bank; its transactions are kept.".to_string()),
             ),
-            (LinkStatus::LoginRequired, _) => reconnect(),
-            (LinkStatus::KeychainMissing, _) => {
-                broken("Its saved access is missing from the keychain.")
-            }
-            (LinkStatus::Broken, _) => broken("Plaid no longer accepts this connection."),
+            (LinkStatus::LoginRequired, _) => reconnect,
+            (LinkStatus::KeychainMissing, _) => (
+                LinkHealth::Broken,
+                Some(
+                    "Its saved access is missing from the keychain. Remove it and link the bank again."
+                        .to_string(),
+                ),
+            ),
+            (LinkStatus::Broken, _) => broken,
             (LinkStatus::Active, None) => (LinkHealth::Healthy, None),
-            (LinkStatus::Active, Some(code)) if code.needs_reconnect() => reconnect(),
-            (LinkStatus::Active, Some(code)) if code.is_dead_token() => {
-                broken("Plaid no longer accepts this connection.")
-            }
+            (LinkStatus::Active, Some(code)) if code.needs_reconnect() => reconnect,
+            (LinkStatus::Active, Some(code)) if code.is_dead_token() => broken,
             (LinkStatus::Active, Some(code)) => {
                 let remedy = crate::error::plaid_remedy(&code).map_or_else(
                     || {
