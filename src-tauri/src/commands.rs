@@ -8,12 +8,15 @@
 
 use coffer_core::store::events::Event;
 use coffer_core::{
-    AddTransactionsInput, AppError, Coffer, CreateLinkTokenInput, ErrorView, ExchangeInput,
-    ExchangeOutput, ExportInput, ExportRequest, ExportedFile, FireWebhookInput, HostedLinkPoll,
+    AddTransactionsInput, AppError, ApplyRulesInput, CategoryNameInput, CategoryView, Coffer,
+    CreateLinkTokenInput, EditTransactionsInput, ErrorView, ExchangeInput, ExchangeOutput,
+    ExportInput, ExportRequest, ExportedFile, FireWebhookInput, HostedLinkPoll, ImportRulesInput,
     LinkExitReport, LinkIdInput, LinkSessionView, LinkTokenView, LinkView, ListTransactionsInput,
-    OpenLinkInput, OpenUrlInput, OpenedInBrowser, OptionalLinkInput, PollHostedLinkInput,
-    QrCodeInput, QrCodeView, QuickLinkInput, RemoveInput, RenameInput, SettingsInput, SettingsView,
-    StatusView, SyncReport, TransactionPage,
+    OpenLinkInput, OpenUrlInput, OpenedInBrowser, OptionalLinkInput, PairTransferInput,
+    PollHostedLinkInput, QrCodeInput, QrCodeView, QuickLinkInput, RemoveInput, RenameInput,
+    RuleIdInput, RuleInput, RuleOrderInput, RulePreview, RuleView, RulesApplied, RulesProgress,
+    SettingsInput, SettingsView, SplitInput, StatusView, SyncReport, TagView, TransactionIdInput,
+    TransactionPage, TransactionView,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
@@ -376,4 +379,156 @@ pub async fn sandbox_inject_fault(
 #[tauri::command]
 pub async fn sandbox_clear_faults(state: State<'_, AppState>) -> Result<()> {
     Ok(core(&state).await?.sandbox_clear_faults().await?)
+}
+
+// ---- the person's edits, splits, transfers, categories and rules ----
+
+#[tauri::command]
+pub async fn get_transaction(
+    state: State<'_, AppState>,
+    input: TransactionIdInput,
+) -> Result<TransactionView> {
+    Ok(core(&state).await?.get_transaction(input).await?)
+}
+
+#[tauri::command]
+pub async fn edit_transactions(
+    state: State<'_, AppState>,
+    input: EditTransactionsInput,
+) -> Result<Vec<TransactionView>> {
+    Ok(core(&state).await?.edit_transactions(input).await?)
+}
+
+#[tauri::command]
+pub async fn split_transaction(
+    state: State<'_, AppState>,
+    input: SplitInput,
+) -> Result<TransactionView> {
+    Ok(core(&state).await?.split_transaction(input).await?)
+}
+
+#[tauri::command]
+pub async fn pair_transfer(
+    state: State<'_, AppState>,
+    input: PairTransferInput,
+) -> Result<Vec<TransactionView>> {
+    Ok(core(&state).await?.pair_transfer(input).await?)
+}
+
+#[tauri::command]
+pub async fn unpair_transfer(
+    state: State<'_, AppState>,
+    input: TransactionIdInput,
+) -> Result<Vec<TransactionView>> {
+    Ok(core(&state).await?.unpair_transfer(input).await?)
+}
+
+#[tauri::command]
+pub async fn suggest_rule(
+    state: State<'_, AppState>,
+    input: TransactionIdInput,
+) -> Result<RuleInput> {
+    Ok(core(&state).await?.suggest_rule(input).await?)
+}
+
+#[tauri::command]
+pub async fn list_categories(state: State<'_, AppState>) -> Result<Vec<CategoryView>> {
+    Ok(core(&state).await?.list_categories().await?)
+}
+
+#[tauri::command]
+pub async fn create_category(
+    state: State<'_, AppState>,
+    input: CategoryNameInput,
+) -> Result<CategoryView> {
+    Ok(core(&state).await?.create_category(input).await?)
+}
+
+#[tauri::command]
+pub async fn delete_category(state: State<'_, AppState>, input: CategoryNameInput) -> Result<()> {
+    Ok(core(&state).await?.delete_category(input).await?)
+}
+
+#[tauri::command]
+pub async fn list_tags(state: State<'_, AppState>) -> Result<Vec<TagView>> {
+    Ok(core(&state).await?.list_tags().await?)
+}
+
+#[tauri::command]
+pub async fn list_rules(state: State<'_, AppState>) -> Result<Vec<RuleView>> {
+    Ok(core(&state).await?.list_rules().await?)
+}
+
+#[tauri::command]
+pub async fn save_rule(state: State<'_, AppState>, input: RuleInput) -> Result<RuleView> {
+    Ok(core(&state).await?.save_rule(input).await?)
+}
+
+#[tauri::command]
+pub async fn delete_rule(state: State<'_, AppState>, input: RuleIdInput) -> Result<()> {
+    Ok(core(&state).await?.delete_rule(input).await?)
+}
+
+#[tauri::command]
+pub async fn order_rules(
+    state: State<'_, AppState>,
+    input: RuleOrderInput,
+) -> Result<Vec<RuleView>> {
+    Ok(core(&state).await?.order_rules(input).await?)
+}
+
+#[tauri::command]
+pub async fn preview_rules(
+    state: State<'_, AppState>,
+    input: ApplyRulesInput,
+) -> Result<RulePreview> {
+    Ok(core(&state).await?.preview_rules(input).await?)
+}
+
+#[tauri::command]
+pub async fn import_rules(
+    state: State<'_, AppState>,
+    input: ImportRulesInput,
+) -> Result<Vec<RuleView>> {
+    Ok(core(&state).await?.import_rules(input).await?)
+}
+
+/// Applies the rules to the stored rows (what `preview_rules` showed), reporting
+/// `rules:progress` events (`{ done, total }`) while it runs.
+#[tauri::command]
+pub async fn apply_rules(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: ApplyRulesInput,
+) -> Result<RulesApplied> {
+    use tauri::Emitter;
+    let coffer = core(&state).await?.clone();
+    let report = move |p: RulesProgress| {
+        let _ = app.emit("rules:progress", p);
+    };
+    // Many rows: off the async runtime's threads.
+    Ok(tauri::async_runtime::spawn_blocking(move || {
+        tauri::async_runtime::block_on(coffer.apply_rules(input, Some(&report)))
+    })
+    .await
+    .map_err(|e| AppError::Storage(format!("apply_rules: {e}")))??)
+}
+
+/// Saves every rule as a JSON file through the system's save dialog. `None`: cancelled.
+#[tauri::command]
+pub async fn export_rules(app: AppHandle, state: State<'_, AppState>) -> Result<Option<String>> {
+    let coffer = core(&state).await?;
+    let today = chrono::Local::now().date_naive();
+    let Some(path) = export_dialog::choose_file(
+        &app,
+        "Export rules",
+        &format!("coffer-rules-{today}.json"),
+        ("JSON", "json"),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    coffer.export_rules_to(&path).await?;
+    Ok(Some(path.display().to_string()))
 }

@@ -15,12 +15,29 @@ pub async fn choose(app: &AppHandle, format: ExportFormat) -> Result<Option<Path
         ExportFormat::Json => ("JSON", "json"),
     };
     let today = chrono::Local::now().date_naive();
+    choose_file(
+        app,
+        "Export transactions",
+        &format!("coffer-transactions-{today}.{extension}"),
+        (name, extension),
+    )
+    .await
+}
+
+/// Asks where to save a file (`title`, suggested `file_name`, one `(name, extension)`
+/// filter), starting in the Documents folder; `None` when the person cancels.
+pub async fn choose_file(
+    app: &AppHandle,
+    title: &str,
+    file_name: &str,
+    (name, extension): (&str, &str),
+) -> Result<Option<PathBuf>, AppError> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut dialog = app
         .dialog()
         .file()
-        .set_title("Export transactions")
-        .set_file_name(format!("coffer-transactions-{today}.{extension}"))
+        .set_title(title)
+        .set_file_name(file_name)
         .add_filter(name, &[extension]);
     if let Some(documents) = dirs::document_dir().filter(|d| d.is_dir()) {
         dialog = dialog.set_directory(documents);

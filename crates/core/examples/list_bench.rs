@@ -215,6 +215,7 @@ fn main() -> coffer_core::Result<()> {
                 from: d(2021, 1, 1),
                 to: d(2021, 12, 31),
                 search: Some("uber".into()),
+                ..Default::default()
             },
             &[0, 500],
         ),

@@ -22,7 +22,8 @@ impl Store {
         offset: u64,
     ) -> Result<TransactionPage> {
         self.read(|c| {
-            let (total, rows) = store::transactions::read::list(c, filter, limit, offset)?;
+            let (total, mut rows) = store::transactions::read::list(c, filter, limit, offset)?;
+            crate::personal::decorate(c, &mut rows)?;
             Ok(TransactionPage { total, rows })
         })
     }
@@ -41,11 +42,22 @@ impl Coffer {
             Some(s) => validate::search(s)?,
             None => None,
         };
+        let category = match input.category.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(crate::personal::categories::group(c)),
+        };
+        let tag = match input.tag.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(crate::personal::rules::tag(t)?),
+        };
         Ok(TransactionFilter {
             account_rowids,
             from: input.from,
             to: input.to,
             search,
+            category,
+            tag,
+            transfers: input.transfers,
         })
     }
 
@@ -99,6 +111,17 @@ impl Coffer {
     pub async fn export_transactions(&self, input: ExportInput) -> Result<ExportOutput> {
         let filter = self.filter(&input.filter)?;
         let path = input.path.clone();
+        self.check_destination(&path)?;
+        let store = &self.inner.store;
+        let rows = write_export(store, &filter, input.format, &path)?;
+        Ok(ExportOutput { rows })
+    }
+}
+
+impl Coffer {
+    /// An export's destination: an absolute file path in an existing directory outside the
+    /// data directory.
+    pub(crate) fn check_destination(&self, path: &Path) -> Result<()> {
         if !path.is_absolute() || path.file_name().is_none() {
             return Err(AppError::invalid("path must be an absolute file path"));
         }
@@ -122,9 +145,20 @@ impl Coffer {
                 "choose a file outside Coffer's data directory",
             ));
         }
-        let store = &self.inner.store;
-        let rows = write_export(store, &filter, input.format, &path)?;
-        Ok(ExportOutput { rows })
+        Ok(())
+    }
+
+    /// `export_rules` to a file (JSON, written to a temp file then renamed); returns how
+    /// many rules it holds.
+    pub async fn export_rules_to(&self, path: &Path) -> Result<usize> {
+        self.check_destination(path)?;
+        let doc = self.export_rules().await?;
+        write_atomically(path, |out| {
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io_err)?;
+            out.write_all(b"\n").map_err(io_err)?;
+            Ok(doc.rules.len() as u64)
+        })?;
+        Ok(doc.rules.len())
     }
 }
 
@@ -141,6 +175,19 @@ fn write_export(
     format: ExportFormat,
     path: &Path,
 ) -> Result<u64> {
+    write_atomically(path, |out| match format {
+        ExportFormat::Csv => write_csv(store, filter, out),
+        ExportFormat::Json => write_json(store, filter, out),
+        ExportFormat::Ofx => write_ofx(store, filter, out),
+    })
+}
+
+/// Writes `path` through a private temp file beside it, synced then renamed over it: a
+/// reader never sees half a file, and a failure leaves no temp file behind.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<u64>,
+) -> Result<u64> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -150,11 +197,7 @@ fn write_export(
     let result = (|| -> Result<u64> {
         let file = crate::paths::private::create_file(&tmp).map_err(io_err)?;
         let mut out = std::io::BufWriter::new(file);
-        let n = match format {
-            ExportFormat::Csv => write_csv(store, filter, &mut out)?,
-            ExportFormat::Json => write_json(store, filter, &mut out)?,
-            ExportFormat::Ofx => write_ofx(store, filter, &mut out)?,
-        };
+        let n = write(&mut out)?;
         let file = out.into_inner().map_err(io_err)?;
         file.sync_all().map_err(io_err)?;
         std::fs::rename(&tmp, path).map_err(io_err)?;

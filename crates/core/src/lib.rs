@@ -58,6 +58,7 @@ mod links;
 mod locks;
 pub mod mode;
 pub mod paths;
+pub mod personal;
 pub mod qr;
 pub mod redact;
 pub mod settings;
@@ -81,6 +82,16 @@ pub use links::{
     CONSENT_WARNING_DAYS, HOSTED_LINK_URL_LIFETIME_SECS, SANDBOX_FAULT_CODES, SANDBOX_WEBHOOK_CODES,
 };
 pub use mode::{LINK_SCRIPT_URL, Mode};
+pub use personal::categories::{CategorySource, CategoryView};
+pub use personal::rules::{
+    Action, ApplyRulesInput, Condition, Direction, ImportRulesInput, RuleChangeView,
+    RuleDocumentEntry, RuleIdInput, RuleInput, RuleOrderInput, RulePreview, RuleView, RulesApplied,
+    RulesDocument, RulesProgress, TextOp,
+};
+pub use personal::{
+    CategoryNameInput, EditTransactionsInput, PairTransferInput, Personal, SplitInput, SplitPart,
+    SplitPartInput, TagOnRow, TagView, TransactionIdInput, TransferSide,
+};
 pub use settings::{EnvConfig, Settings, SettingsInput, SettingsView, SignIn};
 pub use store::Store;
 pub use store::charts::{BalancePoint, BalanceSeries, ChartFilter, SpendingRow};

@@ -56,6 +56,15 @@ fn apply_page(
     for r in &page.removed {
         store::transactions::write::remove(c, &r.transaction_id)?;
     }
+    // The person's rules run on every row this page added or modified (never over a field
+    // they set by hand; docs/ARCHITECTURE.md, "Edits, rules, splits and transfers").
+    let changed: Vec<&str> = page
+        .added
+        .iter()
+        .chain(page.modified.iter())
+        .map(|t| t.transaction_id.as_str())
+        .collect();
+    crate::personal::rules::run_on(c, &changed)?;
     Ok(())
 }
 
@@ -90,16 +99,13 @@ fn account_rowid(
 }
 
 fn upsert(c: &rusqlite::Connection, account_rowid: i64, t: &Transaction) -> Result<()> {
-    let category = t
-        .personal_finance_category
-        .as_ref()
-        .map(|p| p.primary.as_str())
-        .or_else(|| {
-            t.category
-                .as_ref()
-                .and_then(|c| c.first())
-                .map(String::as_str)
-        });
+    let pfc = t.personal_finance_category.as_ref();
+    let category = pfc.map(|p| p.primary.as_str()).or_else(|| {
+        t.category
+            .as_ref()
+            .and_then(|c| c.first())
+            .map(String::as_str)
+    });
     store::transactions::write::upsert(
         c,
         &store::transactions::write::NewTransaction {
@@ -116,6 +122,7 @@ fn upsert(c: &rusqlite::Connection, account_rowid: i64, t: &Transaction) -> Resu
             pending_transaction_id: t.pending_transaction_id.as_deref(),
             payment_channel: Some(t.payment_channel.as_str()),
             category,
+            category_detailed: pfc.map(|p| p.detailed.as_str()),
         },
     )
 }
@@ -359,6 +366,8 @@ impl Coffer {
                     return Ok(Some((run, accounts, lock)));
                 }
                 store::links::write::set_synced(run.conn(), link_id, &page.next_cursor, &status)?;
+                // Money between the person's accounts, paired before anyone sees the rows.
+                crate::personal::transfers::pair_all(run.conn())?;
                 run.commit()?;
                 Ok(None)
             });

@@ -568,8 +568,15 @@ pub struct ListTransactionsInput {
     /// Inclusive end.
     #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub to: Option<NaiveDate>,
-    /// Text in name or merchant (case-insensitive).
+    /// Text in name or merchant, or the person's name or note (case-insensitive).
     pub search: Option<String>,
+    /// A category group: the person's category, else Plaid's primary (a detailed code
+    /// selects its primary).
+    pub category: Option<String>,
+    /// A tag.
+    pub tag: Option<String>,
+    /// `true`: transfers only; `false`: no transfers; absent: both.
+    pub transfers: Option<bool>,
     /// Page size (1–1000): required by `list_transactions`, ignored in an export filter.
     #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub limit: u32,

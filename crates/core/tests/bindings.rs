@@ -106,6 +106,24 @@ fn roots(r: &mut Render<'_>) {
     r.add::<TransactionPage>();
     r.add::<ExportInput>();
     r.add::<ExportOutput>();
+    // The person's edits, splits, transfers, categories and rules.
+    r.add::<TransactionIdInput>();
+    r.add::<EditTransactionsInput>();
+    r.add::<SplitInput>();
+    r.add::<PairTransferInput>();
+    r.add::<CategoryNameInput>();
+    r.add::<CategoryView>();
+    r.add::<TagView>();
+    r.add::<RuleView>();
+    r.add::<RuleInput>();
+    r.add::<RuleIdInput>();
+    r.add::<RuleOrderInput>();
+    r.add::<ApplyRulesInput>();
+    r.add::<RulePreview>();
+    r.add::<RulesApplied>();
+    r.add::<RulesProgress>();
+    r.add::<RulesDocument>();
+    r.add::<ImportRulesInput>();
     // Status and settings.
     r.add::<StatusView>();
     r.add::<SettingsView>();

@@ -112,7 +112,7 @@ export class TransactionTable {
     return {
       transactionId: `tx-${i}`, accountId, linkId: ACCOUNT_LINK[accountId]!, date: iso(daysAgo(this.dayOf(i))), authorizedDate: null,
       amount, isoCurrencyCode: 'USD', unofficialCurrencyCode: null, name: m.name, merchantName: m.merchant, pending: i < 4,
-      category: m.category, paymentChannel: 'in store',
+      category: m.category, paymentChannel: 'in store', categoryDetailed: null, personal: null,
     };
   }
   /** Indices of rows matching a filter (newest first). */

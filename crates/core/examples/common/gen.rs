@@ -190,6 +190,7 @@ pub fn transaction<'a>(
         pending_transaction_id: None,
         payment_channel: Some("online"),
         category: Some("Shops"),
+        category_detailed: None,
     }
 }
 
@@ -291,6 +292,7 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'stati
                 from: d(2022, 1, 1),
                 to: d(2022, 3, 31),
                 search: Some("kfc".into()),
+                ..Default::default()
             },
             &[0, 50],
         ),
@@ -323,6 +325,7 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'stati
                 from: d(2023, 1, 1),
                 to: d(2023, 12, 31),
                 search: Some("starbucks".into()),
+                ..Default::default()
             },
             &[0, 500],
         ),

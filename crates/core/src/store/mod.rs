@@ -12,6 +12,7 @@ pub mod charts;
 pub mod events;
 pub mod link_tokens;
 pub mod links;
+pub mod personal;
 pub mod schema;
 pub mod transactions;
 pub mod vault_entries;
@@ -47,7 +48,8 @@ pub fn revision(c: &Connection) -> Result<String> {
              || '|' || (SELECT count(*) || ',' || coalesce(max(id), 0) || ',' || coalesce(max(updated_at), '')
                         || ',' || coalesce(sum(txn_count), 0) FROM accounts)
              || '|' || (SELECT coalesce(max(id), 0) FROM balances)
-             || '|' || (SELECT coalesce(max(id), 0) FROM events)",
+             || '|' || (SELECT coalesce(max(id), 0) FROM events)
+             || '|' || (SELECT n FROM personal_changes)",
     )?
     .query_row([], |r| r.get(0))?)
 }

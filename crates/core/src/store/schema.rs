@@ -316,4 +316,83 @@ CREATE TABLE api_tokens (
     r#"
 ALTER TABLE links ADD COLUMN consent_expires_at TEXT;
 "#,
+    // 10: the person's words beside Plaid's rows (docs/ARCHITECTURE.md, "Edits, rules,
+    // splits and transfers"). Plaid's columns are never changed by an edit: each table here
+    // is keyed by the Plaid transaction id and goes with its row (ON DELETE CASCADE: a
+    // `removed` row takes its edit with it; sync moves a pending row's edit to the posted
+    // row that replaces it before the pending row goes). A field set by a rule names the
+    // rule (`*_rule`); NULL there with a value means the person set it by hand, and rules
+    // never overwrite that. `search_extra` is the lowercase display name and note that
+    // `transactions.search_text` carries after Plaid's name and merchant, so search finds
+    // the person's words through the same index. `category_detailed` is Plaid's detailed
+    // personal-finance category (the existing `category` holds the primary).
+    r#"
+ALTER TABLE transactions ADD COLUMN category_detailed TEXT;
+
+CREATE TABLE categories (
+    name       TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE rules (
+    id         INTEGER PRIMARY KEY,
+    position   INTEGER NOT NULL,
+    name       TEXT    NOT NULL,
+    enabled    INTEGER NOT NULL DEFAULT 1,
+    conditions TEXT    NOT NULL,  -- JSON array of conditions, all must hold
+    actions    TEXT    NOT NULL,  -- JSON array of actions
+    created_at TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL
+);
+CREATE INDEX rules_position ON rules(position, id);
+
+CREATE TABLE transaction_edits (
+    transaction_id TEXT NOT NULL PRIMARY KEY
+                   REFERENCES transactions(transaction_id) ON DELETE CASCADE,
+    category       TEXT,     -- a Plaid code (primary or detailed) or a person's category
+    category_group TEXT,     -- what charts group by: the code's primary, or the name
+    category_rule  INTEGER,  -- the rule that set it; NULL = by hand
+    name           TEXT,
+    name_rule      INTEGER,
+    note           TEXT,
+    exclude        INTEGER,  -- 1 = left out of spending and income
+    exclude_rule   INTEGER,
+    not_transfer   INTEGER NOT NULL DEFAULT 0,  -- the person unpaired it: never paired again
+    search_extra   TEXT NOT NULL DEFAULT '',
+    updated_at     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX transaction_edits_group ON transaction_edits(category_group);
+
+CREATE TABLE transaction_tags (
+    transaction_id TEXT NOT NULL REFERENCES transactions(transaction_id) ON DELETE CASCADE,
+    tag            TEXT NOT NULL,
+    rule           INTEGER,  -- NULL = by hand
+    PRIMARY KEY (transaction_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX transaction_tags_tag ON transaction_tags(tag);
+
+CREATE TABLE transaction_splits (
+    transaction_id TEXT    NOT NULL REFERENCES transactions(transaction_id) ON DELETE CASCADE,
+    part           INTEGER NOT NULL,  -- 0, 1, …
+    amount         TEXT    NOT NULL,  -- exact decimal, same sign convention as Plaid's
+    category       TEXT,
+    category_group TEXT,
+    note           TEXT,
+    PRIMARY KEY (transaction_id, part)
+) WITHOUT ROWID;
+
+-- Money moving between two of the person's accounts: `out_id` left one (amount > 0),
+-- `in_id` arrived in the other (amount < 0).
+CREATE TABLE transfers (
+    out_id  TEXT NOT NULL PRIMARY KEY REFERENCES transactions(transaction_id) ON DELETE CASCADE,
+    in_id   TEXT NOT NULL UNIQUE REFERENCES transactions(transaction_id) ON DELETE CASCADE,
+    by_hand INTEGER NOT NULL,
+    paired_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Bumped by every change to the tables above, so `store::revision` (what the UI polls, and
+-- what "apply rules to existing transactions" checks its preview against) sees them.
+CREATE TABLE personal_changes (n INTEGER NOT NULL);
+INSERT INTO personal_changes (n) VALUES (0);
+"#,
 ];

@@ -106,6 +106,37 @@ pub struct TransactionView {
     pub category: Option<String>,
     /// `online`, `in store`, `other`.
     pub payment_channel: Option<String>,
+    /// Plaid's detailed personal-finance category, when known.
+    pub category_detailed: Option<String>,
+    /// The person's words for this row (edits, tags, split, transfer); `None` when there
+    /// are none. Plaid's own values above stay as Plaid sent them.
+    pub personal: Option<Box<crate::personal::Personal>>,
+}
+
+impl TransactionView {
+    /// The category the person sees: theirs, else Plaid's primary.
+    pub fn effective_category(&self) -> Option<&str> {
+        self.personal
+            .as_ref()
+            .and_then(|p| p.category.as_deref())
+            .or(self.category.as_deref())
+    }
+    /// The name the person sees: theirs, else Plaid's.
+    pub fn display_name(&self) -> &str {
+        self.personal
+            .as_ref()
+            .and_then(|p| p.name.as_deref())
+            .unwrap_or(&self.name)
+    }
+}
+
+/// `search_text` for Plaid's name and merchant: lowercase `name merchant` (the person's
+/// display name and note follow, `personal::write::refresh_search`).
+pub fn search_text(name: &str, merchant: Option<&str>) -> String {
+    match merchant {
+        Some(m) if !m.is_empty() => format!("{name} {m}").to_lowercase(),
+        _ => name.to_lowercase(),
+    }
 }
 
 /// Which transactions to list or export.
@@ -119,6 +150,19 @@ pub struct TransactionFilter {
     pub to: Option<NaiveDate>,
     /// Lowercase search text.
     pub search: Option<String>,
+    /// Category group (the person's category, else Plaid's primary).
+    pub category: Option<String>,
+    /// A tag.
+    pub tag: Option<String>,
+    /// Transfers only (`Some(true)`) or none of them (`Some(false)`).
+    pub transfers: Option<bool>,
+}
+
+impl TransactionFilter {
+    /// Filters on the person's data (the planner's shortcuts do not know them).
+    pub fn is_personal(&self) -> bool {
+        self.category.is_some() || self.tag.is_some() || self.transfers.is_some()
+    }
 }
 
 /// How the search term of a filter is matched.
@@ -196,6 +240,26 @@ fn where_clause(
         parts.push(format!("{plus}t.date <= ?"));
         params.push(Value::Text(d.to_string()));
     }
+    if let Some(g) = &f.category {
+        parts.push(
+            "coalesce((SELECT e.category_group FROM transaction_edits e WHERE e.transaction_id = t.transaction_id), t.category) = ?"
+                .into(),
+        );
+        params.push(Value::Text(g.clone()));
+    }
+    if let Some(tag) = &f.tag {
+        parts.push(
+            "t.transaction_id IN (SELECT g.transaction_id FROM transaction_tags g WHERE g.tag = ?)"
+                .into(),
+        );
+        params.push(Value::Text(tag.clone()));
+    }
+    if let Some(only) = f.transfers {
+        let not = if only { "" } else { "NOT " };
+        parts.push(format!(
+            "{not}(t.transaction_id IN (SELECT out_id FROM transfers) OR t.transaction_id IN (SELECT in_id FROM transfers))"
+        ));
+    }
     match (term, matching) {
         (None, _) | (_, Matching::None) => {}
         (Some(t), Matching::Instr) => {
@@ -259,16 +323,18 @@ fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransactionView> {
         pending: r.get(10)?,
         category: r.get(11)?,
         payment_channel: r.get(12)?,
+        category_detailed: r.get(13)?,
+        personal: None,
     })
 }
 
 const SELECT: &str = "SELECT t.transaction_id, a.account_id, a.link_id, t.date, t.authorized_date, t.amount, \
-     t.iso_currency_code, t.unofficial_currency_code, t.name, t.merchant_name, t.pending, t.category, t.payment_channel \
+     t.iso_currency_code, t.unofficial_currency_code, t.name, t.merchant_name, t.pending, t.category, t.payment_channel, t.category_detailed \
      FROM transactions t CROSS JOIN accounts a ON a.id = t.account_id";
 
 /// The columns of [`view`] for the rows whose ids a JSON array (`?1`) lists, in its order.
 const SELECT_BY_IDS: &str = "SELECT t.transaction_id, a.account_id, a.link_id, t.date, t.authorized_date, t.amount, \
-     t.iso_currency_code, t.unofficial_currency_code, t.name, t.merchant_name, t.pending, t.category, t.payment_channel \
+     t.iso_currency_code, t.unofficial_currency_code, t.name, t.merchant_name, t.pending, t.category, t.payment_channel, t.category_detailed \
      FROM json_each(?1) j CROSS JOIN transactions t ON t.id = j.value JOIN accounts a ON a.id = t.account_id \
      ORDER BY j.key";
 
@@ -425,6 +491,9 @@ pub mod read {
 
     /// Number of matching rows.
     pub fn count(c: &Connection, f: &TransactionFilter) -> Result<u64> {
+        if f.is_personal() {
+            return Ok(personal_list(c, f, 0, 0)?.0);
+        }
         if let Some((total, _)) = set::list(c, f, 0, 0)? {
             return Ok(total);
         }
@@ -828,6 +897,9 @@ pub mod read {
         limit: u32,
         offset: u64,
     ) -> Result<(u64, Vec<TransactionView>)> {
+        if f.is_personal() {
+            return personal_list(c, f, limit, offset);
+        }
         if let Some(answer) = set::list(c, f, limit, offset)? {
             return Ok(answer);
         }
@@ -876,6 +948,24 @@ pub mod read {
         Ok((plan.total, rows))
     }
 
+    /// A list filtered on the person's data (category, tag, transfers): the conditions
+    /// narrow rows the account/date index or the search yields, counted and paged plainly.
+    fn personal_list(
+        c: &Connection,
+        f: &TransactionFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(u64, Vec<TransactionView>)> {
+        let term = Term::of(f);
+        let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
+        let total = count_where(c, &w, p)?;
+        if limit == 0 || offset >= total {
+            return Ok((total, Vec::new()));
+        }
+        let rows = page_with(c, f, term.as_ref(), Matching::Instr, false, limit, offset)?;
+        Ok((total, rows))
+    }
+
     /// One page by the given plan.
     pub(super) fn page_with(
         c: &Connection,
@@ -916,6 +1006,19 @@ pub mod read {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// One row by its Plaid transaction id.
+    pub fn by_transaction_id(
+        c: &Connection,
+        transaction_id: &str,
+    ) -> Result<Option<TransactionView>> {
+        use rusqlite::OptionalExtension;
+        Ok(
+            c.prepare_cached(&format!("{SELECT} WHERE t.transaction_id = ?1"))?
+                .query_row(params![transaction_id], view)
+                .optional()?,
+        )
     }
 
     /// All transaction ids of a link with their amounts and pending flag (tests, reconcile).
@@ -963,24 +1066,26 @@ pub mod write {
         pub pending_transaction_id: Option<&'a str>,
         /// Payment channel.
         pub payment_channel: Option<&'a str>,
-        /// Category.
+        /// Category (Plaid's primary).
         pub category: Option<&'a str>,
+        /// Plaid's detailed category.
+        pub category_detailed: Option<&'a str>,
     }
 
     /// Inserts or replaces by transaction id; a posted transaction removes the pending one it
     /// replaces. The row id is the account's next (`(account << 40) + n`, migration 7); a
     /// row moving to another account takes that account's next id.
     pub fn upsert(c: &Connection, t: &NewTransaction<'_>) -> Result<()> {
-        let search = match t.merchant_name {
-            Some(m) if !m.is_empty() => format!("{} {}", t.name, m).to_lowercase(),
-            _ => t.name.to_lowercase(),
-        };
+        // The person's display name and note stay searchable (`personal::write::refresh_search`).
+        let search = super::search_text(t.name, t.merchant_name);
         let mut st = c.prepare_cached(
             "INSERT INTO transactions (id, transaction_id, account_id, date, authorized_date, amount, iso_currency_code,
-                 unofficial_currency_code, name, merchant_name, pending, pending_transaction_id, payment_channel, category, search_text)
+                 unofficial_currency_code, name, merchant_name, pending, pending_transaction_id, payment_channel, category, search_text,
+                 category_detailed)
              VALUES (coalesce((SELECT id FROM transactions WHERE id BETWEEN ?2 << 40 AND (?2 << 40) + 1099511627775
                                 ORDER BY id DESC LIMIT 1), ?2 << 40) + 1,
-                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                     ?14 || coalesce((SELECT search_extra FROM transaction_edits WHERE transaction_id = ?1), ''), ?15)
              ON CONFLICT(transaction_id) DO UPDATE SET
                  id = CASE WHEN account_id = excluded.account_id THEN id ELSE excluded.id END,
                  account_id = excluded.account_id, date = excluded.date,
@@ -988,7 +1093,8 @@ pub mod write {
                  iso_currency_code = excluded.iso_currency_code, unofficial_currency_code = excluded.unofficial_currency_code,
                  name = excluded.name, merchant_name = excluded.merchant_name, pending = excluded.pending,
                  pending_transaction_id = excluded.pending_transaction_id, payment_channel = excluded.payment_channel,
-                 category = excluded.category, search_text = excluded.search_text",
+                 category = excluded.category, search_text = excluded.search_text,
+                 category_detailed = excluded.category_detailed",
         )?;
         st.execute(params![
             t.transaction_id,
@@ -1004,12 +1110,14 @@ pub mod write {
             t.pending_transaction_id,
             t.payment_channel,
             t.category,
-            search
+            search,
+            t.category_detailed
         ])?;
         if !t.pending
             && let Some(p) = t.pending_transaction_id
             && p != t.transaction_id
         {
+            crate::store::personal::write::carry_over(c, p, t.transaction_id)?;
             remove(c, p)?;
         }
         Ok(())
@@ -1136,6 +1244,7 @@ mod tests {
                             pending_transaction_id: None,
                             payment_channel: None,
                             category: None,
+                            category_detailed: None,
                         },
                     )?;
                 }

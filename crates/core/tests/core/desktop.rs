@@ -615,6 +615,7 @@ async fn spending_by_category_sums_exactly() {
                         pending_transaction_id: None,
                         payment_channel: None,
                         category: Some("Zeta"),
+                        category_detailed: None,
                     },
                 )?;
             }

@@ -138,6 +138,7 @@ fn upsert(c: &rusqlite::Connection, t: &Row) -> coffer_core::Result<()> {
             pending_transaction_id: t.pending_id.as_deref(),
             payment_channel: None,
             category: None,
+            category_detailed: None,
         },
     )
 }

@@ -10,6 +10,22 @@
 import { backend } from './backend';
 import type {
   AddTransactionsInput,
+  ApplyRulesInput,
+  CategoryNameInput,
+  CategoryView,
+  EditTransactionsInput,
+  ImportRulesInput,
+  PairTransferInput,
+  RuleIdInput,
+  RuleInput,
+  RuleOrderInput,
+  RulePreview,
+  RulesApplied,
+  RuleView,
+  SplitInput,
+  TagView,
+  TransactionIdInput,
+  TransactionView,
   BalanceSeries,
   CreateLinkTokenInput,
   Event,
@@ -76,6 +92,33 @@ export const openPrivacyPolicy = () => backend.call<null>('open_privacy_policy')
 export const listTransactions = (input: ListTransactionsInput) => backend.call<TransactionPage>('list_transactions', input);
 /** Rust asks where to save (the system's save dialog), then writes; `null`: cancelled. */
 export const exportTransactions = (input: ExportRequest) => backend.call<ExportedFile | null>('export_transactions', input);
+
+// ---- the person's edits, splits, transfers, categories and rules ----
+/** One row with Plaid's values and the person's (`personal`). */
+export const getTransaction = (input: TransactionIdInput) => backend.call<TransactionView>('get_transaction', input);
+/** One change on 1–1000 rows: a field absent = unchanged, `null` = back to Plaid's, a value = set by hand. */
+export const editTransactions = (input: EditTransactionsInput) => backend.call<TransactionView[]>('edit_transactions', input);
+/** Parts that add up exactly to the amount (none: undo the split). */
+export const splitTransaction = (input: SplitInput) => backend.call<TransactionView>('split_transaction', input);
+export const pairTransfer = (input: PairTransferInput) => backend.call<TransactionView[]>('pair_transfer', input);
+export const unpairTransfer = (input: TransactionIdInput) => backend.call<TransactionView[]>('unpair_transfer', input);
+/** A draft rule repeating what the person did to this row ("always do this for Starbucks?"); not saved. */
+export const suggestRule = (input: TransactionIdInput) => backend.call<RuleInput>('suggest_rule', input);
+export const listCategories = () => backend.call<CategoryView[]>('list_categories');
+export const createCategory = (input: CategoryNameInput) => backend.call<CategoryView>('create_category', input);
+export const deleteCategory = (input: CategoryNameInput) => backend.call<null>('delete_category', input);
+export const listTags = () => backend.call<TagView[]>('list_tags');
+export const listRules = () => backend.call<RuleView[]>('list_rules');
+export const saveRule = (input: RuleInput) => backend.call<RuleView>('save_rule', input);
+export const deleteRule = (input: RuleIdInput) => backend.call<null>('delete_rule', input);
+export const orderRules = (input: RuleOrderInput) => backend.call<RuleView[]>('order_rules', input);
+/** What applying the rules to stored rows would change; pass its `revision` to `applyRules`. */
+export const previewRules = (input: ApplyRulesInput) => backend.call<RulePreview>('preview_rules', input);
+/** Applies what the preview showed (refused if the data changed since); `rules:progress` events while it runs. */
+export const applyRules = (input: ApplyRulesInput) => backend.call<RulesApplied>('apply_rules', input);
+/** Rust asks where to save (the system's save dialog) and writes the rules as JSON; `null`: cancelled. */
+export const exportRules = () => backend.call<string | null>('export_rules');
+export const importRules = (input: ImportRulesInput) => backend.call<RuleView[]>('import_rules', input);
 
 // ---- status and settings ----
 /** Once, when the first list of links has been painted: the shell logs the startup time. */

@@ -19,7 +19,7 @@ describe('TransactionList', () => {
           rows: Array.from({ length: limit }, (_, k) => ({
             transactionId: `t${offset + k}`, accountId: 'a', linkId: 1, date: '2024-03-01', authorizedDate: null,
             amount: k % 2 ? '12.5' : '-3', isoCurrencyCode: 'USD', unofficialCurrencyCode: null, name: `Row ${offset + k}`,
-            merchantName: null, pending: k === 0, category: 'Food and Drink', paymentChannel: null,
+            merchantName: null, pending: k === 0, category: 'Food and Drink', paymentChannel: null, categoryDetailed: null, personal: null,
           })),
         };
       },

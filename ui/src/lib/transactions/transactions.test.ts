@@ -9,7 +9,7 @@ afterEach(() => vi.useRealTimers());
 function row(i: number): TransactionView {
   return {
     transactionId: `t${i}`, accountId: 'acc-1', linkId: 1, date: '2024-03-01', authorizedDate: null, amount: '1.00',
-    isoCurrencyCode: 'USD', unofficialCurrencyCode: null, name: `Row ${i}`, merchantName: null, pending: false, category: null, paymentChannel: null,
+    isoCurrencyCode: 'USD', unofficialCurrencyCode: null, name: `Row ${i}`, merchantName: null, pending: false, category: null, paymentChannel: null, categoryDetailed: null, personal: null,
   };
 }
 

@@ -17,9 +17,22 @@ from?: string,
  */
 to?: string,
 /**
- * Text in name or merchant (case-insensitive).
+ * Text in name or merchant, or the person's name or note (case-insensitive).
  */
 search?: string,
+/**
+ * A category group: the person's category, else Plaid's primary (a detailed code
+ * selects its primary).
+ */
+category?: string,
+/**
+ * A tag.
+ */
+tag?: string,
+/**
+ * `true`: transfers only; `false`: no transfers; absent: both.
+ */
+transfers?: boolean,
 /**
  * Page size (1–1000): required by `list_transactions`, ignored in an export filter.
  */

@@ -1,0 +1,503 @@
+//! The person's words beside Plaid's rows (migration 10): `transaction_edits`,
+//! `transaction_tags`, `transaction_splits`, `categories`, `transfers` and `rules`. Every
+//! table is keyed by the Plaid transaction id, so an edit follows its transaction through
+//! every sync: a `modified` row keeps it (the upsert never deletes), a `removed` row takes it
+//! along (ON DELETE CASCADE), and [`write::carry_over`] moves a pending row's edits to the
+//! posted row that replaces it.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::Result;
+
+/// One row of `transaction_edits`. A `*_rule` of `None` beside a value means the person set
+/// it by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditRow {
+    /// A Plaid code or a person's category.
+    pub category: Option<String>,
+    /// The rule that set `category`.
+    pub category_rule: Option<i64>,
+    /// Display name.
+    pub name: Option<String>,
+    /// The rule that set `name`.
+    pub name_rule: Option<i64>,
+    /// Note (by hand only).
+    pub note: Option<String>,
+    /// Left out of spending and income.
+    pub exclude: Option<bool>,
+    /// The rule that set `exclude`.
+    pub exclude_rule: Option<i64>,
+    /// The person unpaired it: never paired again.
+    pub not_transfer: bool,
+}
+
+impl EditRow {
+    /// Nothing left to keep.
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none()
+            && self.name.is_none()
+            && self.note.is_none()
+            && self.exclude.is_none()
+            && !self.not_transfer
+    }
+
+    /// What `transactions.search_text` carries after Plaid's name and merchant.
+    pub fn search_extra(&self) -> String {
+        let mut s = String::new();
+        for part in [&self.name, &self.note].into_iter().flatten() {
+            s.push(' ');
+            s.push_str(&part.to_lowercase());
+        }
+        s
+    }
+}
+
+/// A tag on a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRow {
+    /// The tag.
+    pub tag: String,
+    /// The rule that added it; `None` = by hand.
+    pub rule: Option<i64>,
+}
+
+/// One part of a split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitRow {
+    /// Exact decimal text, Plaid's sign.
+    pub amount: String,
+    /// Category (a Plaid code or the person's).
+    pub category: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// A pair of transactions that is money moving between the person's accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRow {
+    /// Left an account (amount > 0).
+    pub out_id: String,
+    /// Arrived in another (amount < 0).
+    pub in_id: String,
+    /// Paired by the person.
+    pub by_hand: bool,
+}
+
+/// One row of `rules`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleRow {
+    /// Row id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Runs on sync and apply.
+    pub enabled: bool,
+    /// JSON array of conditions.
+    pub conditions: String,
+    /// JSON array of actions.
+    pub actions: String,
+}
+
+/// Queries.
+pub mod read {
+    use super::*;
+
+    /// The edit of one transaction.
+    pub fn edit(c: &Connection, transaction_id: &str) -> Result<Option<EditRow>> {
+        Ok(c.prepare_cached(
+            "SELECT category, category_rule, name, name_rule, note, exclude, exclude_rule, not_transfer
+             FROM transaction_edits WHERE transaction_id = ?1",
+        )?
+        .query_row(params![transaction_id], edit_row)
+        .optional()?)
+    }
+
+    pub(crate) fn edit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EditRow> {
+        Ok(EditRow {
+            category: r.get(0)?,
+            category_rule: r.get(1)?,
+            name: r.get(2)?,
+            name_rule: r.get(3)?,
+            note: r.get(4)?,
+            exclude: r.get(5)?,
+            exclude_rule: r.get(6)?,
+            not_transfer: r.get(7)?,
+        })
+    }
+
+    /// A transaction's tags, by name.
+    pub fn tags(c: &Connection, transaction_id: &str) -> Result<Vec<TagRow>> {
+        let mut st = c.prepare_cached(
+            "SELECT tag, rule FROM transaction_tags WHERE transaction_id = ?1 ORDER BY tag",
+        )?;
+        Ok(st
+            .query_map(params![transaction_id], |r| {
+                Ok(TagRow {
+                    tag: r.get(0)?,
+                    rule: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every tag in use, with how many transactions carry it.
+    pub fn all_tags(c: &Connection) -> Result<Vec<(String, u64)>> {
+        let mut st = c.prepare_cached(
+            "SELECT tag, count(*) FROM transaction_tags GROUP BY tag ORDER BY tag",
+        )?;
+        Ok(st
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A transaction's split, in part order (empty: not split).
+    pub fn splits(c: &Connection, transaction_id: &str) -> Result<Vec<SplitRow>> {
+        let mut st = c.prepare_cached(
+            "SELECT amount, category, note FROM transaction_splits WHERE transaction_id = ?1 ORDER BY part",
+        )?;
+        Ok(st
+            .query_map(params![transaction_id], |r| {
+                Ok(SplitRow {
+                    amount: r.get(0)?,
+                    category: r.get(1)?,
+                    note: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The transfer a transaction is one side of.
+    pub fn transfer_of(c: &Connection, transaction_id: &str) -> Result<Option<TransferRow>> {
+        Ok(c.prepare_cached(
+            "SELECT out_id, in_id, by_hand FROM transfers WHERE out_id = ?1
+             UNION ALL SELECT out_id, in_id, by_hand FROM transfers WHERE in_id = ?1",
+        )?
+        .query_row(params![transaction_id], |r| {
+            Ok(TransferRow {
+                out_id: r.get(0)?,
+                in_id: r.get(1)?,
+                by_hand: r.get(2)?,
+            })
+        })
+        .optional()?)
+    }
+
+    /// The person's categories, by name.
+    pub fn own_categories(c: &Connection) -> Result<Vec<String>> {
+        let mut st = c.prepare_cached("SELECT name FROM categories ORDER BY name")?;
+        Ok(st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Transactions per category group (edited, else Plaid's primary).
+    pub fn category_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
+        let mut st = c.prepare_cached(
+            "SELECT coalesce(e.category_group, t.category) AS g, count(*)
+             FROM transactions t LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
+             WHERE g IS NOT NULL GROUP BY g",
+        )?;
+        Ok(st
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Transactions, split parts and rules that use a category (its exact spelling).
+    pub fn category_uses(c: &Connection, name: &str) -> Result<(u64, u64, u64)> {
+        let n = |sql: &str| -> Result<u64> {
+            Ok(c.prepare_cached(sql)?
+                .query_row(params![name], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok((
+            n("SELECT count(*) FROM transaction_edits WHERE category = ?1 COLLATE NOCASE")?,
+            n("SELECT count(*) FROM transaction_splits WHERE category = ?1 COLLATE NOCASE")?,
+            n("SELECT count(*) FROM rules, json_each(rules.actions) a
+               WHERE json_extract(a.value, '$.category') = ?1 COLLATE NOCASE")?,
+        ))
+    }
+
+    /// Every rule, in order.
+    pub fn rules(c: &Connection) -> Result<Vec<RuleRow>> {
+        let mut st = c.prepare_cached(
+            "SELECT id, name, enabled, conditions, actions FROM rules ORDER BY position, id",
+        )?;
+        Ok(st
+            .query_map([], |r| {
+                Ok(RuleRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    enabled: r.get(2)?,
+                    conditions: r.get(3)?,
+                    actions: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether any rule is enabled (sync skips rules entirely when none is).
+    pub fn any_rule(c: &Connection) -> Result<bool> {
+        Ok(
+            c.prepare_cached("SELECT EXISTS (SELECT 1 FROM rules WHERE enabled)")?
+                .query_row([], |r| r.get(0))?,
+        )
+    }
+}
+
+/// Changes.
+pub mod write {
+    use super::*;
+
+    /// Tells `store::revision` that the person's data changed (every command that changes
+    /// it calls this once).
+    pub fn bump(c: &Connection) -> Result<()> {
+        c.prepare_cached("UPDATE personal_changes SET n = n + 1")?
+            .execute([])?;
+        Ok(())
+    }
+
+    /// Stores a transaction's edit (deleting the row when nothing is left) and brings its
+    /// search text up to date.
+    pub fn set_edit(c: &Connection, transaction_id: &str, e: &EditRow) -> Result<()> {
+        if e.is_empty() {
+            c.prepare_cached("DELETE FROM transaction_edits WHERE transaction_id = ?1")?
+                .execute(params![transaction_id])?;
+        } else {
+            let group = e
+                .category
+                .as_deref()
+                .map(crate::personal::categories::group);
+            c.prepare_cached(
+                "INSERT INTO transaction_edits (transaction_id, category, category_group, category_rule, name,
+                     name_rule, note, exclude, exclude_rule, not_transfer, search_extra, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT(transaction_id) DO UPDATE SET
+                     category = excluded.category, category_group = excluded.category_group,
+                     category_rule = excluded.category_rule, name = excluded.name,
+                     name_rule = excluded.name_rule, note = excluded.note, exclude = excluded.exclude,
+                     exclude_rule = excluded.exclude_rule, not_transfer = excluded.not_transfer,
+                     search_extra = excluded.search_extra, updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                transaction_id,
+                e.category,
+                group,
+                e.category_rule,
+                e.name,
+                e.name_rule,
+                e.note,
+                e.exclude,
+                e.exclude_rule,
+                e.not_transfer,
+                e.search_extra(),
+                crate::store::now()
+            ])?;
+        }
+        refresh_search(c, transaction_id)
+    }
+
+    /// Recomputes a transaction's `search_text`: Plaid's name and merchant, then the
+    /// person's display name and note (the same form `transactions::write::upsert` writes).
+    pub fn refresh_search(c: &Connection, transaction_id: &str) -> Result<()> {
+        let row: Option<(String, Option<String>, String, Option<String>)> = c
+            .prepare_cached(
+                "SELECT t.name, t.merchant_name, t.search_text, e.search_extra FROM transactions t
+                 LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
+                 WHERE t.transaction_id = ?1",
+            )?
+            .query_row(params![transaction_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let Some((name, merchant, current, extra)) = row else {
+            return Ok(());
+        };
+        let text = crate::store::transactions::search_text(&name, merchant.as_deref())
+            + extra.as_deref().unwrap_or("");
+        if text != current {
+            c.prepare_cached("UPDATE transactions SET search_text = ?2 WHERE transaction_id = ?1")?
+                .execute(params![transaction_id, text])?;
+        }
+        Ok(())
+    }
+
+    /// Adds a tag (a tag already there by hand stays by hand).
+    pub fn add_tag(
+        c: &Connection,
+        transaction_id: &str,
+        tag: &str,
+        rule: Option<i64>,
+    ) -> Result<()> {
+        c.prepare_cached(
+            "INSERT INTO transaction_tags (transaction_id, tag, rule) VALUES (?1, ?2, ?3)
+             ON CONFLICT(transaction_id, tag) DO UPDATE SET rule = NULL WHERE ?3 IS NULL",
+        )?
+        .execute(params![transaction_id, tag, rule])?;
+        Ok(())
+    }
+
+    /// Removes a tag.
+    pub fn remove_tag(c: &Connection, transaction_id: &str, tag: &str) -> Result<()> {
+        c.prepare_cached("DELETE FROM transaction_tags WHERE transaction_id = ?1 AND tag = ?2")?
+            .execute(params![transaction_id, tag])?;
+        Ok(())
+    }
+
+    /// Replaces a transaction's split (`parts` empty: no split).
+    pub fn set_splits(c: &Connection, transaction_id: &str, parts: &[SplitRow]) -> Result<()> {
+        c.prepare_cached("DELETE FROM transaction_splits WHERE transaction_id = ?1")?
+            .execute(params![transaction_id])?;
+        let mut st = c.prepare_cached(
+            "INSERT INTO transaction_splits (transaction_id, part, amount, category, category_group, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (i, p) in parts.iter().enumerate() {
+            let group = p
+                .category
+                .as_deref()
+                .map(crate::personal::categories::group);
+            st.execute(params![
+                transaction_id,
+                i as i64,
+                p.amount,
+                p.category,
+                group,
+                p.note
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Creates a category.
+    pub fn create_category(c: &Connection, name: &str) -> Result<bool> {
+        Ok(c.prepare_cached(
+            "INSERT INTO categories (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![name, crate::store::now()])?
+            > 0)
+    }
+
+    /// Deletes a category (callers check it is unused).
+    pub fn delete_category(c: &Connection, name: &str) -> Result<bool> {
+        Ok(c.prepare_cached("DELETE FROM categories WHERE name = ?1")?
+            .execute(params![name])?
+            > 0)
+    }
+
+    /// Pairs two transactions as a transfer.
+    pub fn pair(c: &Connection, out_id: &str, in_id: &str, by_hand: bool) -> Result<()> {
+        c.prepare_cached(
+            "INSERT INTO transfers (out_id, in_id, by_hand, paired_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![out_id, in_id, by_hand, crate::store::now()])?;
+        Ok(())
+    }
+
+    /// Removes the transfer a transaction is one side of; returns it.
+    pub fn unpair(c: &Connection, transaction_id: &str) -> Result<Option<TransferRow>> {
+        let t = read::transfer_of(c, transaction_id)?;
+        if let Some(t) = &t {
+            c.prepare_cached("DELETE FROM transfers WHERE out_id = ?1")?
+                .execute(params![t.out_id])?;
+        }
+        Ok(t)
+    }
+
+    /// A posted row replaces the pending row `pending`: the pending row's edit, tags, split
+    /// and transfer move to `posted` (where the posted row has none of its own), before the
+    /// pending row is deleted.
+    pub fn carry_over(c: &Connection, pending: &str, posted: &str) -> Result<()> {
+        for sql in [
+            "UPDATE OR IGNORE transaction_edits SET transaction_id = ?2 WHERE transaction_id = ?1",
+            "UPDATE OR IGNORE transaction_tags SET transaction_id = ?2 WHERE transaction_id = ?1",
+            "UPDATE transaction_splits SET transaction_id = ?2 WHERE transaction_id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM transaction_splits WHERE transaction_id = ?2)",
+            "UPDATE OR IGNORE transfers SET out_id = ?2 WHERE out_id = ?1",
+            "UPDATE OR IGNORE transfers SET in_id = ?2 WHERE in_id = ?1",
+        ] {
+            c.prepare_cached(sql)?.execute(params![pending, posted])?;
+        }
+        refresh_search(c, posted)
+    }
+
+    /// Inserts a rule at the end; returns its id.
+    pub fn insert_rule(
+        c: &Connection,
+        name: &str,
+        enabled: bool,
+        conditions: &str,
+        actions: &str,
+    ) -> Result<i64> {
+        let now = crate::store::now();
+        c.prepare_cached(
+            "INSERT INTO rules (position, name, enabled, conditions, actions, created_at, updated_at)
+             VALUES ((SELECT coalesce(max(position), 0) + 1 FROM rules), ?1, ?2, ?3, ?4, ?5, ?5)",
+        )?
+        .execute(params![name, enabled, conditions, actions, now])?;
+        Ok(c.last_insert_rowid())
+    }
+
+    /// Replaces a rule's content; returns whether it exists.
+    pub fn update_rule(
+        c: &Connection,
+        id: i64,
+        name: &str,
+        enabled: bool,
+        conditions: &str,
+        actions: &str,
+    ) -> Result<bool> {
+        Ok(c.prepare_cached(
+            "UPDATE rules SET name = ?2, enabled = ?3, conditions = ?4, actions = ?5, updated_at = ?6 WHERE id = ?1",
+        )?
+        .execute(params![id, name, enabled, conditions, actions, crate::store::now()])?
+            > 0)
+    }
+
+    /// Deletes a rule (the caller clears what it set first, [`forget_rule`]); returns
+    /// whether it existed.
+    pub fn delete_rule(c: &Connection, id: i64) -> Result<bool> {
+        Ok(c.prepare_cached("DELETE FROM rules WHERE id = ?1")?
+            .execute(params![id])?
+            > 0)
+    }
+
+    /// Puts the rules in the given order (every rule's id, once).
+    pub fn order_rules(c: &Connection, ids: &[i64]) -> Result<()> {
+        let mut st = c.prepare_cached("UPDATE rules SET position = ?2 WHERE id = ?1")?;
+        for (i, id) in ids.iter().enumerate() {
+            st.execute(params![id, i as i64 + 1])?;
+        }
+        Ok(())
+    }
+
+    /// Clears what a rule set on every transaction (fields become Plaid's again, its tags go).
+    pub fn forget_rule(c: &Connection, id: i64) -> Result<Vec<String>> {
+        let mut st = c.prepare_cached(
+            "SELECT transaction_id FROM transaction_edits
+             WHERE category_rule = ?1 OR name_rule = ?1 OR exclude_rule = ?1
+             UNION SELECT transaction_id FROM transaction_tags WHERE rule = ?1",
+        )?;
+        let ids: Vec<String> = st
+            .query_map(params![id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        c.prepare_cached("DELETE FROM transaction_tags WHERE rule = ?1")?
+            .execute(params![id])?;
+        for t in &ids {
+            if let Some(mut e) = read::edit(c, t)? {
+                if e.category_rule == Some(id) {
+                    e.category = None;
+                    e.category_rule = None;
+                }
+                if e.name_rule == Some(id) {
+                    e.name = None;
+                    e.name_rule = None;
+                }
+                if e.exclude_rule == Some(id) {
+                    e.exclude = None;
+                    e.exclude_rule = None;
+                }
+                set_edit(c, t, &e)?;
+            }
+        }
+        Ok(ids)
+    }
+}
