@@ -222,28 +222,79 @@ fn write_csv(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
         "account_id",
         "link_id",
         "transaction_id",
+        "plaid_category",
+        "display_name",
+        "note",
+        "tags",
+        "excluded",
+        "transfer_with",
+        "split_part",
     ])
     .map_err(io_err)?;
     let n = store.read(|c| {
-        store::transactions::read::for_each(c, filter, |t| {
-            w.write_record([
-                t.date.to_string(),
-                t.amount.to_string(),
-                csv_safe(
-                    t.iso_currency_code
-                        .as_deref()
-                        .or(t.unofficial_currency_code.as_deref())
-                        .unwrap_or_default(),
-                ),
-                csv_safe(&t.name),
-                csv_safe(t.merchant_name.as_deref().unwrap_or("")),
-                t.pending.to_string(),
-                csv_safe(t.category.as_deref().unwrap_or("")),
-                csv_safe(&t.account_id),
-                t.link_id.to_string(),
-                csv_safe(&t.transaction_id),
-            ])
-            .map_err(io_err)
+        for_each_personal(c, filter, |t| {
+            let p = t.personal.as_deref().cloned().unwrap_or_default();
+            let currency = csv_safe(
+                t.iso_currency_code
+                    .as_deref()
+                    .or(t.unofficial_currency_code.as_deref())
+                    .unwrap_or_default(),
+            );
+            let tags: Vec<&str> = p.tags.iter().map(|t| t.tag.as_str()).collect();
+            let transfer = p
+                .transfer
+                .as_ref()
+                .map(|x| x.other_transaction_id.as_str())
+                .unwrap_or("");
+            // A split is written as its parts, one row each (amount and category of the
+            // part; the parts add up to the transaction), so sums by category stay right.
+            let whole = [(
+                t.amount,
+                t.effective_category().map(str::to_string),
+                p.note.clone(),
+                String::new(),
+            )];
+            let parts: Vec<_> = if p.split.is_empty() {
+                whole.to_vec()
+            } else {
+                p.split
+                    .iter()
+                    .enumerate()
+                    .map(|(i, part)| {
+                        (
+                            part.amount,
+                            part.category
+                                .clone()
+                                .or_else(|| t.effective_category().map(str::to_string)),
+                            part.note.clone().or_else(|| p.note.clone()),
+                            format!("{}/{}", i + 1, p.split.len()),
+                        )
+                    })
+                    .collect()
+            };
+            for (amount, category, note, part) in parts {
+                w.write_record([
+                    t.date.to_string(),
+                    amount.to_string(),
+                    currency.clone(),
+                    csv_safe(&t.name),
+                    csv_safe(t.merchant_name.as_deref().unwrap_or("")),
+                    t.pending.to_string(),
+                    csv_safe(category.as_deref().unwrap_or("")),
+                    csv_safe(&t.account_id),
+                    t.link_id.to_string(),
+                    csv_safe(&t.transaction_id),
+                    csv_safe(t.category.as_deref().unwrap_or("")),
+                    csv_safe(p.name.as_deref().unwrap_or("")),
+                    csv_safe(note.as_deref().unwrap_or("")),
+                    csv_safe(&tags.join(";")),
+                    p.excluded.to_string(),
+                    csv_safe(transfer),
+                    part,
+                ])
+                .map_err(io_err)?;
+            }
+            Ok(())
         })
     })?;
     w.flush().map_err(io_err)?;
@@ -266,7 +317,7 @@ fn write_json(store: &Store, filter: &TransactionFilter, out: &mut impl Write) -
     out.write_all(b"[").map_err(io_err)?;
     let n = store.read(|c| {
         let mut first = true;
-        store::transactions::read::for_each(c, filter, |t: TransactionView| {
+        for_each_personal(c, filter, |t: TransactionView| {
             if !first {
                 out.write_all(b",").map_err(io_err)?;
             }
@@ -277,6 +328,22 @@ fn write_json(store: &Store, filter: &TransactionFilter, out: &mut impl Write) -
     })?;
     out.write_all(b"\n]\n").map_err(io_err)?;
     Ok(n)
+}
+
+/// Every matching row, newest first, with the person's words on it (one lookup per row,
+/// none when the person has no edits at all).
+fn for_each_personal(
+    c: &rusqlite::Connection,
+    filter: &TransactionFilter,
+    mut each: impl FnMut(TransactionView) -> Result<()>,
+) -> Result<u64> {
+    let any = crate::personal::any_personal(c)?;
+    store::transactions::read::for_each(c, filter, |mut t| {
+        if any {
+            t.personal = crate::personal::personal_of(c, &t.transaction_id)?.map(Box::new);
+        }
+        each(t)
+    })
 }
 
 fn xml(s: &str) -> String {
@@ -305,7 +372,7 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
             }
             f2.account_rowids = Some(vec![rowid]);
             let mut opened = false;
-            total += store::transactions::read::for_each(c, &f2, |t| {
+            total += for_each_personal(c, &f2, |t| {
                 if !opened {
                     opened = true;
                     let cur = t.iso_currency_code.clone().unwrap_or_else(|| "USD".into());
@@ -327,8 +394,13 @@ fn write_ofx(store: &Store, filter: &TransactionFilter, out: &mut impl Write) ->
                     t.date.format("%Y%m%d"),
                     amount,
                     xml(&t.transaction_id),
-                    xml(&t.name.chars().take(32).collect::<String>()),
-                    t.merchant_name.as_deref().map(|m| format!("<MEMO>{}</MEMO>", xml(m))).unwrap_or_default()
+                    xml(&t.display_name().chars().take(32).collect::<String>()),
+                    t.personal
+                        .as_ref()
+                        .and_then(|p| p.note.as_deref())
+                        .or(t.merchant_name.as_deref())
+                        .map(|m| format!("<MEMO>{}</MEMO>", xml(m)))
+                        .unwrap_or_default()
                 )
                 .map_err(io_err)
             })?;

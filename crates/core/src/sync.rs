@@ -39,12 +39,24 @@ struct Counts {
     pages: u32,
 }
 
+/// What a run carries from page to page.
+#[derive(Default)]
+struct RunState {
+    /// Plaid account id -> account row id.
+    accounts: HashMap<String, i64>,
+    /// Pending rows Plaid removed that carry the person's words: kept until the run ends, so
+    /// that the posted row replacing them (`pending_transaction_id`), which may come in a
+    /// later page, takes those words over first.
+    removed_later: Vec<String>,
+}
+
 fn apply_page(
     c: &rusqlite::Connection,
     link_id: i64,
     page: &TransactionsSyncResponse,
-    accounts: &mut HashMap<String, i64>,
+    run: &mut RunState,
 ) -> Result<()> {
+    let accounts = &mut run.accounts;
     for a in &page.accounts {
         let rowid = crate::links::upsert_account(c, link_id, a)?;
         accounts.insert(a.account_id.clone(), rowid);
@@ -54,7 +66,11 @@ fn apply_page(
         upsert(c, rowid, t)?;
     }
     for r in &page.removed {
-        store::transactions::write::remove(c, &r.transaction_id)?;
+        if store::personal::read::pending_with_personal(c, &r.transaction_id)? {
+            run.removed_later.push(r.transaction_id.clone());
+        } else {
+            store::transactions::write::remove(c, &r.transaction_id)?;
+        }
     }
     // The person's rules run on every row this page added or modified (never over a field
     // they set by hand; docs/ARCHITECTURE.md, "Edits, rules, splits and transfers").
@@ -335,7 +351,7 @@ impl Coffer {
             .cursor
             .filter(|c| !c.is_empty());
         let mut run: Run = self.inner.store.open_run()?;
-        let mut accounts = HashMap::new();
+        let mut state = RunState::default();
         let mut counts = Counts::default();
         let mut page = match self.fetch_page(token, cursor).await {
             Ok(p) => p,
@@ -361,9 +377,13 @@ impl Coffer {
             let apply = tokio::task::spawn_blocking(move || -> Result<_> {
                 let lock = lock;
                 let run = run;
-                apply_page(run.conn(), link_id, &page, &mut accounts)?;
+                apply_page(run.conn(), link_id, &page, &mut state)?;
                 if page.has_more {
-                    return Ok(Some((run, accounts, lock)));
+                    return Ok(Some((run, state, lock)));
+                }
+                // Removed pending rows no posted row took over: gone, with their words.
+                for id in &state.removed_later {
+                    store::transactions::write::remove(run.conn(), id)?;
                 }
                 store::links::write::set_synced(run.conn(), link_id, &page.next_cursor, &status)?;
                 // Money between the person's accounts, paired before anyone sees the rows.
@@ -393,7 +413,7 @@ impl Coffer {
             match fetched {
                 Some(Ok(p)) => {
                     run = r;
-                    accounts = a;
+                    state = a;
                     page = p;
                 }
                 Some(Err(e)) => {

@@ -218,7 +218,7 @@ pub struct TagView {
 pub const MAX_EDIT_ROWS: usize = 1000;
 
 /// Whether any of the person's tables holds a row (listing skips them when none does).
-fn any_personal(c: &Connection) -> Result<bool> {
+pub(crate) fn any_personal(c: &Connection) -> Result<bool> {
     Ok(c.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM transaction_edits) OR EXISTS (SELECT 1 FROM transaction_tags)
              OR EXISTS (SELECT 1 FROM transaction_splits) OR EXISTS (SELECT 1 FROM transfers)",
@@ -509,6 +509,14 @@ impl Coffer {
             } else {
                 (&rb, &ra)
             };
+            for r in [out, inn] {
+                if r.personal.as_ref().is_some_and(|p| p.transfer.is_some()) {
+                    return Err(AppError::invalid(format!(
+                        "{:?} is already part of a transfer: unpair it first",
+                        r.transaction_id
+                    )));
+                }
+            }
             if out.account_id == inn.account_id {
                 return Err(AppError::invalid(
                     "a transfer is between two different accounts",
@@ -531,14 +539,6 @@ impl Coffer {
                 return Err(AppError::invalid(
                     "the two rows are in different currencies",
                 ));
-            }
-            for r in [out, inn] {
-                if r.personal.as_ref().is_some_and(|p| p.transfer.is_some()) {
-                    return Err(AppError::invalid(format!(
-                        "{:?} is already part of a transfer: unpair it first",
-                        r.transaction_id
-                    )));
-                }
             }
             for r in [out, inn] {
                 if let Some(mut e) = read::edit(c, &r.transaction_id)?

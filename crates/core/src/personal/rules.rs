@@ -67,11 +67,11 @@ pub enum Condition {
     /// The amount's size, money in or out alike, bounds included.
     Amount {
         /// At least.
-        #[serde(default, with = "rust_decimal::serde::str_option")]
+        #[serde(default, with = "decimal_text")]
         #[cfg_attr(feature = "ts", ts(type = "string | null"))]
         min: Option<Decimal>,
         /// At most.
-        #[serde(default, with = "rust_decimal::serde::str_option")]
+        #[serde(default, with = "decimal_text")]
         #[cfg_attr(feature = "ts", ts(type = "string | null"))]
         max: Option<Decimal>,
     },
@@ -153,6 +153,29 @@ pub struct RuleInput {
     pub conditions: Vec<Condition>,
     /// 1–10 actions.
     pub actions: Vec<Action>,
+}
+
+/// An optional exact amount as JSON text (`"20.00"` or `null`).
+mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_str(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| {
+                t.trim()
+                    .parse()
+                    .map_err(|_| serde::de::Error::custom(format!("{t:?} is not an amount")))
+            })
+            .transpose()
+    }
 }
 
 fn yes() -> bool {

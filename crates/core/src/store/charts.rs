@@ -60,11 +60,13 @@ pub struct BalanceSeries {
 pub struct SpendingRow {
     /// `YYYY-MM`.
     pub month: String,
-    /// Category (first level); `None` when Plaid gave none.
+    /// Category group: the person's category (a Plaid primary, or their own), else Plaid's
+    /// primary; `None` when there is neither.
     pub category: Option<String>,
     /// ISO currency; `None` for unofficial currencies or none given.
     pub iso_currency_code: Option<String>,
-    /// Exact sum of the positive (money out) amounts of posted transactions.
+    /// Exact sum of the positive (money out) amounts of posted transactions (split parts
+    /// counted each under their category; excluded rows and transfers left out).
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub spent: Decimal,
@@ -189,22 +191,22 @@ pub mod read {
     /// and its parameters; only the given filters appear, so SQLite picks the account/date
     /// index for accounts, the date index for a date range, and a plain scan for neither.
     fn spending_where(f: &ChartFilter) -> (String, Vec<String>) {
-        let mut clauses = vec!["pending = 0".to_string()];
+        let mut clauses = vec!["t.pending = 0".to_string()];
         let mut values = Vec::new();
         if let Some(json) = f.accounts_json() {
             values.push(json);
             clauses.push(format!(
-                "account_id IN (SELECT value FROM json_each(?{}))",
+                "t.account_id IN (SELECT value FROM json_each(?{}))",
                 values.len()
             ));
         }
         if f.from.is_some() {
             values.push(f.first_day());
-            clauses.push(format!("date >= ?{}", values.len()));
+            clauses.push(format!("t.date >= ?{}", values.len()));
         }
         if f.to.is_some() {
             values.push(f.last_day());
-            clauses.push(format!("date <= ?{}", values.len()));
+            clauses.push(format!("t.date <= ?{}", values.len()));
         }
         (format!("WHERE {}", clauses.join(" AND ")), values)
     }
@@ -219,28 +221,82 @@ pub mod read {
     /// `examples/spending_bench.rs`).
     pub fn spending(c: &Connection, f: &ChartFilter) -> Result<Vec<SpendingRow>> {
         let (filter, values) = spending_where(f);
-        let sql =
-            format!("SELECT date, category, iso_currency_code, amount FROM transactions {filter}");
+        // The person's words (docs/ARCHITECTURE.md, "Edits, rules, splits and transfers"):
+        // their category group over Plaid's, excluded rows and both sides of a transfer left
+        // out, a split counted part by part (below).
+        let sql = format!(
+            "SELECT t.date, coalesce(e.category_group, t.category), t.iso_currency_code, t.amount,
+                    coalesce(e.exclude, 0)
+                    OR t.transaction_id IN (SELECT out_id FROM transfers)
+                    OR t.transaction_id IN (SELECT in_id FROM transfers),
+                    t.transaction_id IN (SELECT transaction_id FROM transaction_splits),
+                    t.transaction_id
+             FROM transactions t LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
+             {filter}"
+        );
         let mut st = c.prepare_cached(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(values.iter()))?;
         let mut names = Interner::default();
         let mut groups: HashMap<(u32, u32, u32), (Decimal, u64)> = HashMap::new();
+        let mut add =
+            |month: u32, category: Option<&str>, currency: Option<&str>, amount: Decimal| {
+                let key = (month, names.id(category), names.id(currency));
+                let g = groups.entry(key).or_default();
+                g.0 += amount;
+                g.1 += 1;
+            };
+        let mut split_rows = Vec::new();
         while let Some(r) = rows.next()? {
             let Some(Ok(amount)) = text(r, 3)?.map(str::parse::<Decimal>) else {
                 tracing::warn!("spending: an amount is not a decimal; left out");
                 continue;
             };
-            if amount <= Decimal::ZERO {
+            if r.get::<_, bool>(4)? {
                 continue;
             }
             let Some(month) = text(r, 0)?.and_then(month_number) else {
                 continue;
             };
-            let category = names.id(text(r, 1)?);
-            let currency = names.id(text(r, 2)?);
-            let g = groups.entry((month, category, currency)).or_default();
-            g.0 += amount;
-            g.1 += 1;
+            if r.get::<_, bool>(5)? {
+                split_rows.push((
+                    month,
+                    text(r, 1)?.map(str::to_string),
+                    text(r, 2)?.map(str::to_string),
+                    amount,
+                    r.get::<_, String>(6)?,
+                ));
+                continue;
+            }
+            if amount > Decimal::ZERO {
+                add(month, text(r, 1)?, text(r, 2)?, amount);
+            }
+        }
+        drop(rows);
+        // Each part of a split under its own category (the row's when it has none); a split
+        // that no longer adds up (Plaid changed the amount since) counts as the whole row.
+        let mut parts_of = c.prepare_cached(
+            "SELECT amount, category_group FROM transaction_splits WHERE transaction_id = ?1 ORDER BY part",
+        )?;
+        for (month, category, currency, amount, id) in split_rows {
+            let parts: Vec<(Option<Decimal>, Option<String>)> = parts_of
+                .query_map(params![id], |r| {
+                    Ok((r.get::<_, String>(0)?.parse().ok(), r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let sum: Option<Decimal> = parts.iter().map(|p| p.0).sum();
+            if sum != Some(amount) {
+                if amount > Decimal::ZERO {
+                    add(month, category.as_deref(), currency.as_deref(), amount);
+                }
+                continue;
+            }
+            for (part, part_category) in parts {
+                let part = part.unwrap_or_default();
+                if part > Decimal::ZERO {
+                    let cat = part_category.as_deref().or(category.as_deref());
+                    add(month, cat, currency.as_deref(), part);
+                }
+            }
         }
         let mut out: Vec<SpendingRow> = groups
             .into_iter()

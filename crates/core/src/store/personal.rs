@@ -216,6 +216,18 @@ pub mod read {
         ))
     }
 
+    /// Whether a row is pending and carries any of the person's words.
+    pub fn pending_with_personal(c: &Connection, transaction_id: &str) -> Result<bool> {
+        Ok(c.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM transactions t WHERE t.transaction_id = ?1 AND t.pending AND (
+                 EXISTS (SELECT 1 FROM transaction_edits WHERE transaction_id = ?1)
+                 OR EXISTS (SELECT 1 FROM transaction_tags WHERE transaction_id = ?1)
+                 OR EXISTS (SELECT 1 FROM transaction_splits WHERE transaction_id = ?1)
+                 OR EXISTS (SELECT 1 FROM transfers WHERE out_id = ?1 OR in_id = ?1)))",
+        )?
+        .query_row(params![transaction_id], |r| r.get(0))?)
+    }
+
     /// Every rule, in order.
     pub fn rules(c: &Connection) -> Result<Vec<RuleRow>> {
         let mut st = c.prepare_cached(

@@ -282,6 +282,13 @@ pub fn snapshot(store: &coffer_core::Store) -> String {
                 "link_tokens",
                 "events",
                 "vault_entries",
+                "categories",
+                "rules",
+                "transaction_edits",
+                "transaction_tags",
+                "transaction_splits",
+                "transfers",
+                "personal_changes",
             ] {
                 let mut st = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1"))?;
                 let n = st.column_count();

@@ -17,6 +17,7 @@ mod hosted;
 mod lifecycle;
 mod link_ui;
 mod modes;
+mod personal;
 mod processes;
 mod search;
 mod secrets;
