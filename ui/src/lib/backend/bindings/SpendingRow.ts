@@ -9,7 +9,8 @@ export type SpendingRow = {
  */
 month: string,
 /**
- * Category (first level); `None` when Plaid gave none.
+ * Category group: the person's category (a Plaid primary, or their own), else Plaid's
+ * primary; `None` when there is neither.
  */
 category: string | null,
 /**
@@ -17,7 +18,8 @@ category: string | null,
  */
 isoCurrencyCode: string | null,
 /**
- * Exact sum of the positive (money out) amounts of posted transactions.
+ * Exact sum of the positive (money out) amounts of posted transactions (split parts
+ * counted each under their category; excluded rows and transfers left out).
  */
 spent: string,
 /**
