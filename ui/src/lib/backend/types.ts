@@ -8,7 +8,7 @@
  * Conventions: camelCase fields; 64-bit ids as `number`; money as exact decimal strings
  * (rust_decimal `serde::str`), never floats; dates `YYYY-MM-DD`; timestamps RFC 3339.
  */
-import type { ErrorCode, ErrorView, LinkEnded, ListTransactionsInput, SyncProgress, SyncReport } from './bindings';
+import type { ErrorCode, ErrorView, LinkEnded, ListTransactionsInput, RulesProgress, SyncProgress, SyncReport } from './bindings';
 
 export type * from './bindings';
 /** Plaid's error codes Coffer knows, and the Sandbox screen's lists (generated from Rust too). */
@@ -66,5 +66,7 @@ export interface BackendEvents {
   'links:changed': { linkIds: number[] };
   /** The Link window ended (views.rs `LinkEnded`); Rust has closed it. */
   'link:ended': LinkEnded;
+  /** How far `apply_rules` is (views `RulesProgress`): rows looked at, then rows written. */
+  'rules:progress': RulesProgress;
 }
 export type BackendEventName = keyof BackendEvents;

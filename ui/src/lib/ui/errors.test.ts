@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from './errors';
+import { describeError, describeFailure } from './errors';
 import { PLAID_ERROR_CODES } from '../backend/types';
 
 const plaid = (displayMessage: string | null) => ({
@@ -23,5 +23,15 @@ describe('describeError', () => {
   it('a failure that never reached a command keeps its own text', () => {
     expect(describeError(new Error('boom'))).toEqual({ text: 'Something went wrong: boom', requestId: null, code: 'INTERNAL' });
     expect(describeError('no such command')).toMatchObject({ code: 'INTERNAL', text: 'Something went wrong: no such command' });
+  });
+});
+
+describe('describeFailure', () => {
+  it('keeps the message and the remedy apart', () => {
+    expect(describeFailure({ code: 'INVALID_INPUT', message: 'the parts add up to 40, not 50', remedy: null })).toEqual({
+      message: 'The parts add up to 40, not 50.', remedy: null, requestId: null, code: 'INVALID_INPUT',
+    });
+    expect(describeFailure({ code: 'STORAGE', message: 'disk full', remedy: 'Free some space.' })).toMatchObject({ message: 'Disk full.', remedy: 'Free some space.' });
+    expect(describeFailure(new Error('boom'))).toMatchObject({ message: 'Something went wrong: boom', remedy: null, code: 'INTERNAL' });
   });
 });

@@ -32,3 +32,23 @@ function sentence(s: string): string {
   const first = t.charAt(0).toUpperCase() + t.slice(1);
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
+
+/**
+ * A refusal with both parts the core gave: what failed (`message`, as a sentence) and, when
+ * the core or Plaid had more to say, what to do (`remedy`). For commands whose message is the
+ * news itself, such as a split that does not add up or a category still in use.
+ */
+export interface FailureDisplay {
+  message: string;
+  remedy: string | null;
+  requestId: string | null;
+  code: BackendError['code'];
+}
+
+export function describeFailure(e: unknown): FailureDisplay {
+  const err = toBackendError(e);
+  const requestId = err.plaid?.requestId ?? null;
+  if (err.code === 'INTERNAL') return { message: `Something went wrong: ${err.message}`, remedy: null, requestId, code: err.code };
+  const remedy = err.plaid?.displayMessage?.trim() || err.remedy?.trim() || null;
+  return { message: sentence(err.message), remedy, requestId, code: err.code };
+}
