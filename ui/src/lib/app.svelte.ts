@@ -3,10 +3,12 @@ import * as cmd from './backend/commands';
 import type { StatusView } from './backend/types';
 import { describeError, type ErrorDisplay } from './ui/errors';
 
-export type Screen = 'accounts' | 'transactions' | 'charts' | 'activity' | 'sandbox' | 'settings';
+export type Screen = 'accounts' | 'transactions' | 'rules' | 'categories' | 'charts' | 'activity' | 'sandbox' | 'settings';
 export const SCREENS: { id: Screen; label: string }[] = [
   { id: 'accounts', label: 'Accounts' },
   { id: 'transactions', label: 'Transactions' },
+  { id: 'rules', label: 'Rules' },
+  { id: 'categories', label: 'Categories' },
   { id: 'charts', label: 'Charts' },
   { id: 'activity', label: 'Activity' },
   { id: 'sandbox', label: 'Sandbox tools' },

@@ -1,7 +1,8 @@
 /**
  * The Transactions screen's state: the filter (search applies from the third character,
- * throttled), a paged cache of rows around the visible window (only what is on screen is
- * fetched through `list_transactions {limit, offset}`), and export.
+ * throttled; accounts, dates, category, tag and transfers narrow it too), a paged cache of
+ * rows around the visible window (only what is on screen is fetched through
+ * `list_transactions {limit, offset}`), and export.
  */
 import * as cmd from '../backend/commands';
 import type { ExportFormat, TransactionFilter, TransactionView } from '../backend/types';
@@ -27,6 +28,9 @@ export function effectiveSearch(text: string): string | undefined {
   return [...t].length >= SEARCH_MIN_CHARS ? t : undefined;
 }
 
+/** Which rows the transfers filter keeps. */
+export type TransferFilter = 'all' | 'only' | 'hide';
+
 export type ExportState =
   | { kind: 'idle' }
   | { kind: 'running'; format: ExportFormat; expected: number | null }
@@ -44,6 +48,11 @@ export class TransactionsStore {
   to = $state('');
   /** Why the typed dates were not applied, if they were not. */
   dateProblem = $state<string | null>(null);
+  /** A category group ('' = all): the person's category, else Plaid's primary. */
+  category = $state('');
+  /** A tag ('' = all). */
+  tag = $state('');
+  transfers = $state<TransferFilter>('all');
 
   /** Matching rows in all; null until the first answer. */
   total = $state<number | null>(null);
@@ -72,6 +81,9 @@ export class TransactionsStore {
     if (this.from) f.from = this.from;
     if (this.to) f.to = this.to;
     if (this.appliedSearch) f.search = this.appliedSearch;
+    if (this.category) f.category = this.category;
+    if (this.tag) f.tag = this.tag;
+    if (this.transfers !== 'all') f.transfers = this.transfers === 'only';
     return f;
   }
 
@@ -115,6 +127,26 @@ export class TransactionsStore {
     this.#restart(true);
   }
 
+  setCategory(category: string): void {
+    this.category = category;
+    this.#restart(true);
+  }
+
+  setTag(tag: string): void {
+    this.tag = tag;
+    this.#restart(true);
+  }
+
+  setTransfers(transfers: TransferFilter): void {
+    this.transfers = transfers;
+    this.#restart(true);
+  }
+
+  /** Whether any filter narrows the list. */
+  get filtered(): boolean {
+    return !!(this.appliedSearch || this.accountIds.length || this.from || this.to || this.category || this.tag || this.transfers !== 'all');
+  }
+
   /**
    * Sets the date range. Where a date input degrades to a text field (older WebKitGTK), a
    * value that is not `YYYY-MM-DD` is not sent: `dateProblem` says why.
@@ -144,10 +176,13 @@ export class TransactionsStore {
     this.from = '';
     this.to = '';
     this.dateProblem = null;
+    this.category = '';
+    this.tag = '';
+    this.transfers = 'all';
     this.#restart(true);
   }
 
-  /** Refetches the visible rows with the same filter (after a sync), keeping the scroll. */
+  /** Refetches the visible rows with the same filter (after a sync or an edit), keeping the scroll. */
   reload(): void {
     this.#restart(false);
   }
