@@ -6,7 +6,9 @@
 //! `refresh_balances`, `sync_transactions`, `list_transactions`, `export_transactions`,
 //! `get_status`, `get_settings`, `save_settings`, `test_connection`, `list_events`,
 //! `list_balance_history`, `list_spending_by_category`, `data_revision`, `sandbox_*`,
-//! `reconnect_check`). Every one
+//! `reconnect_check`; the person's words: `get_transaction`, `edit_transactions`,
+//! `split_transaction`, `pair_transfer`, `unpair_transfer`, `suggest_rule`, `*_categories`,
+//! `list_tags`, `*_rules`). Every one
 //! validates its input first and returns [`Result<T, AppError>`](AppError), whose JSON form
 //! `{ code, message, remedy, plaid? }` is the UI contract.
 //!
@@ -26,6 +28,8 @@
 //!   [`SyncObserver`] hears which links a run covers and how each ended.
 //! * `export.rs`: CSV, OFX and JSON, written to a temp file then renamed.
 //! * `charts.rs`: balance history and spending by category (one query, exact decimal sums).
+//! * [`personal`]: the person's edits, tags, splits, transfers, categories and rules beside
+//!   Plaid's rows (docs/ARCHITECTURE.md, "Edits, rules, splits and transfers").
 //!
 //! Plaid is reached only through `coffer-plaid`; `coffer-sandbox` is started in-process in
 //! offline mode. No access token or secret is ever written to SQLite, logs, events, errors or

@@ -341,3 +341,162 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'stati
         ("long mid-frequency term", search("chevron 1"), &[0, 50]),
     ]
 }
+
+/// The person's words on a generated store (`cargo xtask bench`): an edit on every 10th
+/// row (a category, a note naming the row, so notes are searchable), a tag on every 30th,
+/// a two-part split on every 50th: 100,000 edits, 33,334 tags and 20,000 splits at a
+/// million rows. Returns how many of each.
+#[allow(dead_code)] // bench.rs only
+pub fn add_personal(store: &Store, rows: u64) -> coffer_core::Result<(u64, u64, u64)> {
+    use coffer_core::store::personal::{EditRow, SplitRow, write};
+    use rust_decimal::Decimal;
+    store.write(|c| {
+        write::create_category(c, "Bench")?;
+        let (mut edits, mut tags, mut splits) = (0, 0, 0);
+        let mut amount = c.prepare("SELECT amount FROM transactions WHERE transaction_id = ?1")?;
+        for i in (0..rows).step_by(10) {
+            let id = format!("t{i:09}");
+            let category = if i % 20 == 0 {
+                "FOOD_AND_DRINK_COFFEE"
+            } else {
+                "Bench"
+            };
+            write::set_edit(
+                c,
+                &id,
+                &EditRow {
+                    category: Some(category.into()),
+                    note: Some(format!("bench note {i}")),
+                    ..Default::default()
+                },
+            )?;
+            edits += 1;
+            if i % 30 == 0 {
+                write::add_tag(c, &id, "work", None)?;
+                tags += 1;
+            }
+            if i % 50 == 0 {
+                let total: Decimal = amount
+                    .query_row([&id], |r| r.get::<_, String>(0))?
+                    .parse()
+                    .unwrap_or_default();
+                let half = (total / Decimal::from(2)).round_dp(2);
+                let part = |a: Decimal| SplitRow {
+                    amount: a.to_string(),
+                    category: Some("Bench".into()),
+                    note: None,
+                };
+                write::set_splits(c, &id, &[part(half), part(total - half)])?;
+                splits += 1;
+            }
+        }
+        c.execute_batch("ANALYZE")?;
+        Ok((edits, tags, splits))
+    })
+}
+
+/// The filter shapes on the person's data (with [`add_personal`]).
+#[allow(dead_code)] // bench.rs only
+pub fn personal_shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'static [u64])> {
+    vec![
+        (
+            "category (Bench)",
+            TransactionFilter {
+                category: Some("Bench".into()),
+                ..Default::default()
+            },
+            &[0, 50],
+        ),
+        (
+            "tag (work)",
+            TransactionFilter {
+                tag: Some("work".into()),
+                ..Default::default()
+            },
+            &[0, 50],
+        ),
+        (
+            "1 account + tag",
+            TransactionFilter {
+                account_rowids: Some(vec![accounts[3]]),
+                tag: Some("work".into()),
+                ..Default::default()
+            },
+            &[0, 50],
+        ),
+        (
+            "no transfers",
+            TransactionFilter {
+                transfers: Some(false),
+                ..Default::default()
+            },
+            &[0, 50],
+        ),
+        (
+            "search a note",
+            TransactionFilter {
+                search: Some("bench note 12340".into()),
+                ..Default::default()
+            },
+            &[0],
+        ),
+    ]
+}
+
+/// 200 rules of the kinds people write (`cargo xtask bench`): merchant and description
+/// words, amount ranges, each setting a category or adding a tag.
+#[allow(dead_code)] // bench.rs only
+pub fn add_rules(store: &Store) -> coffer_core::Result<usize> {
+    use coffer_core::store::personal::write;
+    const WORDS: [&str; 20] = [
+        "starbucks",
+        "uber",
+        "shell oil",
+        "safeway",
+        "trader joe",
+        "kfc",
+        "chevron",
+        "sparkfun",
+        "paypal",
+        "zelle",
+        "amzn",
+        "tst*",
+        "sq *",
+        "payroll",
+        "transfer",
+        "deposit",
+        "credit card",
+        "intrst",
+        "pizza",
+        "bakery",
+    ];
+    store.write(|c| {
+        let mut n = 0;
+        for k in 0..200 {
+            let word = WORDS[k % WORDS.len()];
+            let (field, op) = match k % 3 {
+                0 => ("merchant", "contains"),
+                1 => ("description", "contains"),
+                _ => ("description", "startsWith"),
+            };
+            let mut conditions = vec![serde_json::json!({"field": field, "op": op, "value": word})];
+            if k % 4 == 1 {
+                conditions.push(serde_json::json!({"field": "amount", "min": format!("{}.00", k), "max": format!("{}.00", k + 150)}));
+            }
+            let action = if k % 2 == 0 {
+                serde_json::json!({"action": "setCategory", "category": "FOOD_AND_DRINK_RESTAURANT"})
+            } else {
+                serde_json::json!({"action": "addTag", "tag": format!("t{}", k % 7)})
+            };
+            write::insert_rule(
+                c,
+                &format!("rule {k}"),
+                true,
+                &serde_json::Value::from(conditions).to_string(),
+                &serde_json::json!([action]).to_string(),
+            )?;
+            n += 1;
+        }
+        Ok(n)
+    })
+}

@@ -821,6 +821,71 @@ fn rerun(c: &Connection, ids: &[String]) -> Result<()> {
     run_on(c, &ids)
 }
 
+impl crate::store::Store {
+    /// What applying the rules (every row, or those `rule_id` holds for) would change.
+    pub fn preview_rules(&self, rule_id: Option<i64>) -> Result<RulePreview> {
+        self.read(|c| {
+            let revision = crate::store::revision(c)?;
+            let (checked, changes) = plan_all(c, rule_id, &mut |_, _| {})?;
+            Ok(RulePreview {
+                revision,
+                checked,
+                changed: changes.len() as u64,
+                examples: changes
+                    .iter()
+                    .take(10)
+                    .map(|(id, date, f, ch)| RuleChangeView {
+                        transaction_id: id.clone(),
+                        date: date.clone(),
+                        name: f.name.clone(),
+                        amount: f.amount.to_string(),
+                        changes: ch.words.clone(),
+                    })
+                    .collect(),
+            })
+        })
+    }
+
+    /// Applies the rules as [`Store::preview_rules`] showed at `expected` (the preview's
+    /// revision), in one transaction; `progress` hears rows looked at, then rows written.
+    pub fn apply_rules(
+        &self,
+        rule_id: Option<i64>,
+        expected: &str,
+        progress: Option<&(dyn Fn(RulesProgress) + Sync)>,
+    ) -> Result<RulesApplied> {
+        self.write(|c| {
+            if crate::store::revision(c)? != expected {
+                return Err(AppError::invalid(
+                    "the transactions or rules changed since the preview: preview again",
+                ));
+            }
+            let report = |done, total| {
+                if let Some(p) = progress {
+                    p(RulesProgress { done, total });
+                }
+            };
+            let (checked, changes) = plan_all(c, rule_id, &mut |d, t| report(d / 2, t))?;
+            let n = changes.len() as u64;
+            for (i, (id, _, _, ch)) in changes.iter().enumerate() {
+                write_change(c, id, ch)?;
+                if (i + 1).is_multiple_of(20_000) {
+                    report(
+                        checked / 2 + (i as u64 + 1) * checked / 2 / n.max(1),
+                        checked,
+                    );
+                }
+            }
+            report(checked, checked);
+            write::bump(c)?;
+            Ok(RulesApplied {
+                checked,
+                changed: n,
+            })
+        })
+    }
+}
+
 impl Coffer {
     /// `list_rules`: every rule, in the order they run.
     pub async fn list_rules(&self) -> Result<Vec<RuleView>> {
@@ -901,26 +966,7 @@ impl Coffer {
 
     /// `preview_rules`: what applying the rules to the stored rows would change.
     pub async fn preview_rules(&self, input: ApplyRulesInput) -> Result<RulePreview> {
-        self.inner.store.read(|c| {
-            let revision = crate::store::revision(c)?;
-            let (checked, changes) = plan_all(c, input.rule_id, &mut |_, _| {})?;
-            Ok(RulePreview {
-                revision,
-                checked,
-                changed: changes.len() as u64,
-                examples: changes
-                    .iter()
-                    .take(10)
-                    .map(|(id, date, f, ch)| RuleChangeView {
-                        transaction_id: id.clone(),
-                        date: date.clone(),
-                        name: f.name.clone(),
-                        amount: f.amount.to_string(),
-                        changes: ch.words.clone(),
-                    })
-                    .collect(),
-            })
-        })
+        self.inner.store.preview_rules(input.rule_id)
     }
 
     /// `apply_rules`: applies what the preview showed, in one transaction (all or nothing);
@@ -936,35 +982,9 @@ impl Coffer {
                 "preview first: apply_rules needs the preview's revision",
             ));
         };
-        self.inner.store.write(|c| {
-            if crate::store::revision(c)? != expected {
-                return Err(AppError::invalid(
-                    "the transactions or rules changed since the preview: preview again",
-                ));
-            }
-            let report = |done, total| {
-                if let Some(p) = progress {
-                    p(RulesProgress { done, total });
-                }
-            };
-            let (checked, changes) = plan_all(c, input.rule_id, &mut |d, t| report(d / 2, t))?;
-            let n = changes.len() as u64;
-            for (i, (id, _, _, ch)) in changes.iter().enumerate() {
-                write_change(c, id, ch)?;
-                if (i + 1).is_multiple_of(20_000) {
-                    report(
-                        checked / 2 + (i as u64 + 1) * checked / 2 / n.max(1),
-                        checked,
-                    );
-                }
-            }
-            report(checked, checked);
-            write::bump(c)?;
-            Ok(RulesApplied {
-                checked,
-                changed: n,
-            })
-        })
+        self.inner
+            .store
+            .apply_rules(input.rule_id, expected, progress)
     }
 
     /// `export_rules`: every rule, in order, with the person's categories they use.
