@@ -18,7 +18,7 @@
 //! Add `src/cmd/NAME.rs` with its `Args` (clap) and a `run` that makes one call into
 //! [`coffer_core::Coffer`] and prints the result in both forms with [`render::Out::print`];
 //! add its variant to [`cmd::Cmd`] and one line to [`cmd::run`]; put its human form in
-//! `render.rs`. Add a case to the integration tests in `tests/cli/` (`main.rs` runs the
+//! `render/`. Add a case to the integration tests in `tests/cli/` (`main.rs` runs the
 //! binary as a user would).
 
 mod cmd;

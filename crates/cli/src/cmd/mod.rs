@@ -2,6 +2,8 @@
 //! into [`Coffer`] and prints the result through [`Out`].
 
 mod balances;
+mod categories;
+mod edit;
 mod export;
 mod link;
 mod link_token;
@@ -10,12 +12,16 @@ mod reconnect;
 mod reconnect_check;
 mod remove;
 mod rename;
+mod rules;
 mod sandbox;
 mod serve;
 mod settings;
+mod split;
 mod status;
 mod sync;
+mod tags;
 mod transactions;
+mod transfer;
 
 use clap::Subcommand;
 use coffer_core::{AppError, Coffer};
@@ -42,8 +48,23 @@ pub enum Cmd {
     Sync(sync::Args),
     /// Show balances; `--refresh` asks the bank for live ones (billed by Plaid in production).
     Balances(balances::Args),
-    /// List stored transactions, newest first.
+    /// List stored transactions, newest first (with the names, categories and tags you set).
     Transactions(transactions::Args),
+    /// Change transactions: your category, name, note, tags, or leave them out of spending
+    /// and income. Set by hand, never overwritten by a rule; `--clear-*` gives a field back.
+    Edit(edit::Args),
+    /// Split a transaction into parts that add up to its amount, each with its category and
+    /// note (`--undo` makes it whole again).
+    Split(split::Args),
+    /// Pair two transactions as a transfer between your accounts, or unpair one.
+    Transfer(transfer::Args),
+    /// Plaid's categories and yours; `add` and `remove` yours.
+    Categories(categories::Args),
+    /// The tags in use.
+    Tags,
+    /// Rules that set categories, names, tags and exclusions on every sync: list, add, edit,
+    /// remove, order, apply to stored transactions, export and import.
+    Rules(rules::Args),
     /// Write transactions to a file (CSV, OFX or JSON), exact amounts.
     Export(export::Args),
     /// Rename a link.
@@ -97,6 +118,12 @@ async fn run(coffer: &Coffer, cmd: Cmd, out: &Out) -> Result<Outcome, AppError> 
         Cmd::Sync(args) => return sync::run(coffer, args, out).await,
         Cmd::Balances(args) => balances::run(coffer, args, out).await?,
         Cmd::Transactions(args) => transactions::run(coffer, args, out).await?,
+        Cmd::Edit(args) => edit::run(coffer, args, out).await?,
+        Cmd::Split(args) => split::run(coffer, args, out).await?,
+        Cmd::Transfer(args) => transfer::run(coffer, args, out).await?,
+        Cmd::Categories(args) => categories::run(coffer, args, out).await?,
+        Cmd::Tags => tags::run(coffer, out).await?,
+        Cmd::Rules(args) => rules::run(coffer, args, out).await?,
         Cmd::Export(args) => export::run(coffer, args, out).await?,
         Cmd::Rename(args) => rename::run(coffer, args, out).await?,
         Cmd::Remove(args) => remove::run(coffer, args, out).await?,

@@ -1,5 +1,6 @@
-//! `transactions`: a page of stored transactions, newest first, as a table, JSON or CSV. Its
-//! filter options are shared with `export`.
+//! `transactions`: a page of stored transactions, newest first, as a table (with the names,
+//! categories, tags and transfers you set), JSON or CSV. Its filter options are shared with
+//! `export`.
 
 use chrono::NaiveDate;
 use coffer_core::{AppError, Coffer, ListTransactionsInput};
@@ -33,9 +34,27 @@ pub struct FilterArgs {
     /// To this date (YYYY-MM-DD, inclusive).
     #[arg(long)]
     to: Option<NaiveDate>,
-    /// Text in the name or merchant (case-insensitive).
+    /// Text in the name or merchant, or your name or note for it (case-insensitive).
     #[arg(long)]
     search: Option<String>,
+    /// Only this category: yours, or Plaid's code (a detailed code means its primary).
+    #[arg(long)]
+    category: Option<String>,
+    /// Only rows with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Transfers between your accounts: `only` them, or `hide` them.
+    #[arg(long, value_enum)]
+    transfers: Option<TransfersArg>,
+}
+
+/// `--transfers`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TransfersArg {
+    /// Transfers only.
+    Only,
+    /// No transfers.
+    Hide,
 }
 
 impl FilterArgs {
@@ -45,6 +64,9 @@ impl FilterArgs {
             from: self.from,
             to: self.to,
             search: self.search,
+            category: self.category,
+            tag: self.tag,
+            transfers: self.transfers.map(|t| matches!(t, TransfersArg::Only)),
             limit,
             offset,
         }

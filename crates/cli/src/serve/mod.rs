@@ -1,5 +1,5 @@
-//! `coffer-cli serve`: coffer-core's link lifecycle as a REST API on loopback, for web front
-//! ends that expect a backend route. It is as thin as the desktop's Tauri commands: each
+//! `coffer-cli serve`: coffer-core's link lifecycle, and the person's edits, categories and
+//! rules, as a REST API on loopback, for web front ends that expect a backend route. It is as thin as the desktop's Tauri commands: each
 //! handler makes one call into [`Coffer`]; this module adds only HTTP.
 //!
 //! - Two dialects: `/api/v1/banking/...` (snake_case, [`v1`]) and monetr's Plaid Links API
@@ -33,7 +33,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use coffer_core::{AppError, Coffer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -115,6 +115,54 @@ pub fn router(coffer: Coffer, local: SocketAddr, origins: Vec<HeaderValue>) -> R
         .route("/api/v1/banking/links/{id}", delete(v1::remove_link))
         .route("/api/v1/banking/accounts", get(v1::accounts))
         .route("/api/v1/banking/transactions", get(v1::transactions))
+        .route(
+            "/api/v1/banking/transactions/edit",
+            post(v1::edits::edit_transactions),
+        )
+        .route(
+            "/api/v1/banking/transactions/{id}",
+            get(v1::edits::get_transaction).patch(v1::edits::edit_transaction),
+        )
+        .route(
+            "/api/v1/banking/transactions/{id}/split",
+            put(v1::edits::split_transaction).delete(v1::edits::unsplit_transaction),
+        )
+        .route("/api/v1/banking/transfers", post(v1::edits::pair_transfer))
+        .route(
+            "/api/v1/banking/transfers/{id}",
+            delete(v1::edits::unpair_transfer),
+        )
+        .route(
+            "/api/v1/banking/categories",
+            get(v1::categories::list_categories).post(v1::categories::create_category),
+        )
+        .route(
+            "/api/v1/banking/categories/{name}",
+            delete(v1::categories::delete_category),
+        )
+        .route("/api/v1/banking/tags", get(v1::categories::list_tags))
+        .route(
+            "/api/v1/banking/rules",
+            get(v1::rules::list_rules).post(v1::rules::create_rule),
+        )
+        .route(
+            "/api/v1/banking/rules/{id}",
+            put(v1::rules::update_rule).delete(v1::rules::delete_rule),
+        )
+        .route("/api/v1/banking/rules/order", post(v1::rules::order_rules))
+        .route(
+            "/api/v1/banking/rules/preview",
+            post(v1::rules::preview_rules),
+        )
+        .route("/api/v1/banking/rules/apply", post(v1::rules::apply_rules))
+        .route(
+            "/api/v1/banking/rules/export",
+            get(v1::rules_file::export_rules),
+        )
+        .route(
+            "/api/v1/banking/rules/import",
+            post(v1::rules_file::import_rules),
+        )
         .route("/api/v1/banking/sync", post(v1::sync))
         .route("/api/plaid/token/new", get(monetr::token_new))
         .route("/api/plaid/token/callback", post(monetr::token_callback))
@@ -128,7 +176,13 @@ pub fn router(coffer: Coffer, local: SocketAddr, origins: Vec<HeaderValue>) -> R
         app = app.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                ])
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
                 .max_age(Duration::from_secs(600)),
         );

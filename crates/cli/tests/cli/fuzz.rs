@@ -23,6 +23,21 @@ const ROUTES: &[&str] = &[
     "/api/v1/banking/accounts",
     "/api/v1/banking/transactions",
     "/api/v1/banking/sync",
+    "/api/v1/banking/transactions/{id}",
+    "/api/v1/banking/transactions/edit",
+    "/api/v1/banking/transactions/{id}/split",
+    "/api/v1/banking/transfers",
+    "/api/v1/banking/transfers/{id}",
+    "/api/v1/banking/categories",
+    "/api/v1/banking/categories/{name}",
+    "/api/v1/banking/tags",
+    "/api/v1/banking/rules",
+    "/api/v1/banking/rules/{id}",
+    "/api/v1/banking/rules/order",
+    "/api/v1/banking/rules/preview",
+    "/api/v1/banking/rules/apply",
+    "/api/v1/banking/rules/export",
+    "/api/v1/banking/rules/import",
     "/api/plaid/token/new",
     "/api/plaid/token/callback",
     "/api/openapi.json",
@@ -46,6 +61,28 @@ const KEYS: &[&str] = &[
     "from",
     "to",
     "keep_data",
+    "category",
+    "tag",
+    "transfers",
+    "name",
+    "note",
+    "exclude",
+    "add_tags",
+    "changes",
+    "transaction_ids",
+    "parts",
+    "amount",
+    "ids",
+    "rule_id",
+    "revision",
+    "conditions",
+    "actions",
+    "field",
+    "op",
+    "value",
+    "replace",
+    "cofferRules",
+    "rules",
     "x",
 ];
 
@@ -171,9 +208,18 @@ fn shaped(route: &'static str) -> BoxedStrategy<Value> {
 fn case() -> impl Strategy<Value = Case> {
     prop::sample::select(ROUTES).prop_flat_map(|route| {
         let documented = match route {
-            "/api/v1/banking/links/{id}" => Method::DELETE,
-            "/api/v1/banking/links" | "/api/v1/banking/accounts" | "/api/v1/banking/transactions"
-            | "/api/plaid/token/new" | "/api/openapi.json" => Method::GET,
+            "/api/v1/banking/links/{id}"
+            | "/api/v1/banking/transfers/{id}"
+            | "/api/v1/banking/categories/{name}" => Method::DELETE,
+            "/api/v1/banking/transactions/{id}/split" | "/api/v1/banking/rules/{id}" => Method::PUT,
+            "/api/v1/banking/links"
+            | "/api/v1/banking/accounts"
+            | "/api/v1/banking/transactions"
+            | "/api/v1/banking/transactions/{id}"
+            | "/api/v1/banking/tags"
+            | "/api/v1/banking/rules/export"
+            | "/api/plaid/token/new"
+            | "/api/openapi.json" => Method::GET,
             _ => Method::POST,
         };
         (
@@ -220,7 +266,10 @@ fn fuzzed_requests_never_5xx_hang_or_break_the_document() {
         ..Config::default()
     });
     let result = runner.run(&case(), |c| {
-        let path = c.route.replace("{id}", &urlencode(&c.id));
+        let path = c
+            .route
+            .replace("{id}", &urlencode(&c.id))
+            .replace("{name}", &urlencode(&c.id));
         let mut url = url::Url::parse(&format!("{}{path}", server.url)).expect("url");
         if !c.query.is_empty() {
             let mut q = url.query_pairs_mut();

@@ -1,5 +1,15 @@
 //! Dialect 1: `/api/v1/banking/...`, snake_case throughout. Each handler is one call into
 //! coffer-core; the types here only rename the core's views for this dialect.
+//!
+//! * here: links, accounts, transactions (listed) and sync;
+//! * [`edits`]: one transaction, the person's edits, splits and transfers;
+//! * [`categories`]: categories and tags;
+//! * [`rules`]: rules and applying them; [`rules_file`]: their export and import.
+
+pub mod categories;
+pub mod edits;
+pub mod rules;
+pub mod rules_file;
 
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -171,15 +181,34 @@ pub struct TransactionsQuery {
     /// To this date (YYYY-MM-DD, inclusive).
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<NaiveDate>,
-    /// Text in the name or merchant (case-insensitive, three characters or more).
+    /// Text in the name or merchant, or the person's name or note for it (case-insensitive,
+    /// three characters or more).
     pub search: Option<String>,
+    /// A category group: the person's category, else Plaid's primary (a detailed code selects
+    /// its primary).
+    pub category: Option<String>,
+    /// A tag.
+    pub tag: Option<String>,
+    /// Transfers between the person's accounts: `only` them, or `hide` them (default: both).
+    pub transfers: Option<TransfersFilter>,
     /// Page size, 1 to 1000 (default 100).
     pub limit: Option<u32>,
     /// Rows to skip (default 0).
     pub offset: Option<u64>,
 }
 
-/// A transaction. `amount` is Plaid's sign: positive is money out.
+/// `GET transactions?transfers=`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TransfersFilter {
+    /// Transfers only.
+    Only,
+    /// No transfers.
+    Hide,
+}
+
+/// A transaction: Plaid's values as Plaid sent them, and the person's words in `personal`.
+/// `amount` is Plaid's sign: positive is money out.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Transaction {
     /// Plaid transaction id.
@@ -206,10 +235,15 @@ pub struct Transaction {
     pub merchant_name: Option<String>,
     /// Pending.
     pub pending: bool,
-    /// Category (first level).
+    /// Plaid's category (personal finance category, primary).
     pub category: Option<String>,
+    /// Plaid's detailed personal finance category.
+    pub category_detailed: Option<String>,
     /// `online`, `in store`, `other`.
     pub payment_channel: Option<String>,
+    /// What the person set (category, name, note, tags, exclusion, split, transfer); `null`
+    /// when nothing.
+    pub personal: Option<edits::Personal>,
 }
 
 /// `GET transactions`: newest first.
@@ -323,7 +357,7 @@ fn link(l: LinkView) -> Link {
     }
 }
 
-fn transaction(t: TransactionView) -> Transaction {
+pub(crate) fn transaction(t: TransactionView) -> Transaction {
     Transaction {
         transaction_id: t.transaction_id,
         account_id: t.account_id,
@@ -337,7 +371,9 @@ fn transaction(t: TransactionView) -> Transaction {
         merchant_name: t.merchant_name,
         pending: t.pending,
         category: t.category,
+        category_detailed: t.category_detailed,
         payment_channel: t.payment_channel,
+        personal: t.personal.map(|p| edits::personal(*p)),
     }
 }
 
@@ -359,7 +395,7 @@ fn report(r: SyncReport) -> SyncReportDto {
 }
 
 /// A query string or path the core never sees: 400 in this dialect's form.
-fn bad_request(message: String) -> ApiError {
+pub(crate) fn bad_request(message: String) -> ApiError {
     ApiError::http(StatusCode::BAD_REQUEST, "INVALID_INPUT", message)
 }
 
@@ -490,6 +526,9 @@ pub async fn transactions(
             from: q.from,
             to: q.to,
             search: q.search,
+            category: q.category,
+            tag: q.tag,
+            transfers: q.transfers.map(|t| matches!(t, TransfersFilter::Only)),
             limit: q.limit.unwrap_or(100),
             offset: q.offset.unwrap_or(0),
         })

@@ -1,5 +1,6 @@
 //! Output: the stable JSON form (`--json`) or human tables; errors for a person (what failed,
 //! what Plaid said, what to do), or with `--json` one line on stderr and the error object.
+//! The person's edits, categories, tags and rules are shown by [`personal`].
 
 use coffer_core::{
     ApiTokenView, AppError, LinkHealth, LinkTokenView, LinkView, SettingsView, StatusView,
@@ -18,6 +19,10 @@ macro_rules! out {
         let _ = writeln!($w, $($arg)*);
     }};
 }
+
+mod personal;
+
+pub use personal::*;
 
 /// Where and how results are printed.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +44,16 @@ impl Out {
             human(&mut w, value);
         }
         write_stdout(&w);
+    }
+
+    /// Prints `value` through `human`, and nothing with `--json` (for a part of the result
+    /// shown before a question; the JSON document comes whole at the end).
+    pub fn text<T: ?Sized>(&self, value: &T, human: impl FnOnce(&mut String, &T)) {
+        if !self.json {
+            let mut w = String::new();
+            human(&mut w, value);
+            write_stdout(&w);
+        }
     }
 
     /// The error on stderr: for a person ([`error_text`]), or with `--json` one line on stderr
@@ -348,16 +363,7 @@ pub fn sync_reports(w: &mut String, reports: &[SyncReport]) {
 /// `transactions`.
 pub fn transactions(w: &mut String, page: &TransactionPage) {
     for t in &page.rows {
-        out!(
-            w,
-            "{}  {:>12} {:<4} {}{}  {}",
-            t.date,
-            t.amount,
-            t.iso_currency_code.as_deref().unwrap_or(""),
-            t.name,
-            if t.pending { " (pending)" } else { "" },
-            t.merchant_name.as_deref().unwrap_or("")
-        );
+        personal::transaction_line(w, t);
     }
     out!(
         w,
@@ -367,7 +373,8 @@ pub fn transactions(w: &mut String, page: &TransactionPage) {
     );
 }
 
-/// `transactions --csv`.
+/// `transactions --csv`: Plaid's columns, then what the person set (their name, the category
+/// they see, tags separated by `;`, excluded, the other side of a transfer).
 pub fn transactions_csv(rows: &[TransactionView]) {
     let mut w = csv_writer();
     let _ = w.write_record([
@@ -379,8 +386,17 @@ pub fn transactions_csv(rows: &[TransactionView]) {
         "pending",
         "account_id",
         "transaction_id",
+        "display_name",
+        "category",
+        "tags",
+        "excluded",
+        "transfer_with",
     ]);
     for t in rows {
+        let p = t.personal.as_deref();
+        let tags: Vec<&str> = p
+            .map(|p| p.tags.iter().map(|t| t.tag.as_str()).collect())
+            .unwrap_or_default();
         let _ = w.write_record([
             t.date.to_string(),
             t.amount.to_string(),
@@ -390,6 +406,13 @@ pub fn transactions_csv(rows: &[TransactionView]) {
             t.pending.to_string(),
             t.account_id.clone(),
             t.transaction_id.clone(),
+            t.display_name().to_string(),
+            t.effective_category().unwrap_or_default().to_string(),
+            tags.join(";"),
+            p.is_some_and(|p| p.excluded).to_string(),
+            p.and_then(|p| p.transfer.as_ref())
+                .map(|x| x.other_transaction_id.clone())
+                .unwrap_or_default(),
         ]);
     }
     let _ = w.flush();
