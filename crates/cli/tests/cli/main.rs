@@ -14,7 +14,9 @@ mod errors;
 mod fuzz;
 mod hosted;
 mod many;
+mod personal;
 mod serve;
+mod serve_personal;
 
 struct Home {
     dir: tempfile::TempDir,
