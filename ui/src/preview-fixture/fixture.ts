@@ -224,6 +224,10 @@ export function installPreviewFixture(params: URLSearchParams): void {
     sandbox_inject_fault: () => null,
     sandbox_clear_faults: () => null,
     ui_ready: () => null,
+    // The person's edits and rules: none in the fixture (its rows are Plaid's only).
+    list_categories: () => [],
+    list_tags: () => [],
+    list_rules: () => [],
   };
 
   mockIPC(
