@@ -12,5 +12,6 @@ mod data;
 mod isolation;
 mod linking;
 mod logs;
+mod personal;
 mod settings;
 mod update;
