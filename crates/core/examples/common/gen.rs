@@ -344,8 +344,9 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'stati
 
 /// The person's words on a generated store (`cargo xtask bench`): an edit on every 10th
 /// row (a category, a note naming the row, so notes are searchable), a tag on every 30th,
-/// a two-part split on every 50th: 100,000 edits, 33,334 tags and 20,000 splits at a
-/// million rows. Returns how many of each.
+/// a two-part split on every 50th, every 1,000th row paired with the next as a transfer:
+/// 100,000 edits, 33,334 tags, 20,000 splits and 1,000 transfers at a million rows.
+/// Returns how many edits, tags and splits.
 #[allow(dead_code)] // bench.rs only
 pub fn add_personal(store: &Store, rows: u64) -> coffer_core::Result<(u64, u64, u64)> {
     use coffer_core::store::personal::{EditRow, SplitRow, write};
@@ -390,6 +391,10 @@ pub fn add_personal(store: &Store, rows: u64) -> coffer_core::Result<(u64, u64, 
                 splits += 1;
             }
         }
+        // 1,000 transfers: each 1,000th row with the next.
+        for i in (0..rows.saturating_sub(1)).step_by(1000) {
+            write::pair(c, &format!("t{i:09}"), &format!("t{:09}", i + 1), true)?;
+        }
         c.execute_batch("ANALYZE")?;
         Ok((edits, tags, splits))
     })
@@ -420,6 +425,14 @@ pub fn personal_shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter
             TransactionFilter {
                 account_rowids: Some(vec![accounts[3]]),
                 tag: Some("work".into()),
+                ..Default::default()
+            },
+            &[0, 50],
+        ),
+        (
+            "transfers only",
+            TransactionFilter {
+                transfers: Some(true),
                 ..Default::default()
             },
             &[0, 50],

@@ -307,27 +307,49 @@ pub mod write {
         refresh_search(c, transaction_id)
     }
 
-    /// Recomputes a transaction's `search_text`: Plaid's name and merchant, then the
-    /// person's display name and note (the same form `transactions::write::upsert` writes).
+    /// Recomputes what a transaction row carries of the person's words (the same form
+    /// `transactions::write::upsert` writes): `search_text` (Plaid's name and merchant, then
+    /// the display name and note) and `category_group` (theirs, else Plaid's primary).
     pub fn refresh_search(c: &Connection, transaction_id: &str) -> Result<()> {
-        let row: Option<(String, Option<String>, String, Option<String>)> = c
+        type Row = (
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let row: Option<Row> = c
             .prepare_cached(
-                "SELECT t.name, t.merchant_name, t.search_text, e.search_extra FROM transactions t
+                "SELECT t.name, t.merchant_name, t.search_text, e.search_extra, t.category_group,
+                        coalesce(e.category_group, t.category), t.category
+                 FROM transactions t
                  LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
                  WHERE t.transaction_id = ?1",
             )?
             .query_row(params![transaction_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })
             .optional()?;
-        let Some((name, merchant, current, extra)) = row else {
+        let Some((name, merchant, current, extra, group, want_group, _)) = row else {
             return Ok(());
         };
         let text = crate::store::transactions::search_text(&name, merchant.as_deref())
             + extra.as_deref().unwrap_or("");
-        if text != current {
-            c.prepare_cached("UPDATE transactions SET search_text = ?2 WHERE transaction_id = ?1")?
-                .execute(params![transaction_id, text])?;
+        if text != current || group != want_group {
+            c.prepare_cached(
+                "UPDATE transactions SET search_text = ?2, category_group = ?3 WHERE transaction_id = ?1",
+            )?
+            .execute(params![transaction_id, text, want_group])?;
         }
         Ok(())
     }

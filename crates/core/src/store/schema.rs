@@ -326,8 +326,14 @@ ALTER TABLE links ADD COLUMN consent_expires_at TEXT;
     // `transactions.search_text` carries after Plaid's name and merchant, so search finds
     // the person's words through the same index. `category_detailed` is Plaid's detailed
     // personal-finance category (the existing `category` holds the primary).
+    // `category_group` is what a row counts under: the person's category group, else Plaid's
+    // primary (kept by the upsert and every edit), indexed with the date so that a list of
+    // one category is an index range in date order.
     r#"
 ALTER TABLE transactions ADD COLUMN category_detailed TEXT;
+ALTER TABLE transactions ADD COLUMN category_group TEXT;
+UPDATE transactions SET category_group = category;
+CREATE INDEX transactions_group ON transactions(category_group, date DESC, id DESC);
 
 CREATE TABLE categories (
     name       TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,

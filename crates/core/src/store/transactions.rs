@@ -240,24 +240,22 @@ fn where_clause(
         parts.push(format!("{plus}t.date <= ?"));
         params.push(Value::Text(d.to_string()));
     }
+    // Walking the date index, the person's conditions are filters on each row too.
+    let walk_plus = if walk_dates { "+" } else { "" };
     if let Some(g) = &f.category {
-        parts.push(
-            "coalesce((SELECT e.category_group FROM transaction_edits e WHERE e.transaction_id = t.transaction_id), t.category) = ?"
-                .into(),
-        );
+        parts.push(format!("{walk_plus}t.category_group = ?"));
         params.push(Value::Text(g.clone()));
     }
     if let Some(tag) = &f.tag {
         parts.push(
-            "t.transaction_id IN (SELECT g.transaction_id FROM transaction_tags g WHERE g.tag = ?)"
-                .into(),
+            format!("{walk_plus}t.transaction_id IN (SELECT g.transaction_id FROM transaction_tags g WHERE g.tag = ?)"),
         );
         params.push(Value::Text(tag.clone()));
     }
     if let Some(only) = f.transfers {
         let not = if only { "" } else { "NOT " };
         parts.push(format!(
-            "{not}(t.transaction_id IN (SELECT out_id FROM transfers) OR t.transaction_id IN (SELECT in_id FROM transfers))"
+            "{walk_plus}t.transaction_id {not}IN (SELECT out_id FROM transfers UNION ALL SELECT in_id FROM transfers)"
         ));
     }
     match (term, matching) {
@@ -957,12 +955,58 @@ pub mod read {
         offset: u64,
     ) -> Result<(u64, Vec<TransactionView>)> {
         let term = Term::of(f);
-        let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
-        let total = count_where(c, &w, p)?;
+        let only = |keep: &TransactionFilter| keep == f;
+        let total = if only(&TransactionFilter {
+            transfers: Some(false),
+            ..TransactionFilter {
+                category: None,
+                tag: None,
+                ..f.clone()
+            }
+        }) {
+            // Hiding transfers: the list's total without the filter (the planner's), less
+            // the transfers in it (few).
+            let all = count(
+                c,
+                &TransactionFilter {
+                    transfers: None,
+                    ..f.clone()
+                },
+            )?;
+            let (w, p) = where_clause(
+                &TransactionFilter {
+                    transfers: Some(true),
+                    ..f.clone()
+                },
+                term.as_ref(),
+                Matching::Instr,
+                false,
+            );
+            all.saturating_sub(count_where(c, &w, p)?)
+        } else if let Some(tag) = f.tag.as_ref().filter(|_| {
+            only(&TransactionFilter {
+                tag: f.tag.clone(),
+                ..Default::default()
+            })
+        }) {
+            // A tag alone: its index entries (every tag row has its transaction).
+            c.prepare_cached("SELECT count(*) FROM transaction_tags WHERE tag = ?1")?
+                .query_row(params![tag], |r| r.get::<_, i64>(0))? as u64
+        } else {
+            let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
+            count_where(c, &w, p)?
+        };
         if limit == 0 || offset >= total {
             return Ok((total, Vec::new()));
         }
-        let rows = page_with(c, f, term.as_ref(), Matching::Instr, false, limit, offset)?;
+        // A filter keeping many rows (1 in 50 or more): walk the date index newest first
+        // until the page is full; a selective one: let SQLite drive from the category's
+        // index or the tag's rows and sort.
+        let rows: i64 = c
+            .prepare_cached("SELECT coalesce(sum(txn_count), 0) FROM accounts")?
+            .query_row([], |r| r.get(0))?;
+        let walk = f.category.is_none() && total.saturating_mul(50) >= rows.max(0) as u64;
+        let rows = page_with(c, f, term.as_ref(), Matching::Instr, walk, limit, offset)?;
         Ok((total, rows))
     }
 
@@ -1081,11 +1125,12 @@ pub mod write {
         let mut st = c.prepare_cached(
             "INSERT INTO transactions (id, transaction_id, account_id, date, authorized_date, amount, iso_currency_code,
                  unofficial_currency_code, name, merchant_name, pending, pending_transaction_id, payment_channel, category, search_text,
-                 category_detailed)
+                 category_detailed, category_group)
              VALUES (coalesce((SELECT id FROM transactions WHERE id BETWEEN ?2 << 40 AND (?2 << 40) + 1099511627775
                                 ORDER BY id DESC LIMIT 1), ?2 << 40) + 1,
                      ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                     ?14 || coalesce((SELECT search_extra FROM transaction_edits WHERE transaction_id = ?1), ''), ?15)
+                     ?14 || coalesce((SELECT search_extra FROM transaction_edits WHERE transaction_id = ?1), ''), ?15,
+                     coalesce((SELECT category_group FROM transaction_edits WHERE transaction_id = ?1), ?13))
              ON CONFLICT(transaction_id) DO UPDATE SET
                  id = CASE WHEN account_id = excluded.account_id THEN id ELSE excluded.id END,
                  account_id = excluded.account_id, date = excluded.date,
@@ -1094,7 +1139,7 @@ pub mod write {
                  name = excluded.name, merchant_name = excluded.merchant_name, pending = excluded.pending,
                  pending_transaction_id = excluded.pending_transaction_id, payment_channel = excluded.payment_channel,
                  category = excluded.category, search_text = excluded.search_text,
-                 category_detailed = excluded.category_detailed",
+                 category_detailed = excluded.category_detailed, category_group = excluded.category_group",
         )?;
         st.execute(params![
             t.transaction_id,
@@ -1346,6 +1391,153 @@ mod tests {
         // Without accounts the set answers without dates, by fetch or walk; with accounts
         // in every way.
         assert_eq!(set_checked, 8 * 3 * (2 + 3 + 3 + 3 + 3));
+    }
+}
+
+#[cfg(test)]
+mod personal_tests {
+    use super::*;
+    use crate::store::{self, Store, personal};
+
+    /// Lists filtered on the person's data give the same rows and totals whichever way
+    /// they are counted and paged (the shortcuts against the plain query).
+    #[test]
+    fn personal_filters_agree_with_the_plain_query() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path().join("p.db")).expect("open");
+        let accounts: Vec<i64> = store
+            .write(|c| {
+                let link = store::links::write::insert(
+                    c,
+                    &store::links::write::NewLink {
+                        item_id: "i",
+                        institution_id: None,
+                        institution_name: None,
+                        name: "L",
+                        products: &[],
+                    },
+                )?;
+                let accounts = (0..2)
+                    .map(|i| {
+                        store::accounts::write::upsert(
+                            c,
+                            link,
+                            &store::accounts::write::NewAccount {
+                                account_id: &format!("a{i}"),
+                                name: "A",
+                                official_name: None,
+                                mask: None,
+                                account_type: "depository",
+                                subtype: None,
+                            },
+                        )
+                    })
+                    .collect::<crate::Result<Vec<i64>>>()?;
+                for i in 0..400usize {
+                    let id = format!("t{i}");
+                    store::transactions::write::upsert(
+                        c,
+                        &write::NewTransaction {
+                            transaction_id: &id,
+                            account_rowid: accounts[i % 2],
+                            date: format!("2024-{:02}-{:02}", 1 + i % 12, 1 + (i * 7) % 28),
+                            authorized_date: None,
+                            amount: if i % 2 == 0 { "5".into() } else { "-5".into() },
+                            iso_currency_code: None,
+                            unofficial_currency_code: None,
+                            name: &format!("Row {i}"),
+                            merchant_name: None,
+                            pending: false,
+                            pending_transaction_id: None,
+                            payment_channel: None,
+                            category: Some(if i % 3 == 0 {
+                                "TRAVEL"
+                            } else {
+                                "FOOD_AND_DRINK"
+                            }),
+                            category_detailed: None,
+                        },
+                    )?;
+                    if i % 5 == 0 {
+                        personal::write::set_edit(
+                            c,
+                            &id,
+                            &personal::EditRow {
+                                category: Some("TRAVEL_FLIGHTS".into()),
+                                ..Default::default()
+                            },
+                        )?;
+                    }
+                    if i % 7 == 0 {
+                        personal::write::add_tag(c, &id, "x", None)?;
+                    }
+                }
+                for i in (0..400usize).step_by(22) {
+                    personal::write::pair(c, &format!("t{i}"), &format!("t{}", i + 1), true)?;
+                }
+                Ok(accounts)
+            })
+            .expect("data");
+        let d = |m| NaiveDate::from_ymd_opt(2024, m, 1);
+        let filters = [
+            TransactionFilter {
+                category: Some("TRAVEL".into()),
+                ..Default::default()
+            },
+            TransactionFilter {
+                category: Some("FOOD_AND_DRINK".into()),
+                from: d(3),
+                ..Default::default()
+            },
+            TransactionFilter {
+                tag: Some("x".into()),
+                ..Default::default()
+            },
+            TransactionFilter {
+                tag: Some("x".into()),
+                account_rowids: Some(vec![accounts[1]]),
+                ..Default::default()
+            },
+            TransactionFilter {
+                transfers: Some(true),
+                ..Default::default()
+            },
+            TransactionFilter {
+                transfers: Some(false),
+                ..Default::default()
+            },
+            TransactionFilter {
+                transfers: Some(false),
+                search: Some("row 1".into()),
+                ..Default::default()
+            },
+            TransactionFilter {
+                transfers: Some(false),
+                tag: Some("x".into()),
+                to: d(9),
+                ..Default::default()
+            },
+        ];
+        for f in &filters {
+            store
+                .read(|c| {
+                    let t = Term::of(f);
+                    let (w, p) = where_clause(f, t.as_ref(), Matching::Instr, false);
+                    let want = read::count_where(c, &w, p)?;
+                    assert!(want > 0, "{f:?}");
+                    for offset in [0, 7, 30] {
+                        let base =
+                            read::page_with(c, f, t.as_ref(), Matching::Instr, false, 20, offset)?;
+                        let walked =
+                            read::page_with(c, f, t.as_ref(), Matching::Instr, true, 20, offset)?;
+                        assert_eq!(walked, base, "{f:?}");
+                        let (total, rows) = read::list(c, f, 20, offset)?;
+                        assert_eq!((total, &rows), (want, &base), "{f:?}");
+                    }
+                    Ok(())
+                })
+                .expect("lists");
+        }
     }
 }
 
