@@ -475,15 +475,25 @@ impl Coffer {
             }
             let sum: Decimal = amounts.iter().sum();
             if n > 0 && sum != row.amount {
+                // Money as people read it: at least two decimals, no sign.
+                let money = |d: Decimal| {
+                    let mut d = d.abs();
+                    if d.scale() < 2 {
+                        d.rescale(2);
+                    }
+                    d.to_string()
+                };
                 let rest = row.amount - sum;
+                let over = (rest > Decimal::ZERO) != (row.amount > Decimal::ZERO);
                 return Err(AppError::invalid(format!(
-                    "the parts add up to {sum}, not {}: {} {} still to assign",
-                    row.amount,
-                    rest.abs(),
-                    if (rest > Decimal::ZERO) == (row.amount > Decimal::ZERO) {
-                        "is"
+                    "the parts add up to {}, not {}: {} {}",
+                    money(sum),
+                    money(row.amount),
+                    money(rest),
+                    if over {
+                        "too much is assigned"
                     } else {
-                        "too much is"
+                        "is still to assign"
                     }
                 )));
             }

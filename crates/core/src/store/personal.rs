@@ -193,9 +193,8 @@ pub mod read {
     /// Transactions per category group (edited, else Plaid's primary).
     pub fn category_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
         let mut st = c.prepare_cached(
-            "SELECT coalesce(e.category_group, t.category) AS g, count(*)
-             FROM transactions t LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
-             WHERE g IS NOT NULL GROUP BY g",
+            "SELECT category_group, count(*) FROM transactions
+             WHERE category_group IS NOT NULL GROUP BY category_group",
         )?;
         Ok(st
             .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
@@ -362,7 +361,8 @@ pub mod write {
         rule: Option<i64>,
     ) -> Result<()> {
         c.prepare_cached(
-            "INSERT INTO transaction_tags (transaction_id, tag, rule) VALUES (?1, ?2, ?3)
+            "INSERT INTO transaction_tags (transaction_id, tag, rule, account_id, date)
+             SELECT ?1, ?2, ?3, account_id, date FROM transactions WHERE transaction_id = ?1
              ON CONFLICT(transaction_id, tag) DO UPDATE SET rule = NULL WHERE ?3 IS NULL",
         )?
         .execute(params![transaction_id, tag, rule])?;

@@ -369,13 +369,27 @@ CREATE TABLE transaction_edits (
 ) WITHOUT ROWID;
 CREATE INDEX transaction_edits_group ON transaction_edits(category_group);
 
+-- `account_id` and `date` repeat the row's (kept by the triggers below), so that a tag within
+-- accounts and dates is counted from this table's index alone.
 CREATE TABLE transaction_tags (
     transaction_id TEXT NOT NULL REFERENCES transactions(transaction_id) ON DELETE CASCADE,
     tag            TEXT NOT NULL,
     rule           INTEGER,  -- NULL = by hand
+    account_id     INTEGER NOT NULL,
+    date           TEXT    NOT NULL,
     PRIMARY KEY (transaction_id, tag)
 ) WITHOUT ROWID;
-CREATE INDEX transaction_tags_tag ON transaction_tags(tag);
+CREATE INDEX transaction_tags_tag ON transaction_tags(tag, account_id, date);
+CREATE TRIGGER transaction_tags_follow AFTER UPDATE OF account_id, date ON transactions
+WHEN old.account_id IS NOT new.account_id OR old.date IS NOT new.date BEGIN
+    UPDATE transaction_tags SET account_id = new.account_id, date = new.date
+    WHERE transaction_id = new.transaction_id;
+END;
+CREATE TRIGGER transaction_tags_moved AFTER UPDATE OF transaction_id ON transaction_tags BEGIN
+    UPDATE transaction_tags SET (account_id, date) =
+        (SELECT account_id, date FROM transactions WHERE transaction_id = new.transaction_id)
+    WHERE transaction_id = new.transaction_id AND tag = new.tag;
+END;
 
 CREATE TABLE transaction_splits (
     transaction_id TEXT    NOT NULL REFERENCES transactions(transaction_id) ON DELETE CASCADE,

@@ -986,12 +986,32 @@ pub mod read {
         } else if let Some(tag) = f.tag.as_ref().filter(|_| {
             only(&TransactionFilter {
                 tag: f.tag.clone(),
+                account_rowids: f.account_rowids.clone(),
+                from: f.from,
+                to: f.to,
                 ..Default::default()
             })
         }) {
-            // A tag alone: its index entries (every tag row has its transaction).
-            c.prepare_cached("SELECT count(*) FROM transaction_tags WHERE tag = ?1")?
-                .query_row(params![tag], |r| r.get::<_, i64>(0))? as u64
+            // A tag within accounts and dates: its index entries alone (every tag row has
+            // its transaction, and repeats its account and date, migration 10).
+            let accounts = f
+                .account_rowids
+                .as_ref()
+                .map(|a| serde_json::to_string(a).unwrap_or_else(|_| "[]".into()));
+            c.prepare_cached(
+                "SELECT count(*) FROM transaction_tags WHERE tag = ?1
+                   AND (?2 IS NULL OR account_id IN (SELECT value FROM json_each(?2)))
+                   AND (?3 IS NULL OR date >= ?3) AND (?4 IS NULL OR date <= ?4)",
+            )?
+            .query_row(
+                params![
+                    tag,
+                    accounts,
+                    f.from.map(|d| d.to_string()),
+                    f.to.map(|d| d.to_string())
+                ],
+                |r| r.get::<_, i64>(0),
+            )? as u64
         } else {
             let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
             count_where(c, &w, p)?
@@ -1475,6 +1495,28 @@ mod personal_tests {
                 for i in (0..400usize).step_by(22) {
                     personal::write::pair(c, &format!("t{i}"), &format!("t{}", i + 1), true)?;
                 }
+                // Tagged rows Plaid moves to another date and account: their tags follow.
+                for i in [0usize, 7, 14] {
+                    store::transactions::write::upsert(
+                        c,
+                        &write::NewTransaction {
+                            transaction_id: &format!("t{i}"),
+                            account_rowid: accounts[1 - i % 2],
+                            date: "2024-12-30".into(),
+                            authorized_date: None,
+                            amount: "5".into(),
+                            iso_currency_code: None,
+                            unofficial_currency_code: None,
+                            name: "Moved",
+                            merchant_name: None,
+                            pending: false,
+                            pending_transaction_id: None,
+                            payment_channel: None,
+                            category: Some("TRAVEL"),
+                            category_detailed: None,
+                        },
+                    )?;
+                }
                 Ok(accounts)
             })
             .expect("data");
@@ -1515,6 +1557,18 @@ mod personal_tests {
                 transfers: Some(false),
                 tag: Some("x".into()),
                 to: d(9),
+                ..Default::default()
+            },
+            TransactionFilter {
+                tag: Some("x".into()),
+                from: d(6),
+                to: NaiveDate::from_ymd_opt(2024, 12, 31),
+                account_rowids: Some(vec![accounts[0]]),
+                ..Default::default()
+            },
+            TransactionFilter {
+                tag: Some("x".into()),
+                from: NaiveDate::from_ymd_opt(2024, 12, 30),
                 ..Default::default()
             },
         ];
