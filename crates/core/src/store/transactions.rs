@@ -1227,6 +1227,39 @@ pub mod write {
     }
 }
 
+/// A link with `n` depository accounts (`a0`, `a1`, …) for the store's unit tests; their
+/// row ids.
+#[cfg(test)]
+fn test_accounts(c: &rusqlite::Connection, n: usize) -> crate::Result<Vec<i64>> {
+    use crate::store;
+    let link = store::links::write::insert(
+        c,
+        &store::links::write::NewLink {
+            item_id: "i",
+            institution_id: None,
+            institution_name: None,
+            name: "L",
+            products: &[],
+        },
+    )?;
+    (0..n)
+        .map(|i| {
+            store::accounts::write::upsert(
+                c,
+                link,
+                &store::accounts::write::NewAccount {
+                    account_id: &format!("a{i}"),
+                    name: "A",
+                    official_name: None,
+                    mask: None,
+                    account_type: "depository",
+                    subtype: None,
+                },
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1266,32 +1299,7 @@ mod tests {
         ];
         let accounts: Vec<i64> = store
             .write(|c| {
-                let link = store::links::write::insert(
-                    c,
-                    &store::links::write::NewLink {
-                        item_id: "i",
-                        institution_id: None,
-                        institution_name: None,
-                        name: "L",
-                        products: &[],
-                    },
-                )?;
-                let accounts = (0..3)
-                    .map(|i| {
-                        store::accounts::write::upsert(
-                            c,
-                            link,
-                            &store::accounts::write::NewAccount {
-                                account_id: &format!("a{i}"),
-                                name: "A",
-                                official_name: None,
-                                mask: None,
-                                account_type: "depository",
-                                subtype: None,
-                            },
-                        )
-                    })
-                    .collect::<crate::Result<Vec<i64>>>()?;
+                let accounts = test_accounts(c, 3)?;
                 for i in 0..700usize {
                     store::transactions::write::upsert(
                         c,
@@ -1427,32 +1435,7 @@ mod personal_tests {
         let store = Store::open(dir.path().join("p.db")).expect("open");
         let accounts: Vec<i64> = store
             .write(|c| {
-                let link = store::links::write::insert(
-                    c,
-                    &store::links::write::NewLink {
-                        item_id: "i",
-                        institution_id: None,
-                        institution_name: None,
-                        name: "L",
-                        products: &[],
-                    },
-                )?;
-                let accounts = (0..2)
-                    .map(|i| {
-                        store::accounts::write::upsert(
-                            c,
-                            link,
-                            &store::accounts::write::NewAccount {
-                                account_id: &format!("a{i}"),
-                                name: "A",
-                                official_name: None,
-                                mask: None,
-                                account_type: "depository",
-                                subtype: None,
-                            },
-                        )
-                    })
-                    .collect::<crate::Result<Vec<i64>>>()?;
+                let accounts = test_accounts(c, 2)?;
                 for i in 0..400usize {
                     let id = format!("t{i}");
                     store::transactions::write::upsert(

@@ -306,3 +306,26 @@ pub fn snapshot(store: &coffer_core::Store) -> String {
         })
         .expect("snapshot")
 }
+
+/// A child process's side of a multi-process test: the parent's Coffer (data directory,
+/// sandbox, keychain service or, without the keychain, the token handed over) from the
+/// `COFFER_TEST_*` variables, and the link to work on.
+pub async fn child_coffer() -> (Coffer, i64) {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k}"));
+    let vault: Arc<dyn Vault> = match std::env::var("COFFER_TEST_TOKEN") {
+        Ok(token) => {
+            let v = MemoryVault::new();
+            v.store(&var("COFFER_TEST_KEY"), &Secret::new(token))
+                .expect("store");
+            Arc::new(v)
+        }
+        Err(_) => Arc::new(KeyringVault::new(var("COFFER_TEST_SERVICE"))),
+    };
+    let coffer = open(
+        Path::new(&var("COFFER_TEST_HOME")),
+        &var("COFFER_TEST_URL"),
+        vault,
+    )
+    .await;
+    (coffer, var("COFFER_TEST_LINK").parse().expect("link id"))
+}

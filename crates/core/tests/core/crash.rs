@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use coffer_core::{MemoryVault, Secret, SyncStatus, Vault, vault};
+use coffer_core::{SyncStatus, vault};
 use serde_json::json;
 
 use crate::common::*;
@@ -104,23 +104,7 @@ async fn child_slow_sync() {
     if std::env::var("COFFER_CHILD_SYNC").is_err() {
         return;
     }
-    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k}"));
-    let vault: Arc<dyn Vault> = match std::env::var("COFFER_TEST_TOKEN") {
-        Ok(token) => {
-            let v = MemoryVault::new();
-            v.store(&var("COFFER_TEST_KEY"), &Secret::new(token))
-                .expect("store");
-            Arc::new(v)
-        }
-        Err(_) => Arc::new(coffer_core::KeyringVault::new(var("COFFER_TEST_SERVICE"))),
-    };
-    let coffer = open(
-        std::path::Path::new(&var("COFFER_TEST_HOME")),
-        &var("COFFER_TEST_URL"),
-        vault,
-    )
-    .await;
-    let link_id: i64 = var("COFFER_TEST_LINK").parse().expect("id");
+    let (coffer, link_id) = child_coffer().await;
     let progress: coffer_core::ProgressFn = Arc::new(|p: coffer_core::SyncProgress| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "PAGE {} rows {}", p.pages, p.rows);

@@ -8,8 +8,7 @@ use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex};
 
 use coffer_core::{
-    ApplyRulesInput, Coffer, HistoryInput, ListTransactionsInput, MemoryVault, Mode, Secret,
-    TransactionView, Vault, vault,
+    ApplyRulesInput, Coffer, HistoryInput, ListTransactionsInput, Mode, TransactionView, vault,
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -947,23 +946,7 @@ async fn child_personal_sync() {
     if std::env::var("COFFER_CHILD_PERSONAL_SYNC").is_err() {
         return;
     }
-    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k}"));
-    let vault: Arc<dyn Vault> = match std::env::var("COFFER_TEST_TOKEN") {
-        Ok(token) => {
-            let v = MemoryVault::new();
-            v.store(&var("COFFER_TEST_KEY"), &Secret::new(token))
-                .expect("store");
-            Arc::new(v)
-        }
-        Err(_) => Arc::new(coffer_core::KeyringVault::new(var("COFFER_TEST_SERVICE"))),
-    };
-    let coffer = open(
-        std::path::Path::new(&var("COFFER_TEST_HOME")),
-        &var("COFFER_TEST_URL"),
-        vault,
-    )
-    .await;
-    let link_id: i64 = var("COFFER_TEST_LINK").parse().expect("id");
+    let (coffer, link_id) = child_coffer().await;
     let say = |s: &str| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{s}");
