@@ -216,7 +216,15 @@ pub fn label(category: &str) -> String {
         .strip_prefix(primary)
         .and_then(|rest| rest.strip_prefix('_'))
         .unwrap_or(category);
-    let words = words.replace('_', " ").to_lowercase();
+    // Initialisms stay in capitals ("TV and movies", "ATM fees").
+    let words: Vec<String> = words
+        .split('_')
+        .map(|w| match w {
+            "TV" | "ATM" => w.to_string(),
+            _ => w.to_lowercase(),
+        })
+        .collect();
+    let words = words.join(" ");
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -309,6 +317,8 @@ mod tests {
         assert_eq!(plaid_primary("Coffee"), None);
         assert_eq!(label("FOOD_AND_DRINK_COFFEE"), "Coffee");
         assert_eq!(label("FOOD_AND_DRINK"), "Food and drink");
+        assert_eq!(label("ENTERTAINMENT_TV_AND_MOVIES"), "TV and movies");
+        assert_eq!(label("BANK_FEES_ATM_FEES"), "ATM fees");
         assert_eq!(label("Kids"), "Kids");
         assert_eq!(group("RENT_AND_UTILITIES_RENT"), "RENT_AND_UTILITIES");
         assert_eq!(group("Kids"), "Kids");
