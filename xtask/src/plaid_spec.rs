@@ -339,7 +339,7 @@ mod tests {
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Req" } } } },
                     "responses": { "200": { "description": "ok", "content": { "application/json": {
                         "schema": { "$ref": "#/components/schemas/Resp" },
-                        "examples": { "example-1": { "value": { "id": "a", "access_token": "access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6" } } } } } } }
+                        "examples": { "example-1": { "value": { "id": "a", "access_token": "access-sandbox-example" } } } } } } }
                 } }
             },
             "components": { "schemas": {

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -595,14 +595,7 @@ pub(crate) fn run_on(c: &Connection, transaction_ids: &[&str]) -> Result<()> {
     let rules = load(c)?;
     let mut st = c.prepare_cached(&format!("{FACTS} WHERE t.transaction_id = ?1"))?;
     for id in transaction_ids {
-        let Some((facts, edit, _)) =
-            st.query_row(params![id], facts_row)
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })?
-        else {
+        let Some((facts, edit, _)) = st.query_row(params![id], facts_row).optional()? else {
             continue;
         };
         let tags = read::tags(c, id)?;

@@ -34,7 +34,7 @@ struct Side {
 pub fn pair_all(c: &Connection) -> Result<u64> {
     let mut st = c.prepare_cached(
         "SELECT t.transaction_id, t.account_id, t.date, t.amount, coalesce(t.iso_currency_code, t.unofficial_currency_code, ''),
-                coalesce(e.category_group, t.category), a.type
+                t.category_group, a.type
          FROM transactions t JOIN accounts a ON a.id = t.account_id
          LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
          WHERE NOT t.pending AND coalesce(e.not_transfer, 0) = 0

@@ -225,7 +225,7 @@ pub mod read {
         // their category group over Plaid's, excluded rows and both sides of a transfer left
         // out, a split counted part by part (below).
         let sql = format!(
-            "SELECT t.date, coalesce(e.category_group, t.category), t.iso_currency_code, t.amount,
+            "SELECT t.date, t.category_group, t.iso_currency_code, t.amount,
                     coalesce(e.exclude, 0)
                     OR t.transaction_id IN (SELECT out_id FROM transfers)
                     OR t.transaction_id IN (SELECT in_id FROM transfers),

@@ -317,12 +317,11 @@ pub mod write {
             Option<String>,
             Option<String>,
             Option<String>,
-            Option<String>,
         );
         let row: Option<Row> = c
             .prepare_cached(
                 "SELECT t.name, t.merchant_name, t.search_text, e.search_extra, t.category_group,
-                        coalesce(e.category_group, t.category), t.category
+                        coalesce(e.category_group, t.category)
                  FROM transactions t
                  LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
                  WHERE t.transaction_id = ?1",
@@ -335,11 +334,10 @@ pub mod write {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
-                    r.get(6)?,
                 ))
             })
             .optional()?;
-        let Some((name, merchant, current, extra, group, want_group, _)) = row else {
+        let Some((name, merchant, current, extra, group, want_group)) = row else {
             return Ok(());
         };
         let text = crate::store::transactions::search_text(&name, merchant.as_deref())

@@ -307,6 +307,31 @@ pub fn snapshot(store: &coffer_core::Store) -> String {
         .expect("snapshot")
 }
 
+/// This test binary run again as a child process: only the test `name` (which checks
+/// `flag`), with the `COFFER_TEST_*` variables [`child_coffer`] reads for `link_id`; stdout
+/// piped, stderr dropped.
+impl Env {
+    pub fn child(&self, name: &str, flag: &str, link_id: i64) -> std::process::Command {
+        let mut cmd = std::process::Command::new(std::env::current_exe().expect("exe"));
+        cmd.args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(flag, "1")
+            .env("COFFER_TEST_HOME", self.dir.path())
+            .env("COFFER_TEST_URL", self.sandbox.url())
+            .env("COFFER_TEST_SERVICE", &self.service)
+            .env("COFFER_TEST_LINK", link_id.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        if skip_keychain() {
+            // The in-memory vault cannot be shared: hand the child the token (test only).
+            let key = coffer_core::vault::item_key(Mode::Sandbox, &self.item_id(link_id));
+            let token = self.vault.load(&key).expect("load").expect("token");
+            cmd.env("COFFER_TEST_KEY", &key)
+                .env("COFFER_TEST_TOKEN", token.expose());
+        }
+        cmd
+    }
+}
+
 /// A child process's side of a multi-process test: the parent's Coffer (data directory,
 /// sandbox, keychain service or, without the keychain, the token handed over) from the
 /// `COFFER_TEST_*` variables, and the link to work on.

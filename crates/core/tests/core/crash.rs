@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use coffer_core::{SyncStatus, vault};
+use coffer_core::SyncStatus;
 use serde_json::json;
 
 use crate::common::*;
@@ -19,32 +19,11 @@ async fn sigkill_during_sync_loses_and_duplicates_nothing() {
     config.history = 3200; // 7 pages of 500
     let env = start_with("crash", config).await;
     let link_id = env.link_bank().await;
-    let item_id = env.item_id(link_id);
     // Pages after the second one are slow: the child is killed while a run is open.
     env.fault(json!({"path": "/transactions/sync", "delay_ms": 1500, "after": 2}))
         .await;
 
-    let key = vault::item_key(coffer_core::Mode::Sandbox, &item_id);
-    let mut cmd = std::process::Command::new(std::env::current_exe().expect("exe"));
-    cmd.args([
-        "--exact",
-        "crash::child_slow_sync",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env("COFFER_CHILD_SYNC", "1")
-    .env("COFFER_TEST_HOME", env.dir.path())
-    .env("COFFER_TEST_URL", env.sandbox.url())
-    .env("COFFER_TEST_SERVICE", &env.service)
-    .env("COFFER_TEST_LINK", link_id.to_string())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::null());
-    if skip_keychain() {
-        // The in-memory vault cannot be shared: hand the child the token (test only).
-        let token = env.vault.load(&key).expect("load").expect("token");
-        cmd.env("COFFER_TEST_KEY", &key)
-            .env("COFFER_TEST_TOKEN", token.expose());
-    }
+    let mut cmd = env.child("crash::child_slow_sync", "COFFER_CHILD_SYNC", link_id);
     let mut child = cmd.spawn().expect("spawn child");
     let stdout = child.stdout.take().expect("stdout");
     let saw = tokio::time::timeout(

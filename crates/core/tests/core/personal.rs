@@ -869,26 +869,11 @@ async fn an_edit_while_another_process_syncs_is_kept() {
     refresh(&env, link).await;
     env.fault(json!({"path": "/transactions/sync", "delay_ms": 2000}))
         .await;
-    let key = vault::item_key(Mode::Sandbox, &env.item_id(link));
-    let mut cmd = std::process::Command::new(std::env::current_exe().expect("exe"));
-    cmd.args([
-        "--exact",
+    let mut cmd = env.child(
         "personal::child_personal_sync",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env("COFFER_CHILD_PERSONAL_SYNC", "1")
-    .env("COFFER_TEST_HOME", env.dir.path())
-    .env("COFFER_TEST_URL", env.sandbox.url())
-    .env("COFFER_TEST_SERVICE", &env.service)
-    .env("COFFER_TEST_LINK", link.to_string())
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::null());
-    if skip_keychain() {
-        let token = env.vault.load(&key).expect("load").expect("token");
-        cmd.env("COFFER_TEST_KEY", &key)
-            .env("COFFER_TEST_TOKEN", token.expose());
-    }
+        "COFFER_CHILD_PERSONAL_SYNC",
+        link,
+    );
     let mut child = cmd.spawn().expect("child");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = std::io::BufReader::new(stdout).lines();
