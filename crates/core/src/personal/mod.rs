@@ -420,9 +420,15 @@ impl Coffer {
                     write::add_tag(c, id, t, None)?;
                 }
             }
-            // A field cleared back to Plaid's is the rules' again.
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            rules::run_on(c, &refs)?;
+            // A field cleared back to Plaid's is the rules' again. Any other edit leaves
+            // the rules alone: they reach existing rows only through "apply".
+            let given_back = matches!(category, Some(None))
+                || matches!(name, Some(None))
+                || input.exclude == Some(None);
+            if given_back {
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                rules::run_on(c, &refs)?;
+            }
             write::bump(c)?;
             ids.iter().map(|id| one_row(c, id)).collect()
         })

@@ -284,6 +284,18 @@ async fn rules_run_in_order_on_sync_and_never_over_a_hand_edit() {
     c.order_rules(input(json!({"ids": [second.id, first.id]})))
         .await
         .expect("order");
+    // A note is no reason to run the rules: the new order reaches this row only by "apply".
+    let noted = edit(
+        c,
+        json!({"transactionIds": [&ubers[1].transaction_id], "note": "to the airport"}),
+    )
+    .await
+    .expect("note");
+    assert_eq!(
+        personal(&noted[0]).category_rule,
+        Some(first.id),
+        "a note left the rules alone"
+    );
     let preview = c
         .preview_rules(ApplyRulesInput::default())
         .await
