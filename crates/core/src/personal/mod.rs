@@ -13,7 +13,7 @@ pub mod categories;
 pub mod rules;
 pub mod transfers;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -228,42 +228,36 @@ pub(crate) fn any_personal(c: &Connection) -> Result<bool> {
 
 /// The person's words on one row, or `None`.
 pub(crate) fn personal_of(c: &Connection, transaction_id: &str) -> Result<Option<Personal>> {
-    let edit = read::edit(c, transaction_id)?;
-    let tags = read::tags(c, transaction_id)?;
-    let split = read::splits(c, transaction_id)?;
-    let transfer = match read::transfer_of(c, transaction_id)? {
-        None => None,
-        Some(t) => {
-            let (direction, other) = if t.out_id == transaction_id {
-                (rules::Direction::Out, t.in_id)
-            } else {
-                (rules::Direction::In, t.out_id)
-            };
-            let other_account_id: Option<String> = c
-                .prepare_cached(
-                    "SELECT a.account_id FROM transactions t JOIN accounts a ON a.id = t.account_id
-                     WHERE t.transaction_id = ?1",
-                )?
-                .query_row(params![other], |r| r.get(0))
-                .optional()?;
-            other_account_id.map(|other_account_id| TransferSide {
-                direction,
-                other_transaction_id: other,
-                other_account_id,
-                by_hand: t.by_hand,
-            })
+    Ok(read::words_of(c, &[transaction_id])?
+        .remove(transaction_id)
+        .and_then(|w| personal(transaction_id, w)))
+}
+
+/// The view of what [`read::words_of`] found on a row (`None`: nothing the person wrote).
+fn personal(transaction_id: &str, w: crate::store::personal::Words) -> Option<Personal> {
+    let transfer = w.transfer.map(|(t, other_account_id)| {
+        let (direction, other) = if t.out_id == transaction_id {
+            (rules::Direction::Out, t.in_id)
+        } else {
+            (rules::Direction::In, t.out_id)
+        };
+        TransferSide {
+            direction,
+            other_transaction_id: other,
+            other_account_id,
+            by_hand: t.by_hand,
         }
-    };
-    if edit.as_ref().is_none_or(|e| {
+    });
+    if w.edit.as_ref().is_none_or(|e| {
         e.category.is_none() && e.name.is_none() && e.note.is_none() && e.exclude.is_none()
-    }) && tags.is_empty()
-        && split.is_empty()
+    }) && w.tags.is_empty()
+        && w.split.is_empty()
         && transfer.is_none()
     {
-        return Ok(None);
+        return None;
     }
-    let e = edit.unwrap_or_default();
-    Ok(Some(Personal {
+    let e = w.edit.unwrap_or_default();
+    Some(Personal {
         category: e.category,
         category_rule: e.category_rule,
         name: e.name,
@@ -271,14 +265,16 @@ pub(crate) fn personal_of(c: &Connection, transaction_id: &str) -> Result<Option
         note: e.note,
         excluded: e.exclude == Some(true),
         excluded_rule: e.exclude_rule,
-        tags: tags
+        tags: w
+            .tags
             .into_iter()
             .map(|t| TagOnRow {
                 tag: t.tag,
                 rule: t.rule,
             })
             .collect(),
-        split: split
+        split: w
+            .split
             .into_iter()
             .filter_map(|p| {
                 Some(SplitPart {
@@ -289,17 +285,22 @@ pub(crate) fn personal_of(c: &Connection, transaction_id: &str) -> Result<Option
             })
             .collect(),
         transfer,
-    }))
+    })
 }
 
-/// Adds the person's words to listed rows (a lookup per row and table; nothing when the
-/// person has none anywhere).
+/// Adds the person's words to listed rows: one query per table for the whole page, nothing
+/// when the person has none anywhere.
 pub(crate) fn decorate(c: &Connection, rows: &mut [TransactionView]) -> Result<()> {
     if rows.is_empty() || !any_personal(c)? {
         return Ok(());
     }
+    let ids: Vec<&str> = rows.iter().map(|r| r.transaction_id.as_str()).collect();
+    let mut words = read::words_of(c, &ids)?;
     for r in rows {
-        r.personal = personal_of(c, &r.transaction_id)?.map(Box::new);
+        r.personal = words
+            .remove(&r.transaction_id)
+            .and_then(|w| personal(&r.transaction_id, w))
+            .map(Box::new);
     }
     Ok(())
 }

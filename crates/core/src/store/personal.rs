@@ -5,6 +5,8 @@
 //! along (ON DELETE CASCADE), and [`write::carry_over`] moves a pending row's edits to the
 //! posted row that replaces it.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
@@ -83,6 +85,19 @@ pub struct TransferRow {
     pub by_hand: bool,
 }
 
+/// What the person wrote on one transaction ([`read::words_of`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words {
+    /// Its edit.
+    pub edit: Option<EditRow>,
+    /// Its tags, by name.
+    pub tags: Vec<TagRow>,
+    /// Its split, in part order.
+    pub split: Vec<SplitRow>,
+    /// The transfer it is one side of, with the other side's Plaid account id.
+    pub transfer: Option<(TransferRow, String)>,
+}
+
 /// One row of `rules`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleRow {
@@ -150,22 +165,6 @@ pub mod read {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A transaction's split, in part order (empty: not split).
-    pub fn splits(c: &Connection, transaction_id: &str) -> Result<Vec<SplitRow>> {
-        let mut st = c.prepare_cached(
-            "SELECT amount, category, note FROM transaction_splits WHERE transaction_id = ?1 ORDER BY part",
-        )?;
-        Ok(st
-            .query_map(params![transaction_id], |r| {
-                Ok(SplitRow {
-                    amount: r.get(0)?,
-                    category: r.get(1)?,
-                    note: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?)
-    }
-
     /// The transfer a transaction is one side of.
     pub fn transfer_of(c: &Connection, transaction_id: &str) -> Result<Option<TransferRow>> {
         Ok(c.prepare_cached(
@@ -180,6 +179,86 @@ pub mod read {
             })
         })
         .optional()?)
+    }
+
+    /// Everything the person wrote on some rows, by transaction id: one query per table for
+    /// the whole set (a page of a list), rows without any words left out.
+    pub fn words_of(c: &Connection, ids: &[&str]) -> Result<HashMap<String, Words>> {
+        let mut out: HashMap<String, Words> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let set = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let mut st = c.prepare_cached(
+            "SELECT transaction_id, category, category_rule, name, name_rule, note, exclude,
+                    exclude_rule, not_transfer
+             FROM transaction_edits WHERE transaction_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut rows = st.query(params![set])?;
+        while let Some(r) = rows.next()? {
+            let edit = EditRow {
+                category: r.get(1)?,
+                category_rule: r.get(2)?,
+                name: r.get(3)?,
+                name_rule: r.get(4)?,
+                note: r.get(5)?,
+                exclude: r.get(6)?,
+                exclude_rule: r.get(7)?,
+                not_transfer: r.get(8)?,
+            };
+            out.entry(r.get(0)?).or_default().edit = Some(edit);
+        }
+        let mut st = c.prepare_cached(
+            "SELECT transaction_id, tag, rule FROM transaction_tags
+             WHERE transaction_id IN (SELECT value FROM json_each(?1)) ORDER BY transaction_id, tag",
+        )?;
+        let mut rows = st.query(params![set])?;
+        while let Some(r) = rows.next()? {
+            let tag = TagRow {
+                tag: r.get(1)?,
+                rule: r.get(2)?,
+            };
+            out.entry(r.get(0)?).or_default().tags.push(tag);
+        }
+        let mut st = c.prepare_cached(
+            "SELECT transaction_id, amount, category, note FROM transaction_splits
+             WHERE transaction_id IN (SELECT value FROM json_each(?1)) ORDER BY transaction_id, part",
+        )?;
+        let mut rows = st.query(params![set])?;
+        while let Some(r) = rows.next()? {
+            let part = SplitRow {
+                amount: r.get(1)?,
+                category: r.get(2)?,
+                note: r.get(3)?,
+            };
+            out.entry(r.get(0)?).or_default().split.push(part);
+        }
+        // Each side of a transfer with the other side's account.
+        let mut st = c.prepare_cached(
+            "SELECT f.out_id, f.in_id, f.by_hand, 1, a.account_id
+             FROM json_each(?1) j JOIN transfers f ON f.out_id = j.value
+             JOIN transactions t ON t.transaction_id = f.in_id JOIN accounts a ON a.id = t.account_id
+             UNION ALL
+             SELECT f.out_id, f.in_id, f.by_hand, 0, a.account_id
+             FROM json_each(?1) j JOIN transfers f ON f.in_id = j.value
+             JOIN transactions t ON t.transaction_id = f.out_id JOIN accounts a ON a.id = t.account_id",
+        )?;
+        let mut rows = st.query(params![set])?;
+        while let Some(r) = rows.next()? {
+            let transfer = TransferRow {
+                out_id: r.get(0)?,
+                in_id: r.get(1)?,
+                by_hand: r.get(2)?,
+            };
+            let out_side: bool = r.get(3)?;
+            let id = if out_side {
+                transfer.out_id.clone()
+            } else {
+                transfer.in_id.clone()
+            };
+            out.entry(id).or_default().transfer = Some((transfer, r.get(4)?));
+        }
+        Ok(out)
     }
 
     /// The person's categories, by name.

@@ -206,12 +206,26 @@ enum Matching {
     Probe,
 }
 
+/// Which rows a page reads first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// The planner's choice; the person's conditions may drive the query (a tag's index
+    /// entries within the accounts and dates, the transfers).
+    No,
+    /// The account/date range's own index newest first, each row checked against the
+    /// person's conditions (a tag: one lookup per row).
+    Range,
+    /// The date index newest first, the accounts and the person's conditions checked on
+    /// each row.
+    Dates,
+}
+
 /// Builds the WHERE clause and its parameters.
 fn where_clause(
     f: &TransactionFilter,
     term: Option<&Term>,
     matching: Matching,
-    walk_dates: bool,
+    walk: Walk,
 ) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value;
     let mut parts = Vec::new();
@@ -227,7 +241,7 @@ fn where_clause(
         } else {
             let marks = vec!["?"; ids.len()].join(",");
             // Walking the date index, the accounts are a filter on each row, not an index.
-            let plus = if walk_dates { "+" } else { plus };
+            let plus = if walk == Walk::Dates { "+" } else { plus };
             parts.push(format!("{plus}t.account_id IN ({marks})"));
             params.extend(ids.iter().map(|i| Value::Integer(*i)));
         }
@@ -240,17 +254,44 @@ fn where_clause(
         parts.push(format!("{plus}t.date <= ?"));
         params.push(Value::Text(d.to_string()));
     }
-    // Walking the date index, the person's conditions are filters on each row too.
-    let walk_plus = if walk_dates { "+" } else { "" };
+    // Walking an index, the person's conditions are filters on each row too.
+    let walk_plus = if walk == Walk::No { "" } else { "+" };
     if let Some(g) = &f.category {
         parts.push(format!("{walk_plus}t.category_group = ?"));
         params.push(Value::Text(g.clone()));
     }
     if let Some(tag) = &f.tag {
-        parts.push(
-            format!("{walk_plus}t.transaction_id IN (SELECT g.transaction_id FROM transaction_tags g WHERE g.tag = ?)"),
-        );
-        params.push(Value::Text(tag.clone()));
+        if walk == Walk::No {
+            // The tag's index entries within the accounts and dates (a tag row repeats its
+            // transaction's account and date, migration 10): the rows to fetch.
+            let mut sub = vec!["g.tag = ?".to_string()];
+            params.push(Value::Text(tag.clone()));
+            if let Some(ids) = f.account_rowids.as_ref().filter(|a| !a.is_empty()) {
+                sub.push(format!(
+                    "g.account_id IN ({})",
+                    vec!["?"; ids.len()].join(",")
+                ));
+                params.extend(ids.iter().map(|i| Value::Integer(*i)));
+            }
+            if let Some(d) = f.from {
+                sub.push("g.date >= ?".into());
+                params.push(Value::Text(d.to_string()));
+            }
+            if let Some(d) = f.to {
+                sub.push("g.date <= ?".into());
+                params.push(Value::Text(d.to_string()));
+            }
+            parts.push(format!(
+                "t.transaction_id IN (SELECT g.transaction_id FROM transaction_tags g WHERE {})",
+                sub.join(" AND ")
+            ));
+        } else {
+            parts.push(
+                "EXISTS (SELECT 1 FROM transaction_tags g WHERE g.transaction_id = t.transaction_id AND g.tag = ?)"
+                    .into(),
+            );
+            params.push(Value::Text(tag.clone()));
+        }
     }
     if let Some(only) = f.transfers {
         let not = if only { "" } else { "NOT " };
@@ -356,7 +397,8 @@ pub mod read {
     use rusqlite::{Connection, params, params_from_iter};
 
     use super::{
-        Matching, SELECT, Term, TransactionFilter, TransactionView, has_range, view, where_clause,
+        Matching, SELECT, Term, TransactionFilter, TransactionView, Walk, has_range, view,
+        where_clause,
     };
     use crate::error::Result;
 
@@ -387,7 +429,7 @@ pub mod read {
         {
             return crate::store::accounts::read::transaction_count(c, ids);
         }
-        let (w, p) = where_clause(f, None, Matching::None, false);
+        let (w, p) = where_clause(f, None, Matching::None, Walk::No);
         count_where(c, &w, p)
     }
 
@@ -449,7 +491,7 @@ pub mod read {
                 total: range,
             }),
             Some(Term::Scan { .. }) => {
-                let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
+                let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, Walk::No);
                 let total = count_where(c, &w, p)?;
                 Ok(Plan {
                     term,
@@ -474,7 +516,7 @@ pub mod read {
                     } else {
                         Matching::Instr
                     };
-                    let (w, p) = where_clause(f, Some(t), matching, false);
+                    let (w, p) = where_clause(f, Some(t), matching, Walk::No);
                     count_where(c, &w, p)?
                 };
                 Ok(Plan {
@@ -510,7 +552,8 @@ pub mod read {
         use rusqlite::{Connection, params, params_from_iter};
 
         use super::super::{
-            Matching, SELECT_BY_IDS, Term, TransactionFilter, TransactionView, view, where_clause,
+            Matching, SELECT_BY_IDS, Term, TransactionFilter, TransactionView, Walk, view,
+            where_clause,
         };
         use super::{ROW, count_range, count_where, index_behind, page_with};
         use crate::error::Result;
@@ -573,27 +616,26 @@ pub mod read {
         /// About how many rows contain the term: from the row id of the `SAMPLE`th match
         /// (matches come in row id order; an account's ids count from 1, migration 7, so the
         /// rows before it are the earlier accounts' counters plus its number in its account).
-        /// It costs `SAMPLE` matches, not all of them; exact when there are fewer.
-        fn matches_estimate(c: &Connection, phrase: &str, rows: f64) -> Result<f64> {
-            let nth: Option<i64> = c
-                .prepare_cached(
-                    "SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?1 LIMIT 1 OFFSET ?2",
-                )?
-                .query_row(params![phrase, SAMPLE - 1], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })?;
-            let Some(id) = nth else {
-                return Ok((SAMPLE - 1) as f64);
-            };
+        /// It costs `SAMPLE` matches, not all of them. With fewer, the estimate is exact and
+        /// the matches come back too (every one, in row id order): a rare phrase of common
+        /// trigrams costs one pass over their doclists, not two.
+        fn matches_estimate(
+            c: &Connection,
+            phrase: &str,
+            rows: f64,
+        ) -> Result<(f64, Option<Vec<i64>>)> {
+            let mut first = Vec::new();
+            matches_in(c, phrase, (i64::MIN, i64::MAX), SAMPLE, &mut first)?;
+            if first.len() < SAMPLE as usize {
+                return Ok((first.len() as f64, Some(first)));
+            }
+            let id = first[first.len() - 1];
             let account = id >> 40;
             let before: i64 = c
                 .prepare_cached("SELECT coalesce(sum(txn_count), 0) FROM accounts WHERE id < ?1")?
                 .query_row(params![account], |r| r.get(0))?;
             let covered = (before + (id - (account << 40))).max(1) as f64;
-            Ok(SAMPLE as f64 * rows / covered)
+            Ok((SAMPLE as f64 * rows / covered, None))
         }
 
         /// How [`list_with`] answers, when forced (tests: every way gives one answer).
@@ -666,7 +708,7 @@ pub mod read {
             if range == 0.0 {
                 return Ok(Some((0, Vec::new())));
             }
-            let s = matches_estimate(c, phrase, rows)?;
+            let (s, every) = matches_estimate(c, phrase, rows)?;
             let share = in_accounts.map_or(1.0, |n| (n / rows).min(1.0));
             let hits = (s * share).max(1.0);
             let page_cost = |hits: f64| -> f64 {
@@ -696,19 +738,29 @@ pub mod read {
                     return Ok(None);
                 }
                 // A range of the accounts' index small enough to read every row of.
-                let (w, p) = where_clause(f, Some(&t), Matching::Instr, false);
+                let (w, p) = where_clause(f, Some(&t), Matching::Instr, Walk::No);
                 let total = count_where(c, &w, p)?;
                 let page = if limit == 0 || offset >= total {
                     Vec::new()
                 } else {
-                    page_with(c, f, Some(&t), Matching::Instr, false, limit, offset)?
+                    page_with(c, f, Some(&t), Matching::Instr, Walk::No, limit, offset)?
                 };
                 return Ok(Some((total, page)));
             }
 
             let mut ids: Vec<i64> = Vec::new();
-            for r in ranges {
-                matches_in(c, phrase, r, -1, &mut ids)?;
+            match every {
+                // Every match is known: the ranges' share of them.
+                Some(every) => ids.extend(
+                    every
+                        .into_iter()
+                        .filter(|id| ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(id))),
+                ),
+                None => {
+                    for r in ranges {
+                        matches_in(c, phrase, r, -1, &mut ids)?;
+                    }
+                }
             }
             if !ids.is_sorted() {
                 ids.sort_unstable();
@@ -929,20 +981,13 @@ pub mod read {
             (None, _) if many_accounts => Some((Matching::None, plan.range as f64 * ROW)),
             _ => None,
         };
-        let (matching, walk_dates) = match fetch {
-            Some((m, cost)) if cost < walk => (m, false),
-            _ if plan.term.is_some() => (Matching::Instr, many_accounts),
-            _ => (Matching::None, many_accounts),
+        let dates = if many_accounts { Walk::Dates } else { Walk::No };
+        let (matching, walk) = match fetch {
+            Some((m, cost)) if cost < walk => (m, Walk::No),
+            _ if plan.term.is_some() => (Matching::Instr, dates),
+            _ => (Matching::None, dates),
         };
-        let rows = page_with(
-            c,
-            f,
-            plan.term.as_ref(),
-            matching,
-            walk_dates,
-            limit,
-            offset,
-        )?;
+        let rows = page_with(c, f, plan.term.as_ref(), matching, walk, limit, offset)?;
         Ok((plan.total, rows))
     }
 
@@ -980,7 +1025,7 @@ pub mod read {
                 },
                 term.as_ref(),
                 Matching::Instr,
-                false,
+                Walk::No,
             );
             all.saturating_sub(count_where(c, &w, p)?)
         } else if let Some(tag) = f.tag.as_ref().filter(|_| {
@@ -1013,19 +1058,46 @@ pub mod read {
                 |r| r.get::<_, i64>(0),
             )? as u64
         } else {
-            let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
+            let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, Walk::No);
             count_where(c, &w, p)?
         };
         if limit == 0 || offset >= total {
             return Ok((total, Vec::new()));
         }
-        // A filter keeping many rows (1 in 50 or more): walk the date index newest first
-        // until the page is full; a selective one: let SQLite drive from the category's
-        // index or the tag's rows and sort.
-        let rows: i64 = c
-            .prepare_cached("SELECT coalesce(sum(txn_count), 0) FROM accounts")?
-            .query_row([], |r| r.get(0))?;
-        let walk = f.category.is_none() && total.saturating_mul(50) >= rows.max(0) as u64;
+        // Walk the range's index newest first until the page is full (a row of the range
+        // checked: PROBE), or fetch every kept row and sort (a row looked up by its Plaid
+        // id: FETCH); a category has an index of its own in date order.
+        const PROBE: f64 = 0.45;
+        const FETCH: f64 = 2.0;
+        let walk = if f.category.is_some() {
+            Walk::No
+        } else {
+            // The account/date range's rows, the person's conditions and search aside.
+            let range = if has_range(f) {
+                count_range(
+                    c,
+                    &TransactionFilter {
+                        account_rowids: f.account_rowids.clone(),
+                        from: f.from,
+                        to: f.to,
+                        ..Default::default()
+                    },
+                )?
+            } else {
+                c.prepare_cached("SELECT coalesce(sum(txn_count), 0) FROM accounts")?
+                    .query_row([], |r| r.get::<_, i64>(0))?
+                    .max(0) as u64
+            } as f64;
+            let want = offset.saturating_add(u64::from(limit)).min(total) as f64;
+            let kept = total as f64;
+            if want * range / kept * PROBE > kept * FETCH {
+                Walk::No
+            } else if f.account_rowids.as_ref().is_some_and(|a| a.len() > 1) {
+                Walk::Dates
+            } else {
+                Walk::Range
+            }
+        };
         let rows = page_with(c, f, term.as_ref(), Matching::Instr, walk, limit, offset)?;
         Ok((total, rows))
     }
@@ -1036,11 +1108,11 @@ pub mod read {
         f: &TransactionFilter,
         term: Option<&Term>,
         matching: Matching,
-        walk_dates: bool,
+        walk: Walk,
         limit: u32,
         offset: u64,
     ) -> Result<Vec<TransactionView>> {
-        let (w, mut p) = where_clause(f, term, matching, walk_dates);
+        let (w, mut p) = where_clause(f, term, matching, walk);
         p.push(rusqlite::types::Value::Integer(i64::from(limit)));
         p.push(rusqlite::types::Value::Integer(
             offset.min(i64::MAX as u64) as i64
@@ -1060,7 +1132,7 @@ pub mod read {
         mut each: impl FnMut(TransactionView) -> Result<()>,
     ) -> Result<u64> {
         let term = Term::of(f);
-        let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, false);
+        let (w, p) = where_clause(f, term.as_ref(), Matching::Instr, Walk::No);
         let sql = format!("{SELECT} {w} ORDER BY t.date DESC, t.id DESC");
         let mut st = c.prepare(&sql)?;
         let mut rows = st.query(params_from_iter(p))?;
@@ -1369,10 +1441,10 @@ mod tests {
                 assert!(matches!(t, Term::Indexed { .. }));
                 store
                     .read(|c| {
-                        let (w, p) = where_clause(&f, Some(&t), Matching::Instr, false);
+                        let (w, p) = where_clause(&f, Some(&t), Matching::Instr, Walk::No);
                         let want = read::count_where(c, &w, p)?;
                         for m in [Matching::FromIndex, Matching::Probe, Matching::Instr] {
-                            let (w, p) = where_clause(&f, Some(&t), m, false);
+                            let (w, p) = where_clause(&f, Some(&t), m, Walk::No);
                             assert_eq!(read::count_where(c, &w, p)?, want, "{f:?} {m:?}");
                         }
                         for offset in [0, 5, 40] {
@@ -1381,18 +1453,18 @@ mod tests {
                                 &f,
                                 Some(&t),
                                 Matching::Instr,
-                                false,
+                                Walk::No,
                                 20,
                                 offset,
                             )?;
                             for (m, walk) in [
-                                (Matching::FromIndex, false),
-                                (Matching::Instr, true),
-                                (Matching::Probe, false),
-                                (Matching::Probe, true),
+                                (Matching::FromIndex, Walk::No),
+                                (Matching::Instr, Walk::Dates),
+                                (Matching::Probe, Walk::No),
+                                (Matching::Probe, Walk::Dates),
                             ] {
                                 let got = read::page_with(c, &f, Some(&t), m, walk, 20, offset)?;
-                                assert_eq!(got, base, "{f:?} {m:?} {walk}");
+                                assert_eq!(got, base, "{f:?} {m:?} {walk:?}");
                             }
                             let (total, rows) = read::list(c, &f, 20, offset)?;
                             assert_eq!((total, &rows), (want, &base), "{f:?}");
@@ -1559,15 +1631,31 @@ mod personal_tests {
             store
                 .read(|c| {
                     let t = Term::of(f);
-                    let (w, p) = where_clause(f, t.as_ref(), Matching::Instr, false);
+                    let (w, p) = where_clause(f, t.as_ref(), Matching::Instr, Walk::No);
                     let want = read::count_where(c, &w, p)?;
                     assert!(want > 0, "{f:?}");
                     for offset in [0, 7, 30] {
-                        let base =
-                            read::page_with(c, f, t.as_ref(), Matching::Instr, false, 20, offset)?;
-                        let walked =
-                            read::page_with(c, f, t.as_ref(), Matching::Instr, true, 20, offset)?;
-                        assert_eq!(walked, base, "{f:?}");
+                        let base = read::page_with(
+                            c,
+                            f,
+                            t.as_ref(),
+                            Matching::Instr,
+                            Walk::No,
+                            20,
+                            offset,
+                        )?;
+                        for walk in [Walk::Range, Walk::Dates] {
+                            let walked = read::page_with(
+                                c,
+                                f,
+                                t.as_ref(),
+                                Matching::Instr,
+                                walk,
+                                20,
+                                offset,
+                            )?;
+                            assert_eq!(walked, base, "{f:?} {walk:?}");
+                        }
                         let (total, rows) = read::list(c, f, 20, offset)?;
                         assert_eq!((total, &rows), (want, &base), "{f:?}");
                     }
@@ -1629,14 +1717,22 @@ mod timings {
             });
             let t = Term::of(&uber).expect("t");
             time(&format!("page Instr walk offset {offset}"), &mut || {
-                read::page_with(c, &uber, Some(&t), Matching::Instr, false, 50, offset)
+                read::page_with(c, &uber, Some(&t), Matching::Instr, Walk::No, 50, offset)
                     .expect("p")
                     .len() as u64
             });
             time(&format!("page FromIndex offset {offset}"), &mut || {
-                read::page_with(c, &uber, Some(&t), Matching::FromIndex, false, 50, offset)
-                    .expect("p")
-                    .len() as u64
+                read::page_with(
+                    c,
+                    &uber,
+                    Some(&t),
+                    Matching::FromIndex,
+                    Walk::No,
+                    50,
+                    offset,
+                )
+                .expect("p")
+                .len() as u64
             });
         }
     }
