@@ -50,6 +50,22 @@ struct RunState {
     removed_later: Vec<String>,
 }
 
+/// How long the words of a removed pending row wait for the posted row replacing it.
+const HOLD_DAYS: i64 = 30;
+
+/// Ends a run's removals: each pending row that still carries words is held, then removed;
+/// words held longer than [`HOLD_DAYS`] are forgotten.
+pub(crate) fn finish_removals(c: &rusqlite::Connection, removed_later: &[String]) -> Result<()> {
+    for id in removed_later {
+        store::personal::write::hold(c, id)?;
+        store::transactions::write::remove(c, id)?;
+    }
+    let before = (chrono::Utc::now() - chrono::Duration::days(HOLD_DAYS))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    store::personal::write::purge_held(c, &before)?;
+    Ok(())
+}
+
 fn apply_page(
     c: &rusqlite::Connection,
     link_id: i64,
@@ -381,10 +397,9 @@ impl Coffer {
                 if page.has_more {
                     return Ok(Some((run, state, lock)));
                 }
-                // Removed pending rows no posted row took over: gone, with their words.
-                for id in &state.removed_later {
-                    store::transactions::write::remove(run.conn(), id)?;
-                }
+                // Removed pending rows no posted row took over: gone, their words held for
+                // the posted row a later sync may bring (forgotten after HOLD_DAYS).
+                finish_removals(run.conn(), &state.removed_later)?;
                 store::links::write::set_synced(run.conn(), link_id, &page.next_cursor, &status)?;
                 // Money between the person's accounts, paired before anyone sees the rows.
                 crate::personal::transfers::pair_all(run.conn())?;

@@ -3,7 +3,8 @@
 //! table is keyed by the Plaid transaction id, so an edit follows its transaction through
 //! every sync: a `modified` row keeps it (the upsert never deletes), a `removed` row takes it
 //! along (ON DELETE CASCADE), and [`write::carry_over`] moves a pending row's edits to the
-//! posted row that replaces it.
+//! posted row that replaces it ([`write::hold`] and [`write::restore_held`] when the posted
+//! row comes in a later sync than the pending row's removal).
 
 use std::collections::HashMap;
 
@@ -530,6 +531,81 @@ pub mod write {
         refresh_search(c, posted)
     }
 
+    /// Holds a removed pending row's words ([`restore_held`] gives them to the posted row
+    /// replacing it when that comes in a later sync). Call before removing the row.
+    pub fn hold(c: &Connection, pending: &str) -> Result<()> {
+        c.prepare_cached(
+            "INSERT OR REPLACE INTO held_words (transaction_id, account_id, edit, tags, splits, held_at)
+             SELECT ?1, t.account_id,
+                (SELECT json_object('category', category, 'category_rule', category_rule, 'name', name, 'name_rule', name_rule,
+                        'note', note, 'exclude', exclude, 'exclude_rule', exclude_rule,
+                        'not_transfer', not_transfer)
+                 FROM transaction_edits WHERE transaction_id = ?1),
+                (SELECT json_group_array(json_object('tag', tag, 'rule', rule))
+                 FROM transaction_tags WHERE transaction_id = ?1),
+                (SELECT json_group_array(json_object('part', part, 'amount', amount,
+                        'category', category, 'category_group', category_group, 'note', note))
+                 FROM transaction_splits WHERE transaction_id = ?1),
+                ?2
+             FROM transactions t WHERE t.transaction_id = ?1",
+        )?
+        .execute(params![pending, crate::store::now()])?;
+        Ok(())
+    }
+
+    /// Gives the words held for `pending` to `posted` (what the posted row already has
+    /// stays); returns whether any were held.
+    pub fn restore_held(c: &Connection, pending: &str, posted: &str) -> Result<bool> {
+        let held: bool = c
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM held_words WHERE transaction_id = ?1)")?
+            .query_row(params![pending], |r| r.get(0))?;
+        if !held {
+            return Ok(false);
+        }
+        // The edit through `set_edit` (its group and search words), unless the posted row
+        // has one of its own.
+        let edit: Option<EditRow> = c
+            .prepare_cached(
+                "SELECT edit ->> 'category', edit ->> 'category_rule', edit ->> 'name',
+                        edit ->> 'name_rule', edit ->> 'note', edit ->> 'exclude',
+                        edit ->> 'exclude_rule', edit ->> 'not_transfer'
+                 FROM held_words WHERE transaction_id = ?1 AND edit IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM transaction_edits WHERE transaction_id = ?2)",
+            )?
+            .query_row(params![pending, posted], read::edit_row)
+            .optional()?;
+        if let Some(e) = edit {
+            set_edit(c, posted, &e)?;
+        }
+        for sql in [
+            "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag, rule, account_id, date)
+             SELECT ?2, j.value ->> 'tag', j.value ->> 'rule', t.account_id, t.date
+             FROM held_words h, json_each(h.tags) j, transactions t
+             WHERE h.transaction_id = ?1 AND t.transaction_id = ?2",
+            "INSERT INTO transaction_splits (transaction_id, part, amount, category, category_group, note)
+             SELECT ?2, j.value ->> 'part', j.value ->> 'amount', j.value ->> 'category',
+                    j.value ->> 'category_group', j.value ->> 'note'
+             FROM held_words h, json_each(h.splits) j
+             WHERE h.transaction_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM transaction_splits WHERE transaction_id = ?2)",
+        ] {
+            c.prepare_cached(sql)?.execute(params![pending, posted])?;
+        }
+        c.prepare_cached("DELETE FROM held_words WHERE transaction_id = ?1")?
+            .execute(params![pending])?;
+        refresh_search(c, posted)?;
+        bump(c)?;
+        Ok(true)
+    }
+
+    /// Forgets words held since before `before` (RFC 3339): their posted row never came.
+    pub fn purge_held(c: &Connection, before: &str) -> Result<usize> {
+        Ok(
+            c.prepare_cached("DELETE FROM held_words WHERE held_at < ?1")?
+                .execute(params![before])?,
+        )
+    }
+
     /// Inserts a rule at the end; returns its id.
     pub fn insert_rule(
         c: &Connection,
@@ -610,5 +686,139 @@ pub mod write {
             }
         }
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::transactions::write::{NewTransaction, upsert};
+
+    fn row<'a>(
+        id: &'a str,
+        account: i64,
+        pending: bool,
+        replaces: Option<&'a str>,
+    ) -> NewTransaction<'a> {
+        NewTransaction {
+            transaction_id: id,
+            account_rowid: account,
+            date: if pending { "2026-12-01" } else { "2026-12-03" }.into(),
+            authorized_date: None,
+            amount: "42.50".into(),
+            iso_currency_code: Some("USD"),
+            unofficial_currency_code: None,
+            name: "CORNER BAKERY",
+            merchant_name: Some("Corner Bakery"),
+            pending,
+            pending_transaction_id: replaces,
+            payment_channel: Some("in store"),
+            category: Some("FOOD_AND_DRINK"),
+            category_detailed: None,
+        }
+    }
+
+    fn held(c: &Connection) -> i64 {
+        c.query_row("SELECT count(*) FROM held_words", [], |r| r.get(0))
+            .expect("count")
+    }
+
+    /// Plaid removes a pending row in one sync and sends the posted row replacing it in a
+    /// later one: the words wait in `held_words` and go to the posted row.
+    #[test]
+    fn words_of_a_pending_row_removed_in_an_earlier_sync_reach_its_posted_row() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = crate::store::Store::open(dir.path().join("c.db")).expect("store");
+        store
+            .write(|c| {
+                let a = crate::store::transactions::test_accounts(c, 1)?[0];
+                upsert(c, &row("p1", a, true, None))?;
+                write::set_edit(
+                    c,
+                    "p1",
+                    &EditRow {
+                        category: Some("Gifts".into()),
+                        note: Some("for Sam".into()),
+                        ..Default::default()
+                    },
+                )?;
+                write::add_tag(c, "p1", "birthday", None)?;
+                write::set_splits(
+                    c,
+                    "p1",
+                    &[
+                        SplitRow {
+                            amount: "40.00".into(),
+                            category: Some("Gifts".into()),
+                            note: None,
+                        },
+                        SplitRow {
+                            amount: "2.50".into(),
+                            category: None,
+                            note: Some("tip".into()),
+                        },
+                    ],
+                )?;
+                // The first sync ends with the pending row removed, no posted row yet.
+                crate::sync::finish_removals(c, &["p1".to_string()])?;
+                assert!(read::words_of(c, &["p1"])?.is_empty());
+                assert_eq!(held(c), 1);
+                // A row already taken over (gone) holds nothing.
+                crate::sync::finish_removals(c, &["gone".to_string()])?;
+                assert_eq!(held(c), 1);
+
+                // A later sync brings the posted row.
+                upsert(c, &row("t1", a, false, Some("p1")))?;
+                let mut w = read::words_of(c, &["t1"])?;
+                let w = w.remove("t1").expect("words on the posted row");
+                let e = w.edit.expect("edit");
+                assert_eq!(
+                    (e.category.as_deref(), e.note.as_deref()),
+                    (Some("Gifts"), Some("for Sam"))
+                );
+                assert_eq!(
+                    w.tags.iter().map(|t| t.tag.as_str()).collect::<Vec<_>>(),
+                    ["birthday"]
+                );
+                assert_eq!(
+                    w.split
+                        .iter()
+                        .map(|p| p.amount.as_str())
+                        .collect::<Vec<_>>(),
+                    ["40.00", "2.50"]
+                );
+                assert_eq!(held(c), 0);
+                let (text, group, tag_date): (String, String, String) = c.query_row(
+                    "SELECT t.search_text, t.category_group, g.date FROM transactions t
+                     JOIN transaction_tags g ON g.transaction_id = t.transaction_id
+                     WHERE t.transaction_id = 't1'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?;
+                assert!(text.contains("for sam"), "{text}");
+                assert_eq!((group.as_str(), tag_date.as_str()), ("Gifts", "2026-12-03"));
+
+                // Words whose posted row never comes are forgotten after the hold.
+                upsert(c, &row("p2", a, true, None))?;
+                write::add_tag(c, "p2", "x", None)?;
+                crate::sync::finish_removals(c, &["p2".to_string()])?;
+                assert_eq!(held(c), 1);
+                c.execute(
+                    "UPDATE held_words SET held_at = '2020-01-01T00:00:00.000Z'",
+                    [],
+                )?;
+                crate::sync::finish_removals(c, &[])?;
+                assert_eq!(held(c), 0);
+                // So are the held words of an account that goes (its link removed).
+                upsert(c, &row("p3", a, true, None))?;
+                write::add_tag(c, "p3", "x", None)?;
+                crate::sync::finish_removals(c, &["p3".to_string()])?;
+                assert_eq!(held(c), 1);
+                c.execute("DELETE FROM transactions WHERE account_id = ?1", [a])?;
+                c.execute("DELETE FROM accounts WHERE id = ?1", [a])?;
+                assert_eq!(held(c), 0);
+                Ok(())
+            })
+            .expect("store");
     }
 }

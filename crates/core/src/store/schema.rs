@@ -410,6 +410,18 @@ CREATE TABLE transfers (
     paired_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- The words of a pending row Plaid removed before sending the posted row that replaces it
+-- (`pending_transaction_id`), held (as JSON of the rows above) until that posted row arrives
+-- in a later sync, or for 30 days. Transfers are not held: pending rows are never paired.
+CREATE TABLE held_words (
+    transaction_id TEXT NOT NULL PRIMARY KEY,  -- the removed pending row's id
+    account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    edit           TEXT,                       -- its transaction_edits row, or NULL
+    tags           TEXT NOT NULL,              -- its transaction_tags rows
+    splits         TEXT NOT NULL,              -- its transaction_splits rows
+    held_at        TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- Bumped by every change to the tables above, so `store::revision` (what the UI polls, and
 -- what "apply rules to existing transactions" checks its preview against) sees them.
 CREATE TABLE personal_changes (n INTEGER NOT NULL);

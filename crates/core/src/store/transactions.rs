@@ -1255,6 +1255,8 @@ pub mod write {
             && p != t.transaction_id
         {
             crate::store::personal::write::carry_over(c, p, t.transaction_id)?;
+            // Removed in an earlier sync than this one: its words were held.
+            crate::store::personal::write::restore_held(c, p, t.transaction_id)?;
             remove(c, p)?;
         }
         Ok(())
@@ -1302,7 +1304,7 @@ pub mod write {
 /// A link with `n` depository accounts (`a0`, `a1`, …) for the store's unit tests; their
 /// row ids.
 #[cfg(test)]
-fn test_accounts(c: &rusqlite::Connection, n: usize) -> crate::Result<Vec<i64>> {
+pub(crate) fn test_accounts(c: &rusqlite::Connection, n: usize) -> crate::Result<Vec<i64>> {
     use crate::store;
     let link = store::links::write::insert(
         c,

@@ -288,6 +288,7 @@ pub fn snapshot(store: &coffer_core::Store) -> String {
                 "transaction_tags",
                 "transaction_splits",
                 "transfers",
+                "held_words",
                 "personal_changes",
             ] {
                 let mut st = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1"))?;
