@@ -400,8 +400,10 @@ pub mod write {
         );
         let row: Option<Row> = c
             .prepare_cached(
-                "SELECT t.name, t.merchant_name, t.search_text, e.search_extra, t.category_group,
-                        coalesce(e.category_group, t.category)
+                "SELECT t.name, t.merchant_name, t.search_text,
+                        coalesce(e.search_extra, '') || coalesce((SELECT group_concat(s.search_extra, '')
+                            FROM transaction_splits s WHERE s.transaction_id = t.transaction_id), ''),
+                        t.category_group, coalesce(e.category_group, t.category)
                  FROM transactions t
                  LEFT JOIN transaction_edits e ON e.transaction_id = t.transaction_id
                  WHERE t.transaction_id = ?1",
@@ -459,8 +461,9 @@ pub mod write {
         c.prepare_cached("DELETE FROM transaction_splits WHERE transaction_id = ?1")?
             .execute(params![transaction_id])?;
         let mut st = c.prepare_cached(
-            "INSERT INTO transaction_splits (transaction_id, part, amount, category, category_group, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO transaction_splits (transaction_id, part, amount, category, category_group, note,
+                 search_extra)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for (i, p) in parts.iter().enumerate() {
             let group = p
@@ -473,10 +476,14 @@ pub mod write {
                 p.amount,
                 p.category,
                 group,
+                p.note,
                 p.note
+                    .as_deref()
+                    .map(|n| format!(" {}", n.to_lowercase()))
+                    .unwrap_or_default()
             ])?;
         }
-        Ok(())
+        refresh_search(c, transaction_id)
     }
 
     /// Creates a category.
@@ -544,7 +551,8 @@ pub mod write {
                 (SELECT json_group_array(json_object('tag', tag, 'rule', rule))
                  FROM transaction_tags WHERE transaction_id = ?1),
                 (SELECT json_group_array(json_object('part', part, 'amount', amount,
-                        'category', category, 'category_group', category_group, 'note', note))
+                        'category', category, 'category_group', category_group, 'note', note,
+                        'search_extra', search_extra))
                  FROM transaction_splits WHERE transaction_id = ?1),
                 ?2
              FROM transactions t WHERE t.transaction_id = ?1",
@@ -582,9 +590,10 @@ pub mod write {
              SELECT ?2, j.value ->> 'tag', j.value ->> 'rule', t.account_id, t.date
              FROM held_words h, json_each(h.tags) j, transactions t
              WHERE h.transaction_id = ?1 AND t.transaction_id = ?2",
-            "INSERT INTO transaction_splits (transaction_id, part, amount, category, category_group, note)
+            "INSERT INTO transaction_splits (transaction_id, part, amount, category, category_group, note,
+                 search_extra)
              SELECT ?2, j.value ->> 'part', j.value ->> 'amount', j.value ->> 'category',
-                    j.value ->> 'category_group', j.value ->> 'note'
+                    j.value ->> 'category_group', j.value ->> 'note', j.value ->> 'search_extra'
              FROM held_words h, json_each(h.splits) j
              WHERE h.transaction_id = ?1
                AND NOT EXISTS (SELECT 1 FROM transaction_splits WHERE transaction_id = ?2)",

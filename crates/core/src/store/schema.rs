@@ -322,9 +322,9 @@ ALTER TABLE links ADD COLUMN consent_expires_at TEXT;
     // `removed` row takes its edit with it; sync moves a pending row's edit to the posted
     // row that replaces it before the pending row goes). A field set by a rule names the
     // rule (`*_rule`); NULL there with a value means the person set it by hand, and rules
-    // never overwrite that. `search_extra` is the lowercase display name and note that
-    // `transactions.search_text` carries after Plaid's name and merchant, so search finds
-    // the person's words through the same index. `category_detailed` is Plaid's detailed
+    // never overwrite that. `search_extra` is the lowercase display name and note (and a
+    // split part's note) that `transactions.search_text` carries after Plaid's name and
+    // merchant, so search finds the person's words through the same index. `category_detailed` is Plaid's detailed
     // personal-finance category (the existing `category` holds the primary).
     // `category_group` is what a row counts under: the person's category group, else Plaid's
     // primary (kept by the upsert and every edit), indexed with the date so that a list of
@@ -398,6 +398,7 @@ CREATE TABLE transaction_splits (
     category       TEXT,
     category_group TEXT,
     note           TEXT,
+    search_extra   TEXT NOT NULL DEFAULT '',  -- ' ' and the note in lowercase: searchable
     PRIMARY KEY (transaction_id, part)
 ) WITHOUT ROWID;
 

@@ -1212,7 +1212,7 @@ pub mod write {
     /// replaces. The row id is the account's next (`(account << 40) + n`, migration 7); a
     /// row moving to another account takes that account's next id.
     pub fn upsert(c: &Connection, t: &NewTransaction<'_>) -> Result<()> {
-        // The person's display name and note stay searchable (`personal::write::refresh_search`).
+        // The person's display name and notes stay searchable (`personal::write::refresh_search`).
         let search = super::search_text(t.name, t.merchant_name);
         let mut st = c.prepare_cached(
             "INSERT INTO transactions (id, transaction_id, account_id, date, authorized_date, amount, iso_currency_code,
@@ -1221,7 +1221,9 @@ pub mod write {
              VALUES (coalesce((SELECT id FROM transactions WHERE id BETWEEN ?2 << 40 AND (?2 << 40) + 1099511627775
                                 ORDER BY id DESC LIMIT 1), ?2 << 40) + 1,
                      ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                     ?14 || coalesce((SELECT search_extra FROM transaction_edits WHERE transaction_id = ?1), ''), ?15,
+                     ?14 || coalesce((SELECT search_extra FROM transaction_edits WHERE transaction_id = ?1), '')
+                         || coalesce((SELECT group_concat(search_extra, '') FROM transaction_splits
+                                      WHERE transaction_id = ?1), ''), ?15,
                      coalesce((SELECT category_group FROM transaction_edits WHERE transaction_id = ?1), ?13))
              ON CONFLICT(transaction_id) DO UPDATE SET
                  id = CASE WHEN account_id = excluded.account_id THEN id ELSE excluded.id END,

@@ -446,6 +446,7 @@ async fn apply_to_existing_changes_exactly_the_previewed_rows() {
         })
         .await
         .expect("preview");
+    let mid = words(&all(c, json!({})).await);
     let heard = Arc::new(Mutex::new(Vec::new()));
     let h = heard.clone();
     let report = move |p: coffer_core::RulesProgress| h.lock().expect("lock").push(p);
@@ -463,7 +464,7 @@ async fn apply_to_existing_changes_exactly_the_previewed_rows() {
     let after = words(&all(c, json!({})).await);
     let changed: BTreeSet<&String> = after
         .iter()
-        .filter(|(id, w)| before.get(*id) != Some(w) && **id != someone)
+        .filter(|(id, w)| mid.get(*id) != Some(w))
         .map(|(id, _)| id)
         .collect();
     assert_eq!(
@@ -553,6 +554,12 @@ async fn splits_add_up_exactly_or_are_refused() {
         .expect("split");
     let parts = personal(&done).split;
     assert_eq!(parts.iter().map(|p| p.amount).sum::<Decimal>(), t.amount);
+    // A part's note is searchable, and stops being when the split goes (below).
+    let found = all(c, json!({"search": "FOR SAM"})).await;
+    assert_eq!(
+        found.iter().map(|r| &r.transaction_id).collect::<Vec<_>>(),
+        [id]
+    );
 
     // Spending counts the parts under their categories.
     let month = &t.date.to_string()[..7];
@@ -596,6 +603,7 @@ async fn splits_add_up_exactly_or_are_refused() {
     );
     let undone = c.split_transaction(split(json!([]))).await.expect("undo");
     assert!(personal(&undone).split.is_empty());
+    assert!(all(c, json!({"search": "for sam"})).await.is_empty());
     c.delete_category(input(json!({"name": "gifts"})))
         .await
         .expect("delete");
