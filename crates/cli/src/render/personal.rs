@@ -3,7 +3,7 @@
 
 use coffer_core::personal::categories::label;
 use coffer_core::{
-    Action, CategorySource, CategoryView, Condition, Direction, RulePreview, RuleView,
+    Action, CategorySource, CategoryView, Condition, Direction, RuleInput, RulePreview, RuleView,
     RulesApplied, TagView, TextOp, TransactionView,
 };
 
@@ -218,6 +218,15 @@ pub fn rule(w: &mut String, r: &RuleView) {
         r.name,
         if r.enabled { "" } else { " (disabled)" }
     );
+    let when: Vec<String> = r.conditions.iter().map(condition_words).collect();
+    let then: Vec<String> = r.actions.iter().map(action_words).collect();
+    out!(w, "    when {}", when.join(" and "));
+    out!(w, "    then {}", then.join(", "));
+}
+
+/// A suggested rule ("always do this?"), not saved yet.
+pub fn rule_suggestion(w: &mut String, r: &RuleInput) {
+    out!(w, "Always do this? A rule named \"{}\":", r.name);
     let when: Vec<String> = r.conditions.iter().map(condition_words).collect();
     let then: Vec<String> = r.actions.iter().map(action_words).collect();
     out!(w, "    when {}", when.join(" and "));

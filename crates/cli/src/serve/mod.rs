@@ -127,6 +127,10 @@ pub fn router(coffer: Coffer, local: SocketAddr, origins: Vec<HeaderValue>) -> R
             "/api/v1/banking/transactions/{id}/split",
             put(v1::edits::split_transaction).delete(v1::edits::unsplit_transaction),
         )
+        .route(
+            "/api/v1/banking/transactions/{id}/rule-suggestion",
+            get(v1::rules::suggest_rule),
+        )
         .route("/api/v1/banking/transfers", post(v1::edits::pair_transfer))
         .route(
             "/api/v1/banking/transfers/{id}",

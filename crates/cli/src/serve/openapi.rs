@@ -33,6 +33,7 @@ use super::{error, monetr, v1};
         v1::categories::create_category,
         v1::categories::delete_category,
         v1::categories::list_tags,
+        v1::rules::suggest_rule,
         v1::rules::list_rules,
         v1::rules::create_rule,
         v1::rules::update_rule,

@@ -894,3 +894,51 @@ fn home_import(home: &Home, args: &[&str]) -> Value {
     all.extend_from_slice(args);
     home.json(&all)
 }
+
+/// `rules suggest`: the rule a hand edit makes ("always do this?"), shown, then saved.
+#[test]
+fn rules_suggest_from_a_hand_edit() {
+    let home = synced();
+    let rows = all_rows(&home);
+    let coffee: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["merchantName"] == "Starbucks")
+        .collect();
+    assert!(coffee.len() >= 2, "the sandbox has coffee");
+    let mine = id(coffee[0]);
+    // Nothing edited yet: nothing to repeat.
+    let (_, err) = home.json_err(&["rules", "suggest", mine]);
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("edit this transaction first")),
+        "{err}"
+    );
+    home.json(&["edit", mine, "--category", "TRAVEL", "--tag", "trips"]);
+    let draft = home.json(&["rules", "suggest", mine]);
+    assert_eq!(
+        draft["conditions"],
+        json!([{ "field": "merchant", "op": "exact", "value": "Starbucks" }])
+    );
+    assert_eq!(
+        draft["actions"],
+        json!([
+            { "action": "setCategory", "category": "TRAVEL" },
+            { "action": "addTag", "tag": "trips" }
+        ])
+    );
+    let text = stdout(&home.run(&["rules", "suggest", mine]));
+    assert!(
+        text.contains("Always do this?") && text.contains("Not saved"),
+        "{text}"
+    );
+    assert_eq!(home.json(&["rules"]).as_array().map(Vec::len), Some(0));
+    let saved = home.json(&["rules", "suggest", mine, "--save"]);
+    assert_eq!(saved["conditions"], draft["conditions"]);
+    let rules = home.json(&["rules"]);
+    assert_eq!(rules.as_array().map(Vec::len), Some(1), "{rules}");
+    // Applied, it gives every other Starbucks row what this one has.
+    home.json(&["rules", "apply", "--yes"]);
+    let (n, _) = listed(&home, &["--tag", "trips"]);
+    assert_eq!(n as usize, coffee.len());
+}

@@ -920,7 +920,7 @@ fn openapi_document_is_committed_and_served() {
             .expect("paths")
             .keys()
             .collect();
-        assert_eq!(paths.len(), 24, "every route is documented: {paths:?}");
+        assert_eq!(paths.len(), 25, "every route is documented: {paths:?}");
     });
 }
 

@@ -12,6 +12,7 @@ use super::serve::{Answer, Server, runtime, sync_until_updated};
 
 const ONE: &str = "/api/v1/banking/transactions/{id}";
 const SPLIT: &str = "/api/v1/banking/transactions/{id}/split";
+const SUGGEST: &str = "/api/v1/banking/transactions/{id}/rule-suggestion";
 
 fn amount(v: &Value) -> Decimal {
     v.as_str().expect("amount").parse().expect("decimal")
@@ -103,6 +104,24 @@ fn edits_and_splits_over_http() {
         assert_eq!(edited.body["name"], row["name"], "Plaid's name stays");
         let got = s.one(Method::GET, ONE, id, None).await;
         assert_eq!(got.body, edited.body);
+        // "Always do this?": a draft repeating the hand edit, ready for POST rules; a row
+        // without one is refused.
+        let draft = s.one(Method::GET, SUGGEST, id, None).await;
+        assert_eq!(draft.status, 200, "{}", draft.body);
+        assert_eq!(
+            draft.body["actions"],
+            json!([
+                { "action": "set_category", "category": "Gifts" },
+                { "action": "rename", "name": "Present for Sam" },
+                { "action": "add_tag", "tag": "family" },
+                { "action": "exclude" }
+            ])
+        );
+        assert_eq!(draft.body["conditions"].as_array().map(Vec::len), Some(1));
+        let untouched = posted[1]["transaction_id"].as_str().expect("id");
+        let none = s.one(Method::GET, SUGGEST, untouched, None).await;
+        assert_eq!(refused(&none), (400, Some("INVALID_INPUT")), "{}", none.body);
+        assert_eq!(s.get("/api/v1/banking/rules").await.body, json!({ "rules": [] }));
         let listed = s
             .get("/api/v1/banking/transactions?category=Gifts&limit=1000")
             .await;

@@ -11,7 +11,7 @@ mod file;
 mod save;
 
 use clap::Subcommand;
-use coffer_core::{AppError, Coffer, RuleIdInput, RuleOrderInput};
+use coffer_core::{AppError, Coffer, RuleIdInput, RuleOrderInput, TransactionIdInput};
 
 use crate::render::{self, Out};
 
@@ -45,6 +45,15 @@ enum RulesCmd {
         /// Rule ids.
         #[arg(required = true)]
         ids: Vec<i64>,
+    },
+    /// "Always do this?": the rule that would do for every row like this one what you did to
+    /// it by hand (its merchant, else its description; your category, name, tags, exclusion).
+    Suggest {
+        /// Plaid transaction id (see `transactions --json`).
+        transaction_id: String,
+        /// Save it (after the other rules); `rules apply` then brings it to the stored rows.
+        #[arg(long)]
+        save: bool,
     },
     /// Run the rules on the stored transactions: shows what would change, asks, applies.
     Apply(apply::Args),
@@ -84,6 +93,29 @@ pub async fn run(coffer: &Coffer, args: Args, out: &Out) -> Result<(), AppError>
         RulesCmd::Order { ids } => {
             let rules = coffer.order_rules(RuleOrderInput { ids }).await?;
             out.print(rules.as_slice(), render::rules);
+        }
+        RulesCmd::Suggest {
+            transaction_id,
+            save,
+        } => {
+            let draft = coffer
+                .suggest_rule(TransactionIdInput { transaction_id })
+                .await?;
+            if save {
+                let saved = coffer.save_rule(draft).await?;
+                out.print(&saved, |w, r| {
+                    render::rule(w, r);
+                    render::line(
+                        w,
+                        format_args!("Saved. `coffer-cli rules apply --rule {}` brings it to the stored transactions.", r.id),
+                    );
+                });
+            } else {
+                out.print(&draft, |w, r| {
+                    render::rule_suggestion(w, r);
+                    render::line(w, format_args!("Not saved: add --save to keep it."));
+                });
+            }
         }
         RulesCmd::Apply(a) => apply::run(coffer, a, out).await?,
         RulesCmd::Export { file } => file::export(coffer, &file, out).await?,

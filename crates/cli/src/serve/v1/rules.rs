@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use coffer_core::{
     Action, ApplyRulesInput, Condition, Direction, RuleIdInput, RuleInput, RuleOrderInput,
-    RuleView, TextOp,
+    RuleView, TextOp, TransactionIdInput,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -131,8 +131,8 @@ pub struct RulesResponse {
     pub rules: Vec<Rule>,
 }
 
-/// `POST rules`, `PUT rules/{id}`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+/// `POST rules`, `PUT rules/{id}`; also a suggested rule (`transactions/{id}/rule-suggestion`).
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleRequest {
     /// Name (1–100 characters).
@@ -346,6 +346,38 @@ fn input(id: Option<i64>, body: RuleRequest) -> Result<RuleInput, ApiError> {
 fn path_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
     id.map(|Path(id)| id)
         .map_err(|e| bad_request(e.body_text()))
+}
+
+/// "Always do this?": a rule that would do for every row like this one what the person did to
+/// it by hand (its merchant, else its description, exactly; its hand-made category, name,
+/// tags and exclusion). Not saved: `POST rules` saves it as it is or changed.
+#[utoipa::path(
+    get, path = "/api/v1/banking/transactions/{id}/rule-suggestion", tag = "banking",
+    params(("id" = String, Path, description = "Plaid transaction id")),
+    responses(
+        (status = 200, description = "The suggested rule", body = RuleRequest),
+        (status = "4XX", description = "Refused (unknown transaction, nothing edited by hand on it, token, Host)", body = ErrorBody),
+        (status = "5XX", description = "The database failed", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn suggest_rule(
+    State(state): State<ApiState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<RuleRequest>, ApiError> {
+    let transaction_id = id
+        .map(|Path(id)| id)
+        .map_err(|e| bad_request(e.body_text()))?;
+    let r = state
+        .coffer
+        .suggest_rule(TransactionIdInput { transaction_id })
+        .await?;
+    Ok(Json(RuleRequest {
+        name: r.name,
+        enabled: r.enabled,
+        conditions: r.conditions.into_iter().map(condition).collect(),
+        actions: r.actions.into_iter().map(action).collect(),
+    }))
 }
 
 /// The rules, in the order they run.
