@@ -285,6 +285,14 @@ async fn bench_sync(args: &Args, home: &Path, summary: &mut Vec<Row>) -> BenchRe
         )
         .into());
     }
+    // The sync started merging the search index in the background (`settle_search_after`):
+    // finished here (waiting for it), so that it runs during none of the measurements below.
+    let t = Instant::now();
+    let steps = coffer.store().settle_search()?;
+    println!(
+        "sync: search index merge after the sync finished ({steps} step(s) left here, {:.2?})",
+        t.elapsed()
+    );
     let applied = report.added + report.modified + report.removed;
     println!(
         "sync: {} page(s), +{} ~{} -{} ({applied} rows applied), {stored} rows stored, \

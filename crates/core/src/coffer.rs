@@ -66,6 +66,10 @@ pub(crate) struct Inner {
     pub(crate) reconcile: Mutex<Vec<ReconcileIssue>>,
     pub(crate) notes: Vec<String>,
     pub(crate) sandbox: Mutex<Option<coffer_sandbox::Sandbox>>,
+    /// A search index merge is running in the background (`Coffer::settle_search_after`).
+    pub(crate) settling: std::sync::atomic::AtomicBool,
+    /// Rows changed since the last merge began.
+    pub(crate) unsettled: std::sync::atomic::AtomicU64,
 }
 
 /// The application core. Cheap to clone (an `Arc` inside); share one per mode.
@@ -231,6 +235,8 @@ impl Coffer {
                 reconcile: Mutex::new(Vec::new()),
                 notes,
                 sandbox: Mutex::new(None),
+                settling: std::sync::atomic::AtomicBool::new(false),
+                unsettled: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }

@@ -21,8 +21,9 @@ impl Store {
         limit: u32,
         offset: u64,
     ) -> Result<TransactionPage> {
-        self.read(|c| {
-            let (total, mut rows) = store::transactions::read::list(c, filter, limit, offset)?;
+        self.read_helped(|c, helper| {
+            let (total, mut rows) =
+                store::transactions::read::list_helped(c, helper, filter, limit, offset)?;
             crate::personal::decorate(c, &mut rows)?;
             Ok(TransactionPage { total, rows })
         })

@@ -240,12 +240,14 @@ pub fn upsert_rows(store: &Store, accounts: &[i64], rows: u64) -> coffer_core::R
     })
 }
 
-/// Fills an empty store: `rows` transactions ([`upsert_rows`]), then `ANALYZE`. Returns the
-/// account row ids.
+/// Fills an empty store: `rows` transactions ([`upsert_rows`]), the search index merged as
+/// the app merges it after a sync of that size (`Store::settle_search`), then `ANALYZE`.
+/// Returns the account row ids.
 #[allow(dead_code)] // list_bench.rs reuses a kept database
 pub fn populate(store: &Store, rows: u64) -> coffer_core::Result<Vec<i64>> {
     let accounts = setup_accounts(store)?;
     upsert_rows(store, &accounts, rows)?;
+    store.settle_search()?;
     store.read(|c| Ok(c.execute_batch("ANALYZE")?))?;
     Ok(accounts)
 }
@@ -351,53 +353,60 @@ pub fn shapes(accounts: &[i64]) -> Vec<(&'static str, TransactionFilter, &'stati
 pub fn add_personal(store: &Store, rows: u64) -> coffer_core::Result<(u64, u64, u64)> {
     use coffer_core::store::personal::{EditRow, SplitRow, write};
     use rust_decimal::Decimal;
-    store.write(|c| {
-        write::create_category(c, "Bench")?;
-        let (mut edits, mut tags, mut splits) = (0, 0, 0);
-        let mut amount = c.prepare("SELECT amount FROM transactions WHERE transaction_id = ?1")?;
-        for i in (0..rows).step_by(10) {
-            let id = format!("t{i:09}");
-            let category = if i % 20 == 0 {
-                "FOOD_AND_DRINK_COFFEE"
-            } else {
-                "Bench"
-            };
-            write::set_edit(
-                c,
-                &id,
-                &EditRow {
-                    category: Some(category.into()),
-                    note: Some(format!("bench note {i}")),
-                    ..Default::default()
-                },
-            )?;
-            edits += 1;
-            if i % 30 == 0 {
-                write::add_tag(c, &id, "work", None)?;
-                tags += 1;
-            }
-            if i % 50 == 0 {
-                let total: Decimal = amount
-                    .query_row([&id], |r| r.get::<_, String>(0))?
-                    .parse()
-                    .unwrap_or_default();
-                let half = (total / Decimal::from(2)).round_dp(2);
-                let part = |a: Decimal| SplitRow {
-                    amount: a.to_string(),
-                    category: Some("Bench".into()),
-                    note: None,
+    store
+        .write(|c| {
+            write::create_category(c, "Bench")?;
+            let (mut edits, mut tags, mut splits) = (0, 0, 0);
+            let mut amount =
+                c.prepare("SELECT amount FROM transactions WHERE transaction_id = ?1")?;
+            for i in (0..rows).step_by(10) {
+                let id = format!("t{i:09}");
+                let category = if i % 20 == 0 {
+                    "FOOD_AND_DRINK_COFFEE"
+                } else {
+                    "Bench"
                 };
-                write::set_splits(c, &id, &[part(half), part(total - half)])?;
-                splits += 1;
+                write::set_edit(
+                    c,
+                    &id,
+                    &EditRow {
+                        category: Some(category.into()),
+                        note: Some(format!("bench note {i}")),
+                        ..Default::default()
+                    },
+                )?;
+                edits += 1;
+                if i % 30 == 0 {
+                    write::add_tag(c, &id, "work", None)?;
+                    tags += 1;
+                }
+                if i % 50 == 0 {
+                    let total: Decimal = amount
+                        .query_row([&id], |r| r.get::<_, String>(0))?
+                        .parse()
+                        .unwrap_or_default();
+                    let half = (total / Decimal::from(2)).round_dp(2);
+                    let part = |a: Decimal| SplitRow {
+                        amount: a.to_string(),
+                        category: Some("Bench".into()),
+                        note: None,
+                    };
+                    write::set_splits(c, &id, &[part(half), part(total - half)])?;
+                    splits += 1;
+                }
             }
-        }
-        // 1,000 transfers: each 1,000th row with the next.
-        for i in (0..rows.saturating_sub(1)).step_by(1000) {
-            write::pair(c, &format!("t{i:09}"), &format!("t{:09}", i + 1), true)?;
-        }
-        c.execute_batch("ANALYZE")?;
-        Ok((edits, tags, splits))
-    })
+            // 1,000 transfers: each 1,000th row with the next.
+            for i in (0..rows.saturating_sub(1)).step_by(1000) {
+                write::pair(c, &format!("t{i:09}"), &format!("t{:09}", i + 1), true)?;
+            }
+            Ok((edits, tags, splits))
+        })
+        .and_then(|n| {
+            // The app merges the search index after every 1,000 rows changed (edits included).
+            store.settle_search()?;
+            store.read(|c| Ok(c.execute_batch("ANALYZE")?))?;
+            Ok(n)
+        })
 }
 
 /// The filter shapes on the person's data (with [`add_personal`]).

@@ -379,60 +379,65 @@ impl Coffer {
         {
             return Err(AppError::invalid("nothing to change"));
         }
-        self.inner.store.write(|c| {
-            let category = match &input.category {
-                None => None,
-                Some(None) => Some(None),
-                Some(Some(v)) => Some(Some(categories::check(
-                    v.trim(),
-                    &read::own_categories(c)?,
-                )?)),
-            };
-            for id in ids {
-                if crate::store::transactions::read::by_transaction_id(c, id)?.is_none() {
-                    return Err(AppError::invalid(format!(
-                        "unknown transaction {:?}: nothing was changed",
-                        crate::validate::clip(id)
-                    )));
+        self.inner
+            .store
+            .write(|c| {
+                let category = match &input.category {
+                    None => None,
+                    Some(None) => Some(None),
+                    Some(Some(v)) => Some(Some(categories::check(
+                        v.trim(),
+                        &read::own_categories(c)?,
+                    )?)),
+                };
+                for id in ids {
+                    if crate::store::transactions::read::by_transaction_id(c, id)?.is_none() {
+                        return Err(AppError::invalid(format!(
+                            "unknown transaction {:?}: nothing was changed",
+                            crate::validate::clip(id)
+                        )));
+                    }
                 }
-            }
-            for id in ids {
-                let mut e: EditRow = read::edit(c, id)?.unwrap_or_default();
-                if let Some(v) = &category {
-                    e.category = v.clone();
-                    e.category_rule = None;
+                for id in ids {
+                    let mut e: EditRow = read::edit(c, id)?.unwrap_or_default();
+                    if let Some(v) = &category {
+                        e.category = v.clone();
+                        e.category_rule = None;
+                    }
+                    if let Some(v) = &name {
+                        e.name = v.clone();
+                        e.name_rule = None;
+                    }
+                    if let Some(v) = &note {
+                        e.note = v.clone();
+                    }
+                    if let Some(v) = input.exclude {
+                        e.exclude = v;
+                        e.exclude_rule = None;
+                    }
+                    write::set_edit(c, id, &e)?;
+                    for t in &remove {
+                        write::remove_tag(c, id, t)?;
+                    }
+                    for t in &add {
+                        write::add_tag(c, id, t, None)?;
+                    }
                 }
-                if let Some(v) = &name {
-                    e.name = v.clone();
-                    e.name_rule = None;
+                // A field cleared back to Plaid's is the rules' again. Any other edit leaves
+                // the rules alone: they reach existing rows only through "apply".
+                let given_back = matches!(category, Some(None))
+                    || matches!(name, Some(None))
+                    || input.exclude == Some(None);
+                if given_back {
+                    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                    rules::run_on(c, &refs)?;
                 }
-                if let Some(v) = &note {
-                    e.note = v.clone();
-                }
-                if let Some(v) = input.exclude {
-                    e.exclude = v;
-                    e.exclude_rule = None;
-                }
-                write::set_edit(c, id, &e)?;
-                for t in &remove {
-                    write::remove_tag(c, id, t)?;
-                }
-                for t in &add {
-                    write::add_tag(c, id, t, None)?;
-                }
-            }
-            // A field cleared back to Plaid's is the rules' again. Any other edit leaves
-            // the rules alone: they reach existing rows only through "apply".
-            let given_back = matches!(category, Some(None))
-                || matches!(name, Some(None))
-                || input.exclude == Some(None);
-            if given_back {
-                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-                rules::run_on(c, &refs)?;
-            }
-            write::bump(c)?;
-            ids.iter().map(|id| one_row(c, id)).collect()
-        })
+                write::bump(c)?;
+                ids.iter()
+                    .map(|id| one_row(c, id))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .inspect(|rows| self.settle_search_after(rows.len() as u64))
     }
 
     /// `split_transaction`: parts that add up exactly to the amount, or none to undo.

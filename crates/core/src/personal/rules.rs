@@ -975,9 +975,13 @@ impl Coffer {
                 "preview first: apply_rules needs the preview's revision",
             ));
         };
-        self.inner
+        let applied = self
+            .inner
             .store
-            .apply_rules(input.rule_id, expected, progress)
+            .apply_rules(input.rule_id, expected, progress)?;
+        // A rename changes the row's search words: many of them leave the index in pieces.
+        self.settle_search_after(applied.changed);
+        Ok(applied)
     }
 
     /// `export_rules`: every rule, in order, with the person's categories they use.

@@ -64,6 +64,10 @@ pub fn now() -> String {
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// Held by [`Store::settle_search`].
+    settle: Mutex<()>,
+    /// A second read connection, opened on first use ([`Store::read_helped`]).
+    helper: Mutex<Option<Connection>>,
 }
 
 fn open_connection(path: &Path) -> Result<Connection> {
@@ -140,6 +144,8 @@ impl Store {
         Ok(Store {
             path,
             conn: Mutex::new(conn),
+            settle: Mutex::new(()),
+            helper: Mutex::new(None),
         })
     }
 
@@ -159,6 +165,27 @@ impl Store {
         f(&conn)
     }
 
+    /// [`Store::read`] with a second read-only connection beside the shared one (`None` if it
+    /// cannot be opened): a broad search counts its matches on two cores
+    /// (`transactions::read::set`). Its lock is taken before the shared connection's.
+    pub fn read_helped<T>(
+        &self,
+        f: impl FnOnce(&Connection, Option<&mut Connection>) -> Result<T>,
+    ) -> Result<T> {
+        let mut helper = self.helper.lock().unwrap_or_else(|p| p.into_inner());
+        if helper.is_none() {
+            *helper = open_connection(&self.path)
+                .and_then(|c| {
+                    c.execute_batch("PRAGMA query_only = ON")?;
+                    Ok(c)
+                })
+                .inspect_err(|e| tracing::warn!(error = %e, "no second read connection"))
+                .ok();
+        }
+        let conn = self.lock();
+        f(&conn, helper.as_mut())
+    }
+
     /// Runs writes in one immediate transaction; rolled back if `f` fails. The search index
     /// catches up (`transactions::write::flush_search`) before the commit.
     pub fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -168,6 +195,19 @@ impl Store {
         transactions::write::flush_search(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Merges the search index into one segment, one short write transaction per step (so
+    /// other writers wait at most a step); returns the steps that did work. Run after large
+    /// writes (`Coffer::settle_search_after`); cheap when the index is already merged.
+    pub fn settle_search(&self) -> Result<u32> {
+        // One merge at a time: a second caller waits for the first, then finds it done.
+        let _one = self.settle.lock().unwrap_or_else(|p| p.into_inner());
+        let mut steps = 0;
+        while self.write(|c| transactions::write::merge_search(c, steps == 0))? {
+            steps += 1;
+        }
+        Ok(steps)
     }
 
     /// A separate connection holding one long transaction (a sync run). Dropped without

@@ -647,6 +647,61 @@ pub mod read {
             Fetch,
             /// Read the set, walk the index keeping members.
             Walk,
+            /// Count the matches in two halves of the row ids at once (a second connection on
+            /// another core), and walk the date index with `instr` for the page: a broad
+            /// term over every account (no dates), where reading the set is the cost.
+            Count,
+        }
+
+        /// Estimated matches from which a search over every account counts on two cores.
+        const BROAD: f64 = 20_000.0;
+
+        /// The row id splitting the rows in two halves (by the accounts' counters), or `None`
+        /// with fewer than two accounts' worth to split.
+        fn middle_id(c: &Connection) -> Result<Option<i64>> {
+            let mut st = c.prepare_cached("SELECT id, txn_count FROM accounts ORDER BY id")?;
+            let counts: Vec<(i64, i64)> = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let half = counts.iter().map(|(_, n)| n.max(&0)).sum::<i64>() / 2;
+            let mut before = 0;
+            for (account, n) in counts {
+                if before + n >= half && half > 0 {
+                    let Some((lo, _)) = id_range(account) else {
+                        return Ok(None);
+                    };
+                    return Ok(Some(lo + (half - before) + 1));
+                }
+                before += n;
+            }
+            Ok(None)
+        }
+
+        /// Matches of the phrase in a row id range.
+        fn count_in(c: &Connection, phrase: &str, (lo, hi): (i64, i64)) -> Result<u64> {
+            Ok(c.prepare_cached(
+                "SELECT count(*) FROM transactions_fts
+                 WHERE transactions_fts MATCH ?1 AND rowid >= ?2 AND rowid <= ?3",
+            )?
+            .query_row(params![phrase, lo, hi], |r| r.get::<_, i64>(0))? as u64)
+        }
+
+        /// The phrase's matches, the upper half of the row ids counted on `helper` in a thread
+        /// of its own while this one counts the lower half. Each half is its own statement
+        /// (as the total and the page of every list are): a write committing in between can
+        /// show in one half and not the other.
+        fn count_on_two(c: &Connection, helper: &mut Connection, phrase: &str) -> Result<u64> {
+            let Some(mid) = middle_id(c)? else {
+                return count_in(c, phrase, (i64::MIN, i64::MAX));
+            };
+            std::thread::scope(|s| {
+                let upper = s.spawn(move || count_in(helper, phrase, (mid, i64::MAX)));
+                let lower = count_in(c, phrase, (i64::MIN, mid - 1));
+                let upper = upper
+                    .join()
+                    .map_err(|_| crate::AppError::Storage("the search count failed".into()))?;
+                Ok(lower? + upper?)
+            })
         }
 
         /// The total and page by the set, or `None` when another plan is better.
@@ -656,12 +711,14 @@ pub mod read {
             limit: u32,
             offset: u64,
         ) -> Result<Option<(u64, Vec<TransactionView>)>> {
-            list_with(c, f, limit, offset, None)
+            list_with(c, None, f, limit, offset, None)
         }
 
-        /// [`list`], the way forced by `via` when given (and possible).
+        /// [`list`], the way forced by `via` when given (and possible); `helper`, a second
+        /// read connection, lets a broad search count on two cores ([`Via::Count`]).
         pub fn list_with(
             c: &Connection,
+            helper: Option<&mut Connection>,
             f: &TransactionFilter,
             limit: u32,
             offset: u64,
@@ -709,6 +766,22 @@ pub mod read {
                 return Ok(Some((0, Vec::new())));
             }
             let (s, every) = matches_estimate(c, phrase, rows)?;
+            // A broad term over every account: the set is the cost; count it on two cores.
+            let broad = accounts.is_none() && every.is_none() && s >= BROAD;
+            if let Some(h) =
+                helper.filter(|_| via.map_or(broad, |v| v == Via::Count && accounts.is_none()))
+            {
+                let total = count_on_two(c, h, phrase)?;
+                let page = if limit == 0 || offset >= total {
+                    Vec::new()
+                } else {
+                    page_with(c, f, Some(&t), Matching::Instr, Walk::No, limit, offset)?
+                };
+                return Ok(Some((total, page)));
+            }
+            if via == Some(Via::Count) {
+                return Ok(None);
+            }
             let share = in_accounts.map_or(1.0, |n| (n / rows).min(1.0));
             let hits = (s * share).max(1.0);
             let page_cost = |hits: f64| -> f64 {
@@ -947,10 +1020,21 @@ pub mod read {
         limit: u32,
         offset: u64,
     ) -> Result<(u64, Vec<TransactionView>)> {
+        list_helped(c, None, f, limit, offset)
+    }
+
+    /// [`list`], with a second read connection for a broad search's count.
+    pub fn list_helped(
+        c: &Connection,
+        helper: Option<&mut Connection>,
+        f: &TransactionFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(u64, Vec<TransactionView>)> {
         if f.is_personal() {
             return personal_list(c, f, limit, offset);
         }
-        if let Some(answer) = set::list(c, f, limit, offset)? {
+        if let Some(answer) = set::list_with(c, helper, f, limit, offset, None)? {
             return Ok(answer);
         }
         let plan = plan(c, f)?;
@@ -1296,6 +1380,24 @@ pub mod write {
         Ok(())
     }
 
+    /// Pages of the search index one [`merge_search`] step writes (about 0.1 s here).
+    const MERGE_PAGES: i64 = 1000;
+
+    /// One step of merging the search index's segments into one (FTS5's incremental
+    /// `merge`; `start` begins the merge of every segment, later steps continue it). Large
+    /// writes (a first sync, rules applied to many rows) leave the index in many segments,
+    /// each one more lookup for every search; one segment is what a rebuild would give.
+    /// Returns whether the step did any work (FTS5 changes at least two rows when it does).
+    pub fn merge_search(c: &Connection, start: bool) -> Result<bool> {
+        let before = c.total_changes();
+        let pages = if start { -MERGE_PAGES } else { MERGE_PAGES };
+        c.prepare_cached(
+            "INSERT INTO transactions_fts (transactions_fts, rank) VALUES ('merge', ?1)",
+        )?
+        .execute(params![pages])?;
+        Ok(c.total_changes() - before >= 2)
+    }
+
     /// Deletes by transaction id; returns whether a row went.
     pub fn remove(c: &Connection, transaction_id: &str) -> Result<bool> {
         let mut st = c.prepare_cached("DELETE FROM transactions WHERE transaction_id = ?1")?;
@@ -1444,7 +1546,8 @@ mod tests {
                 let t = Term::of(&f).expect("term");
                 assert!(matches!(t, Term::Indexed { .. }));
                 store
-                    .read(|c| {
+                    .read_helped(|c, mut helper| {
+                        assert!(helper.is_some(), "a second connection");
                         let (w, p) = where_clause(&f, Some(&t), Matching::Instr, Walk::No);
                         let want = read::count_where(c, &w, p)?;
                         for m in [Matching::FromIndex, Matching::Probe, Matching::Instr] {
@@ -1476,9 +1579,11 @@ mod tests {
                                 read::set::Via::Scan,
                                 read::set::Via::Fetch,
                                 read::set::Via::Walk,
+                                read::set::Via::Count,
                             ] {
+                                let h = helper.as_deref_mut();
                                 if let Some((total, rows)) =
-                                    read::set::list_with(c, &f, 20, offset, Some(via))?
+                                    read::set::list_with(c, h, &f, 20, offset, Some(via))?
                                 {
                                     assert_eq!((total, &rows), (want, &base), "{f:?} {via:?}");
                                     set_checked += 1;
@@ -1492,9 +1597,9 @@ mod tests {
             }
         }
         assert_eq!(checked, 120);
-        // Without accounts the set answers without dates, by fetch or walk; with accounts
-        // in every way.
-        assert_eq!(set_checked, 8 * 3 * (2 + 3 + 3 + 3 + 3));
+        // Without accounts the set answers without dates, by fetch, walk or the count on two
+        // connections; with accounts by scan, fetch or walk.
+        assert_eq!(set_checked, 8 * 3 * (3 + 3 + 3 + 3 + 3));
     }
 }
 
@@ -1711,7 +1816,7 @@ mod timings {
         for offset in [0u64, 50, 500] {
             for via in [read::set::Via::Fetch, read::set::Via::Walk] {
                 time(&format!("set {via:?} offset {offset}"), &mut || {
-                    read::set::list_with(c, &uber, 50, offset, Some(via))
+                    read::set::list_with(c, None, &uber, 50, offset, Some(via))
                         .expect("l")
                         .map_or(0, |r| r.0)
                 });
@@ -1739,5 +1844,90 @@ mod timings {
                 .len() as u64
             });
         }
+    }
+
+    /// Many small writes leave the search index in many segments; settling merges them into
+    /// one, step by step, and every search finds what it found before.
+    #[test]
+    fn settling_merges_the_search_index_and_keeps_every_answer() {
+        use crate::store::{self, Store};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path().join("s.db")).expect("open");
+        let accounts = store.write(|c| test_accounts(c, 2)).expect("accounts");
+        for batch in 0..40usize {
+            store
+                .write(|c| {
+                    for i in batch * 100..(batch + 1) * 100 {
+                        store::transactions::write::upsert(
+                            c,
+                            &write::NewTransaction {
+                                transaction_id: &format!("t{i}"),
+                                account_rowid: accounts[i % 2],
+                                date: format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                                authorized_date: None,
+                                amount: "1".into(),
+                                iso_currency_code: None,
+                                unofficial_currency_code: None,
+                                name: &format!(
+                                    "shop {} ref {}",
+                                    ["uber", "kfc", "chevron"][i % 3],
+                                    i
+                                ),
+                                merchant_name: None,
+                                pending: false,
+                                pending_transaction_id: None,
+                                payment_channel: None,
+                                category: None,
+                                category_detailed: None,
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+                .expect("batch");
+        }
+        let segments = || -> i64 {
+            store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT count(DISTINCT segid) FROM transactions_fts_idx",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .expect("segments")
+        };
+        let answers = || -> Vec<(u64, Vec<TransactionView>)> {
+            ["uber", "kfc", "ref 12", "ref 3999", "xyz"]
+                .iter()
+                .map(|term| {
+                    let f = TransactionFilter {
+                        search: Some((*term).into()),
+                        ..Default::default()
+                    };
+                    store.read(|c| read::list(c, &f, 20, 0)).expect("list")
+                })
+                .collect()
+        };
+        let before = answers();
+        assert_eq!(before[0].0, 1334, "uber rows");
+        assert!(segments() > 1, "{} segment(s)", segments());
+        let steps = store.settle_search().expect("settle");
+        assert!(steps >= 1);
+        assert_eq!(segments(), 1);
+        assert_eq!(answers(), before);
+        store
+            .write(|c| {
+                Ok(c.execute(
+                    "INSERT INTO transactions_fts (transactions_fts, rank) VALUES ('integrity-check', 1)",
+                    [],
+                )?)
+            })
+            .expect("integrity");
+        assert_eq!(
+            store.settle_search().expect("again"),
+            0,
+            "nothing left to merge"
+        );
     }
 }
