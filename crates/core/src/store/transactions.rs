@@ -656,23 +656,27 @@ pub mod read {
         /// Estimated matches from which a search over every account counts on two cores.
         const BROAD: f64 = 20_000.0;
 
-        /// The row id splitting the rows in two halves (by the accounts' counters), or `None`
-        /// with fewer than two accounts' worth to split.
-        fn middle_id(c: &Connection) -> Result<Option<i64>> {
+        /// One row of an account/date index checked with `instr` and merged ([`walk_text`]).
+        const INSTR_ROW: f64 = 0.15;
+
+        /// The row id below which about `share` of the rows lie (by the accounts' counters),
+        /// or `None` when there is nothing to split.
+        fn split_id(c: &Connection, share: f64) -> Result<Option<i64>> {
             let mut st = c.prepare_cached("SELECT id, txn_count FROM accounts ORDER BY id")?;
             let counts: Vec<(i64, i64)> = st
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let half = counts.iter().map(|(_, n)| n.max(&0)).sum::<i64>() / 2;
+            let all = counts.iter().map(|(_, n)| (*n).max(0)).sum::<i64>();
+            let cut = (all as f64 * share) as i64;
             let mut before = 0;
             for (account, n) in counts {
-                if before + n >= half && half > 0 {
+                if before + n >= cut && cut > 0 {
                     let Some((lo, _)) = id_range(account) else {
                         return Ok(None);
                     };
-                    return Ok(Some(lo + (half - before) + 1));
+                    return Ok(Some(lo + (cut - before) + 1));
                 }
-                before += n;
+                before += n.max(0);
             }
             Ok(None)
         }
@@ -686,21 +690,31 @@ pub mod read {
             .query_row(params![phrase, lo, hi], |r| r.get::<_, i64>(0))? as u64)
         }
 
-        /// The phrase's matches, the upper half of the row ids counted on `helper` in a thread
-        /// of its own while this one counts the lower half. Each half is its own statement
-        /// (as the total and the page of every list are): a write committing in between can
-        /// show in one half and not the other.
-        fn count_on_two(c: &Connection, helper: &mut Connection, phrase: &str) -> Result<u64> {
-            let Some(mid) = middle_id(c)? else {
-                return count_in(c, phrase, (i64::MIN, i64::MAX));
+        /// The phrase's matches, and what `also` gives. The upper part of the row ids is
+        /// counted on `helper` in a thread of its own while this thread runs `also` (the page)
+        /// and counts the lower part, `share` of the rows, so that both finish together. Each
+        /// part is its own statement (as the total and the page of every list are): a write
+        /// committing in between can show in one and not the other.
+        fn count_on_two<T>(
+            c: &Connection,
+            helper: &mut Connection,
+            phrase: &str,
+            share: f64,
+            also: impl FnOnce() -> Result<T>,
+        ) -> Result<(u64, T)> {
+            let Some(mid) = split_id(c, share)? else {
+                let extra = also()?;
+                return Ok((count_in(c, phrase, (i64::MIN, i64::MAX))?, extra));
             };
             std::thread::scope(|s| {
                 let upper = s.spawn(move || count_in(helper, phrase, (mid, i64::MAX)));
-                let lower = count_in(c, phrase, (i64::MIN, mid - 1));
+                let mine =
+                    also().and_then(|extra| Ok((count_in(c, phrase, (i64::MIN, mid - 1))?, extra)));
                 let upper = upper
                     .join()
                     .map_err(|_| crate::AppError::Storage("the search count failed".into()))?;
-                Ok(lower? + upper?)
+                let (lower, extra) = mine?;
+                Ok((lower + upper?, extra))
             })
         }
 
@@ -771,12 +785,16 @@ pub mod read {
             if let Some(h) =
                 helper.filter(|_| via.map_or(broad, |v| v == Via::Count && accounts.is_none()))
             {
-                let total = count_on_two(c, h, phrase)?;
-                let page = if limit == 0 || offset >= total {
-                    Vec::new()
-                } else {
-                    page_with(c, f, Some(&t), Matching::Instr, Walk::No, limit, offset)?
-                };
+                // The page (the date index walked until it is full) runs beside the count.
+                let count = s.max(1.0) * super::FTS * super::trigrams(&t);
+                let walk = want as f64 * rows / s.max(1.0) * INSTR_ROW;
+                let part = ((count - walk) / (2.0 * count)).clamp(0.25, 0.5);
+                let (total, page) = count_on_two(c, h, phrase, part, || {
+                    if limit == 0 {
+                        return Ok(Vec::new());
+                    }
+                    rows_by_ids(c, &walk_text(c, t.text(), limit, offset)?)
+                })?;
                 return Ok(Some((total, page)));
             }
             if via == Some(Via::Count) {
@@ -861,7 +879,7 @@ pub mod read {
         }
 
         /// Looks up the date of each member (within the date range), sorts newest first.
-        fn fetch_sorted(
+        pub(in crate::store::transactions) fn fetch_sorted(
             c: &Connection,
             f: &TransactionFilter,
             ids: &[i64],
@@ -966,6 +984,53 @@ pub mod read {
             }
             let total = if dated { n } else { ids.len() as u64 };
             Ok((total, page))
+        }
+
+        /// A page of every account's rows containing `text`, newest first: one stream per
+        /// account over its account/date index, which holds the search text (migration 4), so
+        /// that a row is checked without reading it; the streams merged by (date, id).
+        fn walk_text(c: &Connection, text: &str, limit: u32, offset: u64) -> Result<Vec<i64>> {
+            let accounts: Vec<i64> = c
+                .prepare_cached("SELECT id FROM accounts ORDER BY id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut statements = Vec::with_capacity(accounts.len());
+            for _ in &accounts {
+                statements.push(c.prepare_cached(
+                    "SELECT date, id FROM transactions INDEXED BY transactions_account_text
+                     WHERE account_id = ?1 AND instr(search_text, ?2) > 0
+                     ORDER BY date DESC, id DESC",
+                )?);
+            }
+            let mut streams = Vec::with_capacity(statements.len());
+            for (st, a) in statements.iter_mut().zip(&accounts) {
+                streams.push(st.query(params![a, text])?);
+            }
+            let mut heads: Vec<Option<(Vec<u8>, i64)>> = Vec::with_capacity(streams.len());
+            for s in streams.iter_mut() {
+                heads.push(advance(s, None)?);
+            }
+            let want = offset.saturating_add(u64::from(limit));
+            let mut n = 0u64;
+            let mut page = Vec::new();
+            while n < want {
+                let mut best: Option<usize> = None;
+                for (i, h) in heads.iter().enumerate() {
+                    if let Some(h) = h
+                        && best.is_none_or(|b| heads[b].as_ref().is_some_and(|x| h > x))
+                    {
+                        best = Some(i);
+                    }
+                }
+                let Some(b) = best else { break };
+                let (date, id) = heads[b].take().expect("head");
+                if n >= offset {
+                    page.push(id);
+                }
+                n += 1;
+                heads[b] = advance(&mut streams[b], Some(date))?;
+            }
+            Ok(page)
         }
 
         /// The next (date, id) of a stream, reusing `buf`'s allocation.
@@ -1085,6 +1150,26 @@ pub mod read {
     ) -> Result<(u64, Vec<TransactionView>)> {
         let term = Term::of(f);
         let only = |keep: &TransactionFilter| keep == f;
+        if only(&TransactionFilter {
+            transfers: Some(true),
+            from: f.from,
+            to: f.to,
+            ..Default::default()
+        }) {
+            // The transfers alone (few): their row ids from the Plaid id index, then each
+            // row's date looked up in row id order and sorted (not a random read of every
+            // row).
+            let mut ids: Vec<i64> = c
+                .prepare_cached(
+                    "SELECT t.id FROM transactions t WHERE t.transaction_id IN
+                        (SELECT out_id FROM transfers UNION ALL SELECT in_id FROM transfers)",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids.sort_unstable();
+            let (total, page) = set::fetch_sorted(c, f, &ids, limit, offset)?;
+            return Ok((total, set::rows_by_ids(c, &page)?));
+        }
         let total = if only(&TransactionFilter {
             transfers: Some(false),
             ..TransactionFilter {
@@ -1706,6 +1791,17 @@ mod personal_tests {
             },
             TransactionFilter {
                 transfers: Some(true),
+                ..Default::default()
+            },
+            TransactionFilter {
+                transfers: Some(true),
+                from: d(3),
+                to: d(8),
+                ..Default::default()
+            },
+            TransactionFilter {
+                transfers: Some(true),
+                account_rowids: Some(vec![accounts[0]]),
                 ..Default::default()
             },
             TransactionFilter {
