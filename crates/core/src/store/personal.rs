@@ -129,15 +129,20 @@ pub mod read {
     }
 
     pub(crate) fn edit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EditRow> {
+        edit_row_from(r, 0)
+    }
+
+    /// An edit from the row's columns `first..first + 8` (as [`edit`] selects them).
+    fn edit_row_from(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<EditRow> {
         Ok(EditRow {
-            category: r.get(0)?,
-            category_rule: r.get(1)?,
-            name: r.get(2)?,
-            name_rule: r.get(3)?,
-            note: r.get(4)?,
-            exclude: r.get(5)?,
-            exclude_rule: r.get(6)?,
-            not_transfer: r.get(7)?,
+            category: r.get(first)?,
+            category_rule: r.get(first + 1)?,
+            name: r.get(first + 2)?,
+            name_rule: r.get(first + 3)?,
+            note: r.get(first + 4)?,
+            exclude: r.get(first + 5)?,
+            exclude_rule: r.get(first + 6)?,
+            not_transfer: r.get(first + 7)?,
         })
     }
 
@@ -197,16 +202,7 @@ pub mod read {
         )?;
         let mut rows = st.query(params![set])?;
         while let Some(r) = rows.next()? {
-            let edit = EditRow {
-                category: r.get(1)?,
-                category_rule: r.get(2)?,
-                name: r.get(3)?,
-                name_rule: r.get(4)?,
-                note: r.get(5)?,
-                exclude: r.get(6)?,
-                exclude_rule: r.get(7)?,
-                not_transfer: r.get(8)?,
-            };
+            let edit = edit_row_from(r, 1)?;
             out.entry(r.get(0)?).or_default().edit = Some(edit);
         }
         let mut st = c.prepare_cached(
@@ -709,21 +705,13 @@ mod tests {
         pending: bool,
         replaces: Option<&'a str>,
     ) -> NewTransaction<'a> {
+        let date = if pending { "2026-12-01" } else { "2026-12-03" };
         NewTransaction {
-            transaction_id: id,
-            account_rowid: account,
-            date: if pending { "2026-12-01" } else { "2026-12-03" }.into(),
-            authorized_date: None,
             amount: "42.50".into(),
-            iso_currency_code: Some("USD"),
-            unofficial_currency_code: None,
-            name: "CORNER BAKERY",
-            merchant_name: Some("Corner Bakery"),
             pending,
             pending_transaction_id: replaces,
-            payment_channel: Some("in store"),
             category: Some("FOOD_AND_DRINK"),
-            category_detailed: None,
+            ..crate::store::transactions::test_row(id, account, date.into(), "CORNER BAKERY")
         }
     }
 

@@ -952,36 +952,21 @@ pub mod read {
             for (st, a) in statements.iter_mut() {
                 streams.push(st.query(params![*a, from, to])?);
             }
-            // The head of each stream: (date, id).
-            let mut heads: Vec<Option<(Vec<u8>, i64)>> = Vec::with_capacity(streams.len());
-            for s in streams.iter_mut() {
-                heads.push(advance(s, None)?);
-            }
             let want = offset.saturating_add(u64::from(limit));
             let mut n = 0u64;
             let mut page = Vec::new();
-            loop {
-                let mut best: Option<usize> = None;
-                for (i, h) in heads.iter().enumerate() {
-                    if let Some(h) = h
-                        && best.is_none_or(|b| heads[b].as_ref().is_some_and(|x| h > x))
-                    {
-                        best = Some(i);
-                    }
-                }
-                let Some(b) = best else { break };
-                let (date, id) = heads[b].take().expect("head");
+            merge_newest(&mut streams, |id| {
                 if ids.binary_search(&id).is_ok() {
                     if n >= offset && n < want {
                         page.push(id);
                     }
                     n += 1;
                     if !dated && n >= want {
-                        break;
+                        return false;
                     }
                 }
-                heads[b] = advance(&mut streams[b], Some(date))?;
-            }
+                true
+            })?;
             let total = if dated { n } else { ids.len() as u64 };
             Ok((total, page))
         }
@@ -1006,14 +991,32 @@ pub mod read {
             for (st, a) in statements.iter_mut().zip(&accounts) {
                 streams.push(st.query(params![a, text])?);
             }
+            let want = offset.saturating_add(u64::from(limit));
+            let mut n = 0u64;
+            let mut page = Vec::new();
+            if want > 0 {
+                merge_newest(&mut streams, |id| {
+                    if n >= offset {
+                        page.push(id);
+                    }
+                    n += 1;
+                    n < want
+                })?;
+            }
+            Ok(page)
+        }
+
+        /// Hands `each` the ids of streams of (date, id), each newest first, merged newest
+        /// first, until the streams end or `each` says stop (`false`).
+        fn merge_newest(
+            streams: &mut [rusqlite::Rows<'_>],
+            mut each: impl FnMut(i64) -> bool,
+        ) -> Result<()> {
             let mut heads: Vec<Option<(Vec<u8>, i64)>> = Vec::with_capacity(streams.len());
             for s in streams.iter_mut() {
                 heads.push(advance(s, None)?);
             }
-            let want = offset.saturating_add(u64::from(limit));
-            let mut n = 0u64;
-            let mut page = Vec::new();
-            while n < want {
+            loop {
                 let mut best: Option<usize> = None;
                 for (i, h) in heads.iter().enumerate() {
                     if let Some(h) = h
@@ -1022,15 +1025,13 @@ pub mod read {
                         best = Some(i);
                     }
                 }
-                let Some(b) = best else { break };
+                let Some(b) = best else { return Ok(()) };
                 let (date, id) = heads[b].take().expect("head");
-                if n >= offset {
-                    page.push(id);
+                if !each(id) {
+                    return Ok(());
                 }
-                n += 1;
                 heads[b] = advance(&mut streams[b], Some(date))?;
             }
-            Ok(page)
         }
 
         /// The next (date, id) of a stream, reusing `buf`'s allocation.
@@ -1487,6 +1488,32 @@ pub mod write {
     pub fn remove(c: &Connection, transaction_id: &str) -> Result<bool> {
         let mut st = c.prepare_cached("DELETE FROM transactions WHERE transaction_id = ?1")?;
         Ok(st.execute(params![transaction_id])? > 0)
+    }
+}
+
+/// A posted row with only what a test needs (the store's unit tests).
+#[cfg(test)]
+pub(crate) fn test_row<'a>(
+    transaction_id: &'a str,
+    account_rowid: i64,
+    date: String,
+    name: &'a str,
+) -> write::NewTransaction<'a> {
+    write::NewTransaction {
+        transaction_id,
+        account_rowid,
+        date,
+        authorized_date: None,
+        amount: "1".into(),
+        iso_currency_code: None,
+        unofficial_currency_code: None,
+        name,
+        merchant_name: None,
+        pending: false,
+        pending_transaction_id: None,
+        payment_channel: None,
+        category: None,
+        category_detailed: None,
     }
 }
 
@@ -1954,28 +1981,15 @@ mod timings {
             store
                 .write(|c| {
                     for i in batch * 100..(batch + 1) * 100 {
+                        let name = format!("shop {} ref {i}", ["uber", "kfc", "chevron"][i % 3]);
                         store::transactions::write::upsert(
                             c,
-                            &write::NewTransaction {
-                                transaction_id: &format!("t{i}"),
-                                account_rowid: accounts[i % 2],
-                                date: format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
-                                authorized_date: None,
-                                amount: "1".into(),
-                                iso_currency_code: None,
-                                unofficial_currency_code: None,
-                                name: &format!(
-                                    "shop {} ref {}",
-                                    ["uber", "kfc", "chevron"][i % 3],
-                                    i
-                                ),
-                                merchant_name: None,
-                                pending: false,
-                                pending_transaction_id: None,
-                                payment_channel: None,
-                                category: None,
-                                category_detailed: None,
-                            },
+                            &test_row(
+                                &format!("t{i}"),
+                                accounts[i % 2],
+                                format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                                &name,
+                            ),
                         )?;
                     }
                     Ok(())

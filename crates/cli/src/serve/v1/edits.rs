@@ -215,7 +215,7 @@ pub struct PairRequest {
     pub transaction_ids: Vec<String>,
 }
 
-fn path_text(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+pub(super) fn path_text(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     p.map(|Path(id)| id).map_err(|e| bad_request(e.body_text()))
 }
 

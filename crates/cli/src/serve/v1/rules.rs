@@ -365,9 +365,7 @@ pub async fn suggest_rule(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<RuleRequest>, ApiError> {
-    let transaction_id = id
-        .map(|Path(id)| id)
-        .map_err(|e| bad_request(e.body_text()))?;
+    let transaction_id = super::edits::path_text(id)?;
     let r = state
         .coffer
         .suggest_rule(TransactionIdInput { transaction_id })
