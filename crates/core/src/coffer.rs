@@ -790,3 +790,37 @@ pub(crate) struct LinkLock {
     _file: FileLock,
     _local: tokio::sync::OwnedMutexGuard<()>,
 }
+
+/// Rows changed (in any way) before the search index is merged again.
+const SETTLE_AFTER_ROWS: u64 = 1_000;
+
+impl Coffer {
+    /// After a change of `rows` rows (a sync run, edits, rules applied): once 1,000 rows have
+    /// changed since the last merge, merges the search index's segments in the background,
+    /// one short write transaction per step ([`crate::store::Store::settle_search`]), so that a
+    /// search stays one lookup per term. One merge at a time; a process that exits first
+    /// leaves the rest to the next one.
+    pub(crate) fn settle_search_after(&self, rows: u64) {
+        use std::sync::atomic::Ordering;
+        let changed = self.inner.unsettled.fetch_add(rows, Ordering::AcqRel) + rows;
+        if changed < SETTLE_AFTER_ROWS || self.inner.settling.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.inner.unsettled.store(0, Ordering::Release);
+        let inner = self.inner.clone();
+        // A thread of its own (no runtime needed): each step commits, so a process exiting
+        // mid-merge loses nothing.
+        let spawned = std::thread::Builder::new()
+            .name("coffer-settle".into())
+            .spawn(move || {
+                if let Err(e) = inner.store.settle_search() {
+                    tracing::warn!(error = %e, "could not merge the search index");
+                }
+                inner.settling.store(false, Ordering::Release);
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "could not start merging the search index");
+            self.inner.settling.store(false, Ordering::Release);
+        }
+    }
+}

@@ -145,6 +145,33 @@ impl App {
         self.browser.wait(what, script).await
     }
 
+    /// The transactions screen's count line as a number ("1,234 transactions match" → 1234),
+    /// once it holds one; with `idle`, also once the list is not loading.
+    pub async fn transaction_count(&self, idle: bool) -> u64 {
+        let busy = if idle {
+            "var s=document.querySelector('section[aria-labelledby=tx-title]'); \
+             if (!s || s.getAttribute('aria-busy')!=='false') return null; "
+        } else {
+            ""
+        };
+        let v = self
+            .wait(
+                "the transaction count",
+                &format!(
+                    "{busy}var p=document.querySelector('#tx-title + p'); \
+                     return p && /^[0-9,]+ transactions?/.test(p.textContent.trim()) && p.textContent.trim()"
+                ),
+            )
+            .await;
+        let text = v.as_str().unwrap_or_default();
+        text.split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .replace(',', "")
+            .parse()
+            .unwrap_or_else(|e| panic!("count in {text:?}: {e}"))
+    }
+
     /// Waits (up to `secs`) until the page's text contains `needle`.
     pub async fn wait_text(&self, needle: &str, secs: u64) {
         self.browser

@@ -10,24 +10,6 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 
-/// The transactions screen's count line as a number ("1,234 transactions match" → 1234).
-async fn shown_count(app: &App) -> u64 {
-    let v = app
-        .wait(
-            "the transaction count",
-            "var p=document.querySelector('#tx-title + p'); \
-             return p && /^[0-9,]+ transactions?/.test(p.textContent.trim()) && p.textContent.trim()",
-        )
-        .await;
-    let text = v.as_str().unwrap_or_default();
-    text.split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .replace(',', "")
-        .parse()
-        .unwrap_or_else(|e| panic!("count in {text:?}: {e}"))
-}
-
 /// Waits until the count line differs from `before`; returns the new count.
 async fn count_changes(app: &App, before: u64) -> u64 {
     app.browser
@@ -41,7 +23,7 @@ async fn count_changes(app: &App, before: u64) -> u64 {
             Duration::from_secs(10),
         )
         .await;
-    shown_count(app).await
+    app.transaction_count(false).await
 }
 
 /// The visible transaction rows' text.
@@ -86,7 +68,7 @@ async fn sync_search_filter_and_export() {
     app.wait_transactions().await;
 
     app.go("transactions").await;
-    let total = shown_count(&app).await;
+    let total = app.transaction_count(false).await;
     assert!(total > 50, "a 730-day history: {total}");
     let stored = app.cli(&["transactions", "--limit", "1"]);
     assert_eq!(stored["total"], total, "the list counts what is stored");
@@ -249,7 +231,7 @@ async fn restart_keeps_links_transactions_and_charts() {
     app.wait_transactions().await;
     let card = app.cards().await.remove(0);
     app.go("transactions").await;
-    let total = shown_count(&app).await;
+    let total = app.transaction_count(false).await;
     app.go("charts").await;
     let charts = chart_contents(&app).await;
     app.shot("1-charts").await;
@@ -271,7 +253,7 @@ async fn restart_keeps_links_transactions_and_charts() {
         );
     }
     app.go("transactions").await;
-    assert_eq!(shown_count(&app).await, total);
+    assert_eq!(app.transaction_count(false).await, total);
     app.go("charts").await;
     assert_eq!(
         chart_contents(&app).await,

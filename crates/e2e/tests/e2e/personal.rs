@@ -30,38 +30,17 @@ async fn with_transactions(name: &str) -> App {
     app
 }
 
-/// The count line ("1,234 transactions match" → 1234), once it holds a number and the list
-/// is not loading.
-async fn count(app: &App) -> u64 {
-    let v = app
-        .wait(
-            "the transaction count",
-            "var s=document.querySelector('section[aria-labelledby=tx-title]'); \
-             var p=document.querySelector('#tx-title + p'); \
-             return s && s.getAttribute('aria-busy')==='false' && p && \
-               /^[0-9,]+ transactions?/.test(p.textContent.trim()) && p.textContent.trim()",
-        )
-        .await;
-    let text = v.as_str().unwrap_or_default();
-    text.split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .replace(',', "")
-        .parse()
-        .unwrap_or_else(|e| panic!("count in {text:?}: {e}"))
-}
-
 /// Waits until the count line says `n` (a filter's answer arrived).
 async fn wait_count(app: &App, n: u64) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        if count(app).await == n {
+        if app.transaction_count(true).await == n {
             return;
         }
         assert!(
             Instant::now() < deadline,
             "the list counts {} rows, not {n}",
-            count(app).await
+            app.transaction_count(true).await
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -77,7 +56,7 @@ async fn search(app: &App, text: &str, in_rows: bool) -> u64 {
     )
     .await;
     if !in_rows {
-        return count(app).await;
+        return app.transaction_count(true).await;
     }
     // Rows of the new answer, not the previous one's: every row shown holds the text.
     app.browser
@@ -91,7 +70,7 @@ async fn search(app: &App, text: &str, in_rows: bool) -> u64 {
             Duration::from_secs(10),
         )
         .await;
-    count(app).await
+    app.transaction_count(true).await
 }
 
 /// Picks `value` in the `<select>` labelled `label` inside the element matching `scope`
@@ -247,7 +226,7 @@ async fn edit_in_the_detail_panel_then_a_rule_from_it() {
         .await;
     app.wait_transactions().await;
     app.go("transactions").await;
-    let total = count(&app).await;
+    let total = app.transaction_count(true).await;
 
     // (a) By a click.
     let starbucks = search(&app, "Starbucks", true).await;
